@@ -1,0 +1,4 @@
+export { AgenttuneError } from "./agenttune-error.js";
+export { EnvError } from "./env-error.js";
+export { InputError } from "./input-error.js";
+export { ModelError } from "./model-error.js";

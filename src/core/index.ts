@@ -1,0 +1,5 @@
+export * from "./append-log.js";
+export * from "./errors/index.js";
+export * from "./jsonl.js";
+export * from "./types.js";
+export * from "./zod-issue.js";

@@ -1,0 +1,69 @@
+// The shared vocabulary of agenttune (messages, usage, step results, trajectories) as zod schemas.
+import { z } from "zod";
+
+export const roleSchema = z.enum(["system", "user", "assistant"]);
+export type Role = z.infer<typeof roleSchema>;
+
+export const messageSchema = z.object({
+  role: roleSchema,
+  content: z.string(),
+  /** Train on this turn (assistant turns default to true when exported). */
+  loss: z.boolean().optional(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const usageSchema = z.object({
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+export function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+  };
+}
+
+/** Why an episode failed; every failed episode carries exactly one. */
+export const failureLabelSchema = z.enum([
+  "invalid_format",
+  "invalid_action",
+  "round_limit",
+  "wrong_answer",
+  "model_error",
+  "context_limit",
+  "env_error",
+]);
+export type FailureLabel = z.infer<typeof failureLabelSchema>;
+
+export interface StepResult {
+  /** Text shown to the agent as the next user turn (empty when done). */
+  observation: string;
+  reward: number;
+  done: boolean;
+  /** Set by the env when the action itself was the problem. */
+  failure?: FailureLabel;
+  info?: Record<string, unknown>;
+}
+
+/** One line of trajectories.jsonl / results.jsonl. */
+export const trajectorySchema = z.object({
+  id: z.string(),
+  env: z.string(),
+  taskId: z.string(),
+  model: z.string(),
+  messages: z.array(messageSchema),
+  reward: z.number(),
+  success: z.boolean(),
+  turns: z.number().int().nonnegative(),
+  failure: failureLabelSchema.optional(),
+  error: z.string().optional(),
+  info: z.record(z.string(), z.unknown()).optional(),
+  usage: usageSchema.optional(),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+});
+export type Trajectory = z.infer<typeof trajectorySchema>;
