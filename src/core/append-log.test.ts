@@ -46,6 +46,6 @@ describe("AppendLog", () => {
     const lines = readFileSync(path, "utf8").split("\n");
     expect(lines.pop()).toBe("");
     expect(lines.length).toBeGreaterThan(50);
-    lines.forEach((line, i) => expect(JSON.parse(line).i).toBe(i));
+    for (const [i, line] of lines.entries()) expect(JSON.parse(line).i).toBe(i);
   });
 });

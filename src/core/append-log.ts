@@ -1,5 +1,14 @@
 // Append-only JSONL log that survives kill -9: one write() per record, a torn last line is cut on reopen.
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, fsyncSync, mkdirSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 
 export interface AppendLogOptions {

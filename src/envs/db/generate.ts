@@ -1,0 +1,364 @@
+// Generates new dbbench-style tasks (tables, questions, gold SQL) of every type, each verified by
+// running its gold SQL on SQLite; with a model, the model proposes questions (self-instruct).
+import type { ChatModel } from "../../models/index.js";
+import type { GenerateTasksOptions } from "../types.js";
+import { formatCell } from "./python-repr.js";
+import { SqliteTaskDatabase } from "./sqlite-backend.js";
+import type { DbTable, DbTask } from "./tasks.js";
+
+type Rng = () => number;
+
+/** mulberry32: small, fast, seedable. */
+function rngFrom(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
+const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+
+interface Theme {
+  table: string;
+  /** key column (unique text), category column, numeric columns, other text column */
+  key: string;
+  category: string;
+  numbers: { name: string; lo: number; hi: number }[];
+  extra: string;
+  keyValues: readonly string[];
+  categoryValues: readonly string[];
+  extraValues: readonly string[];
+  noun: string;
+}
+
+const first = [
+  "Alder",
+  "Birch",
+  "Cedar",
+  "Dune",
+  "Ember",
+  "Fjord",
+  "Granite",
+  "Harbor",
+  "Iris",
+  "Juniper",
+  "Kestrel",
+  "Linden",
+  "Maple",
+  "Nova",
+  "Onyx",
+  "Pine",
+  "Quartz",
+  "Raven",
+  "Sierra",
+  "Tundra",
+  "Umber",
+  "Vale",
+  "Willow",
+  "Yarrow",
+  "Zephyr",
+];
+const second = ["Ridge", "Point", "Falls", "Crest", "Hollow", "Peak", "Bay", "Grove", "Mesa", "Park"];
+const people = [
+  "Ana Silva",
+  "Ben Okafor",
+  "Chen Wei",
+  "Dara Novak",
+  "Eli Cohen",
+  "Fatima Zahra",
+  "Goran Petrov",
+  "Hana Sato",
+  "Ivan Horvat",
+  "Jade Moreau",
+  "Kofi Mensah",
+  "Lena Berg",
+  "Mateo Ruiz",
+  "Nina Kowalski",
+  "Omar Haddad",
+  "Priya Nair",
+  "Quinn Doyle",
+  "Rosa Lima",
+  "Sven Olsen",
+  "Tara Singh",
+];
+const names = first.flatMap((a) => second.map((b) => `${a} ${b}`));
+
+const themes: Theme[] = [
+  {
+    table: "Mountain Huts",
+    key: "Hut",
+    category: "Region",
+    numbers: [
+      { name: "Altitude (m)", lo: 1200, hi: 3900 },
+      { name: "Beds", lo: 8, hi: 120 },
+    ],
+    extra: "Warden",
+    keyValues: names,
+    categoryValues: ["Alps", "Pyrenees", "Tatras", "Dolomites", "Rockies"],
+    extraValues: people,
+    noun: "hut",
+  },
+  {
+    table: "Cycling Race Results",
+    key: "Rider",
+    category: "Team",
+    numbers: [
+      { name: "Stage wins", lo: 0, hi: 9 },
+      { name: "Points", lo: 10, hi: 400 },
+    ],
+    extra: "Country",
+    keyValues: people,
+    categoryValues: ["Team Aurora", "Velo Nord", "Sprint Lab", "Alpine Pro"],
+    extraValues: ["Norway", "Spain", "Kenya", "Japan", "Chile", "Poland"],
+    noun: "rider",
+  },
+  {
+    table: "city_libraries",
+    key: "Library",
+    category: "District",
+    numbers: [
+      { name: "Books", lo: 5000, hi: 90000 },
+      { name: "Opened", lo: 1890, hi: 2020 },
+    ],
+    extra: "Head librarian",
+    keyValues: names.map((n) => `${n} Library`),
+    categoryValues: ["North", "South", "East", "West", "Central"],
+    extraValues: people,
+    noun: "library",
+  },
+  {
+    table: "Satellite Launches",
+    key: "Satellite",
+    category: "Orbit",
+    numbers: [
+      { name: "Mass (kg)", lo: 50, hi: 6000 },
+      { name: "Launch year", lo: 1990, hi: 2024 },
+    ],
+    extra: "Operator",
+    keyValues: names.map((n) => n.replace(" ", "-")),
+    categoryValues: ["LEO", "MEO", "GEO", "SSO"],
+    extraValues: ["Orbitech", "SkyNet Labs", "Polar Data", "Stellar Corp"],
+    noun: "satellite",
+  },
+];
+
+function makeTable(rng: Rng, theme: Theme, index: number): DbTable {
+  const rowCount = int(rng, 8, 24);
+  const keys = [...theme.keyValues].sort(() => rng() - 0.5).slice(0, rowCount);
+  const rows = keys.map((key) => [
+    key,
+    pick(rng, theme.categoryValues),
+    ...theme.numbers.map((n) => String(int(rng, n.lo, n.hi))),
+    pick(rng, theme.extraValues),
+  ]);
+  const columns = [theme.key, theme.category, ...theme.numbers.map((n) => n.name), theme.extra].map(
+    (name) => ({
+      name,
+      type: "TEXT",
+    }),
+  );
+  const table_name = index === 0 ? theme.table : `${theme.table} ${index + 1}`;
+  return { table_name, table_info: { columns, rows } };
+}
+
+const q = (name: string) => `\`${name.replaceAll("`", "``")}\``;
+const lit = (value: string) => `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+
+interface Draft {
+  type: string;
+  description: string;
+  sql: string;
+}
+
+const taskTypes = [
+  "other",
+  "counting",
+  "comparison",
+  "ranking",
+  "aggregation-SUM",
+  "aggregation-AVG",
+  "aggregation-MIN",
+  "aggregation-MAX",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+] as const;
+
+function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft {
+  const t = q(table.table_name);
+  const rows = table.table_info.rows as string[][];
+  const row = pick(rng, rows);
+  const [key, category] = [row[0] ?? "", row[1] ?? ""];
+  const numIndex = int(rng, 0, theme.numbers.length - 1);
+  const num = theme.numbers[numIndex] ?? { name: "", lo: 0, hi: 0 };
+  const numValue = row[2 + numIndex] ?? "0";
+  const extraValue = row.at(-1) ?? "";
+  switch (type) {
+    case "other":
+      return {
+        type,
+        description: `What is the ${theme.extra} of the ${theme.noun} ${key}?`,
+        sql: `SELECT ${q(theme.extra)} FROM ${t} WHERE ${q(theme.key)} = ${lit(key)}`,
+      };
+    case "counting":
+      return {
+        type,
+        description: `How many entries have ${category} as their ${theme.category}?`,
+        sql: `SELECT COUNT(*) FROM ${t} WHERE ${q(theme.category)} = ${lit(category)}`,
+      };
+    case "comparison":
+      return {
+        type,
+        description: `Which ${theme.noun}s in ${category} have a ${num.name} greater than ${numValue}?`,
+        sql: `SELECT ${q(theme.key)} FROM ${t} WHERE ${q(theme.category)} = ${lit(category)} AND ${q(num.name)} > ${numValue}`,
+      };
+    case "ranking": {
+      const desc = rng() < 0.5;
+      return {
+        type,
+        description: `Which ${theme.noun} has the ${desc ? "highest" : "lowest"} ${num.name}?`,
+        sql: `SELECT ${q(theme.key)} FROM ${t} ORDER BY ${q(num.name)} + 0 ${desc ? "DESC" : "ASC"} LIMIT 1`,
+      };
+    }
+    case "aggregation-SUM":
+    case "aggregation-AVG":
+    case "aggregation-MIN":
+    case "aggregation-MAX": {
+      const fn = type.split("-")[1] as string;
+      const words: Record<string, string> = { SUM: "total", AVG: "average", MIN: "smallest", MAX: "largest" };
+      return {
+        type,
+        description: `What is the ${words[fn]} ${num.name} among the ${theme.noun}s in ${category}?`,
+        sql: `SELECT ${fn}(${q(num.name)}) FROM ${t} WHERE ${q(theme.category)} = ${lit(category)}`,
+      };
+    }
+    case "INSERT": {
+      const used = new Set(rows.map((r) => r[0]));
+      const fresh = theme.keyValues.find((k) => !used.has(k) && rng() < 0.3) ?? `${key} II`;
+      const values = [
+        fresh,
+        pick(rng, theme.categoryValues),
+        ...theme.numbers.map((n) => String(int(rng, n.lo, n.hi))),
+        pick(rng, theme.extraValues),
+      ];
+      const columns = table.table_info.columns.map((c) => c.name);
+      const parts = columns.slice(1).map((c, i) => `'${values[i + 1]}' for '${c}'`);
+      return {
+        type,
+        description: `Insert a new ${theme.noun} '${fresh}' into the table with ${parts.join(", ")}.`,
+        sql: `INSERT INTO ${t} (${columns.map(q).join(", ")}) VALUES (${values.map(lit).join(", ")})`,
+      };
+    }
+    case "UPDATE": {
+      const newValue = pick(
+        rng,
+        theme.extraValues.filter((v) => v !== extraValue),
+      );
+      return {
+        type,
+        description: `Change the ${theme.extra} of the ${theme.noun} ${key} to ${newValue}.`,
+        sql: `UPDATE ${t} SET ${q(theme.extra)} = ${lit(newValue)} WHERE ${q(theme.key)} = ${lit(key)}`,
+      };
+    }
+    default:
+      return {
+        type: "DELETE",
+        description: `Remove the ${theme.noun} ${key} from the table.`,
+        sql: `DELETE FROM ${t} WHERE ${q(theme.key)} = ${lit(key)}`,
+      };
+  }
+}
+
+/** Runs the gold SQL and turns the draft into a task, or undefined when it does not verify. */
+export async function verifyDraft(draft: Draft, table: DbTable, id: string): Promise<DbTask | undefined> {
+  const db = new SqliteTaskDatabase(table);
+  try {
+    const before = await db.tableHash();
+    const outcome = await db.execute(draft.sql);
+    if ("error" in outcome) return undefined;
+    const base = {
+      id,
+      description: draft.description,
+      add_description: `The name of this table is ${table.table_name}, and the headers of this table are ${table.table_info.columns.map((c) => c.name).join(",")}.`,
+      type: [draft.type],
+      table,
+      source: "agenttune-generated",
+    };
+    if (["INSERT", "UPDATE", "DELETE"].includes(draft.type)) {
+      const after = await db.tableHash();
+      if (after === before || after === null) return undefined; // the statement changed nothing
+      return { ...base, label: [draft.sql], answer_md5: `[('${after}',)]` };
+    }
+    const label = outcome.rows.map((row) =>
+      row[0] === null || row[0] === undefined ? "None" : cellText(row[0]),
+    );
+    if (label.length === 0 || label.every((v) => v === "None")) return undefined;
+    return { ...base, label, sql: { query: draft.sql } };
+  } finally {
+    await db.close();
+  }
+}
+
+function cellText(cell: NonNullable<Parameters<typeof formatCell>[0]>): string {
+  return cell.kind === "str"
+    ? cell.value
+    : cell.kind === "int" || cell.kind === "decimal"
+      ? cell.text
+      : formatCell(cell);
+}
+
+export async function* generateDbTasks({ count, seed, model }: GenerateTasksOptions): AsyncGenerator<DbTask> {
+  const rng = rngFrom(seed);
+  const seen = new Set<string>();
+  let made = 0;
+  for (let attempt = 0; made < count && attempt < count * 20; attempt++) {
+    const themeIndex = attempt % themes.length;
+    const theme = themes[themeIndex] as Theme;
+    const table = makeTable(rng, theme, Math.floor(attempt / themes.length) % 3);
+    const drafts = model
+      ? await proposeWithModel(model, table, rng)
+      : [draft(rng, taskTypes[made % taskTypes.length] as string, theme, table)];
+    for (const d of drafts) {
+      const dedupKey = `${table.table_name}|${d.description.toLowerCase().replace(/\s+/g, " ").trim()}`;
+      if (seen.has(dedupKey) || made >= count) continue;
+      const task = await verifyDraft(d, table, `gen-${seed}-${made}`);
+      if (!task) continue;
+      seen.add(dedupKey);
+      made++;
+      yield task;
+    }
+  }
+}
+
+/** Self-instruct: the model proposes questions with gold SQL for a table as JSON lines. */
+async function proposeWithModel(model: ChatModel, table: DbTable, rng: Rng): Promise<Draft[]> {
+  const type = pick(rng, taskTypes);
+  const header = table.table_info.columns.map((c) => c.name).join(" | ");
+  const sample = table.table_info.rows
+    .slice(0, 5)
+    .map((r) => r.join(" | "))
+    .join("\n");
+  const prompt = `Here is a MySQL table named \`${table.table_name}\` (all columns TEXT).\n${header}\n${sample}\n\nWrite one ${type} task about this table as a single JSON object on one line: {"description": "<the question or instruction for a user>", "sql": "<one MySQL statement that answers or performs it>"}.`;
+  const { text } = await model.complete([{ role: "user", content: prompt }], {
+    temperature: 0.7,
+    maxTokens: 256,
+  });
+  const drafts: Draft[] = [];
+  for (const line of text.split("\n")) {
+    const match = /\{.*\}/.exec(line);
+    if (!match) continue;
+    try {
+      const value = JSON.parse(match[0]) as { description?: unknown; sql?: unknown };
+      if (typeof value.description === "string" && typeof value.sql === "string") {
+        drafts.push({ type, description: value.description, sql: value.sql });
+      }
+    } catch {
+      // a reply that is not JSON proposes nothing
+    }
+  }
+  return drafts;
+}

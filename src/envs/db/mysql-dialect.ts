@@ -1,0 +1,267 @@
+// Rewrites a MySQL statement so SQLite runs it with MySQL's meaning where dbbench depends on it:
+// string literals ("…" and backslash escapes), numeric comparison of TEXT columns with numbers,
+// case-insensitive, trailing-space-insensitive string comparison (utf8mb4_general_ci, PAD SPACE),
+// and MySQL functions (CONCAT, CONCAT_WS, MD5, IF, LEFT, RIGHT, CAST AS SIGNED, SUM/AVG as DOUBLE).
+
+export type Token =
+  | { type: "ws" | "comment" | "word" | "number" | "op" | "punct"; text: string; start: number }
+  | { type: "string"; text: string; value: string; start: number }
+  | { type: "ident"; text: string; value: string; start: number };
+
+export class MysqlSyntaxError extends Error {
+  constructor(readonly near: string) {
+    super(`syntax error near '${near}'`);
+  }
+}
+
+const mysqlEscapes: Record<string, string> = {
+  "0": "\0",
+  b: "\b",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  Z: "\x1a",
+  "%": "\\%",
+  _: "\\_",
+};
+
+const simpleTokens: [Exclude<Token["type"], "string" | "ident">, RegExp][] = [
+  ["ws", /^\s+/],
+  ["comment", /^(--\s[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)/],
+  ["number", /^(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?)(?![\w$])/i],
+  ["word", /^[\p{L}\p{N}_$]+/u],
+  ["op", /^(<=>|<=|>=|<>|!=|=|<|>)/],
+];
+
+export function tokenize(sql: string): Token[] {
+  const tokens: Token[] = [];
+  let pos = 0;
+  while (pos < sql.length) {
+    const ch = sql[pos] ?? "";
+    if (ch === "'" || ch === '"' || ch === "`") {
+      const token = quoted(sql, pos);
+      tokens.push(token);
+      pos += token.text.length;
+      continue;
+    }
+    const rest = sql.slice(pos);
+    const match = simpleTokens
+      .map(([type, re]) => [type, re.exec(rest)?.[0]] as const)
+      .find(([, text]) => text);
+    const [type, text] = match ?? (["punct", ch] as const);
+    tokens.push({ type, text: text ?? ch, start: pos });
+    pos += (text ?? ch).length;
+  }
+  return tokens;
+}
+
+/** A '…' or "…" string (backslash escapes, doubled quotes) or a `…` identifier starting at `start`. */
+function quoted(sql: string, start: number): Token {
+  const quote = sql[start];
+  let pos = start + 1;
+  let value = "";
+  while (pos < sql.length) {
+    const c = sql[pos++] ?? "";
+    if (c === quote && sql[pos] === quote) {
+      value += quote;
+      pos++;
+    } else if (c === quote) {
+      const text = sql.slice(start, pos);
+      return quote === "`" ? { type: "ident", text, value, start } : { type: "string", text, value, start };
+    } else if (c === "\\" && quote !== "`" && pos < sql.length) {
+      const e = sql[pos++] ?? "";
+      value += mysqlEscapes[e] ?? e;
+    } else value += c;
+  }
+  throw new MysqlSyntaxError(sql.slice(start));
+}
+
+const sqliteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const sqliteIdent = (value: string) => `"${value.replaceAll('"', '""')}"`;
+
+const keywords = new Set(
+  "select from where and or not null is in like between as on join left right inner outer group by order having limit offset union all distinct case when then else end asc desc set values into update insert delete exists true false".split(
+    " ",
+  ),
+);
+
+const functionRenames: Record<string, string> = {
+  concat: "mysql_concat",
+  concat_ws: "mysql_concat_ws",
+  sum: "mysql_sum",
+  avg: "mysql_avg",
+  if: "iif",
+  left: "mysql_left",
+  right: "mysql_right",
+  locate: "mysql_locate",
+  ucase: "upper",
+  lcase: "lower",
+};
+
+const castTypes: Record<string, string> = {
+  signed: "INTEGER",
+  unsigned: "INTEGER",
+  integer: "INTEGER",
+  int: "INTEGER",
+  decimal: "REAL",
+  double: "REAL",
+  float: "REAL",
+  char: "TEXT",
+};
+
+/** Splits off the first statement; MySQL runs one statement per call and rejects a second. */
+export function singleStatement(tokens: Token[]): Token[] {
+  const semi = tokens.findIndex((t) => t.type === "punct" && t.text === ";");
+  if (semi < 0) return tokens;
+  const after = tokens.slice(semi + 1).filter((t) => t.type !== "ws" && t.type !== "comment");
+  if (after.length > 0) {
+    const first = after[0] as Token;
+    throw new MysqlSyntaxError(
+      tokens
+        .slice(tokens.indexOf(first))
+        .map((t) => t.text)
+        .join(""),
+    );
+  }
+  return tokens.slice(0, semi);
+}
+
+export interface Translation {
+  sql: string;
+  /** Source offset (in the MySQL text) of each space-separated piece of `sql`, for error messages. */
+  pieces: { text: string; start: number }[];
+}
+
+const tableContext = new Set(["from", "join", "into", "update", "table"]);
+
+/** Translates one MySQL statement to SQLite. */
+export function toSqlite(sql: string, { comparisons = true }: { comparisons?: boolean } = {}): Translation {
+  const tokens = singleStatement(tokenize(sql));
+  const solid = tokens.filter((t) => t.type !== "ws" && t.type !== "comment");
+  const out: string[] = [];
+  for (let i = 0; i < solid.length; i++) {
+    const t = solid[i] as Token;
+    const next = solid[i + 1];
+    const prev = solid[i - 1];
+    const lower = t.text.toLowerCase();
+    // SQLite also reads 'name' and [name] as table names; MySQL rejects both. An illegal token in
+    // their place makes SQLite fail there, unless an earlier mistake fails first, as MySQL would.
+    if (t.type === "string" && tableContext.has(prev?.text.toLowerCase() ?? "")) out.push(syntaxErrorMarker);
+    else if (t.type === "punct" && t.text === "[") out.push(syntaxErrorMarker);
+    else if (t.type === "string") out.push(sqliteString(t.value));
+    else if (t.type === "ident") out.push(sqliteIdent(t.value));
+    else if (t.type === "word" && next?.text === "(" && functionRenames[lower])
+      out.push(functionRenames[lower]);
+    else if (
+      t.type === "word" &&
+      prev?.text.toLowerCase() === "as" &&
+      castTypes[lower] &&
+      isInCast(solid, i)
+    ) {
+      out.push(castTypes[lower]);
+      // DECIMAL(10,2) / CHAR(20): the size has no meaning for SQLite's CAST
+      if (next?.text === "(") {
+        const close = skipParens(solid, i + 1);
+        for (let j = i + 1; j <= close; j++) out.push("");
+        i = close;
+      }
+    } else out.push(t.text);
+  }
+  const rewritten = comparisons ? rewriteComparisons(out, solid) : out;
+  const pieces = rewritten
+    .map((text, i) => ({ text, start: solid[i]?.start ?? 0 }))
+    .filter((piece) => piece.text !== "");
+  return { sql: pieces.map((p) => p.text).join(" "), pieces };
+}
+
+/** A token SQLite's tokenizer rejects ("unrecognized token"). */
+export const syntaxErrorMarker = "!";
+
+/** The clause a column reference sits in, as MariaDB names it in "Unknown column 'x' in '…'". */
+export function clauseOf(sql: string, name: string): string {
+  let clause = "field list";
+  const tokens = tokenize(sql).filter((t) => t.type !== "ws" && t.type !== "comment");
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const word = t.type === "word" ? t.text.toUpperCase() : "";
+    const next = tokens[i + 1]?.text.toUpperCase();
+    if (word === "SELECT" || word === "WHERE" || word === "HAVING" || word === "SET") clause = word;
+    else if ((word === "ORDER" || word === "GROUP") && next === "BY") clause = `${word} BY`;
+    else if (word === "INSERT") clause = "INSERT INTO";
+    else if (word === "ON") clause = "on clause";
+    else if (word === "FROM" || word === "UPDATE" || word === "VALUES") clause = "field list";
+    const value = t.type === "ident" ? t.value : t.type === "word" ? t.text : undefined;
+    if (value !== undefined && value.toLowerCase() === name.toLowerCase() && clause !== "field list")
+      return clause;
+  }
+  return "field list";
+}
+
+function isInCast(tokens: Token[], asIndex: number): boolean {
+  let depth = 0;
+  for (let i = asIndex - 1; i >= 0; i--) {
+    const t = tokens[i] as Token;
+    if (t.text === ")") depth++;
+    else if (t.text === "(") {
+      if (depth === 0) return tokens[i - 1]?.text.toLowerCase() === "cast";
+      depth--;
+    }
+  }
+  return false;
+}
+
+function skipParens(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (tokens[i]?.text === "(") depth++;
+    else if (tokens[i]?.text === ")" && --depth === 0) return i;
+  }
+  return tokens.length - 1;
+}
+
+/**
+ * `col <op> 17` compares numerically in MySQL (TEXT is converted to a number) but as text in SQLite;
+ * `col <op> 'x'` ignores case and trailing spaces in MySQL. Rewrite both shapes, column on either side.
+ */
+function rewriteComparisons(out: string[], tokens: Token[]): string[] {
+  const column = (i: number) => {
+    const t = tokens[i];
+    return (
+      t !== undefined && (t.type === "ident" || (t.type === "word" && !keywords.has(t.text.toLowerCase())))
+    );
+  };
+  const literal = (i: number): "number" | "string" | undefined => {
+    const t = tokens[i];
+    if (t?.type === "number") return "number";
+    if (t?.type === "string") return "string";
+    return undefined;
+  };
+  const result = [...out];
+  let assigning = false; // between UPDATE … SET and WHERE, "=" assigns
+  for (let i = 1; i < tokens.length - 1; i++) {
+    const op = tokens[i] as Token;
+    const word = op.type === "word" ? op.text.toLowerCase() : "";
+    if (word === "set") assigning = true;
+    else if (word === "where") assigning = false;
+    if (op.type === "punct" && "+-*/%".includes(op.text)) {
+      // arithmetic on TEXT converts to DOUBLE in MySQL
+      for (const side of [i - 1, i + 1]) {
+        if (column(side) && tokens[side - 1]?.text !== ".") result[side] = `mysql_num(${result[side]})`;
+      }
+      continue;
+    }
+    if (op.type !== "op" || assigning) continue;
+    // a column that is not itself qualified or a function name (x.col, f(col) stay as they are)
+    const leftCol = column(i - 1) && tokens[i - 2]?.text !== "." && tokens[i - 2]?.text !== "(";
+    const sideColumn = leftCol && literal(i + 1) ? i - 1 : column(i + 1) && literal(i - 1) ? i + 1 : -1;
+    if (sideColumn < 0) continue;
+    const kind = literal(sideColumn === i - 1 ? i + 1 : i - 1);
+    const lit = sideColumn === i - 1 ? i + 1 : i - 1;
+    if (kind === "number") result[sideColumn] = `mysql_num(${result[sideColumn]})`;
+    else {
+      result[sideColumn] = `rtrim(${result[sideColumn]})`;
+      result[lit] = `rtrim(${result[lit]}) COLLATE NOCASE`;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,44 @@
+// The db environment (AgentBench dbbench): tasks, backends, oracle, metrics and generator in one spec.
+import { InputError } from "../../core/index.js";
+import type { EnvSpec } from "../types.js";
+import { DbEnvironment, defaultRoundLimit } from "./env.js";
+import { generateDbTasks } from "./generate.js";
+import { dbMetrics } from "./metrics.js";
+import { createMysqlBackend } from "./mysql-backend.js";
+import { dbOracle } from "./oracle.js";
+import type { SqlBackend } from "./sql-backend.js";
+import { createSqliteBackend } from "./sqlite-backend.js";
+import { type DbTask, dbTaskSchema, loadDbTasks } from "./tasks.js";
+
+/** "sqlite" (default), "mariadb" (start a private mariadbd) or a mysql:// URL. */
+export async function openSqlBackend(backend = "sqlite"): Promise<SqlBackend> {
+  if (backend === "sqlite") return createSqliteBackend();
+  if (backend === "mariadb" || backend === "mysql") return createMysqlBackend();
+  if (/^(mysql|mariadb):\/\//.test(backend))
+    return createMysqlBackend(backend.replace(/^mariadb:/, "mysql:"));
+  throw new InputError(
+    `--backend "${backend}": expected sqlite, mariadb or a mysql://user:pass@host:port URL`,
+  );
+}
+
+export const dbSpec: EnvSpec<DbTask> = {
+  name: "db",
+  description: "AgentBench dbbench: answer questions about, or modify, a MySQL table through SQL",
+  taskSchema: dbTaskSchema,
+  taskId: (task) => task.id ?? "",
+  loadTasks: loadDbTasks,
+  generateTasks: generateDbTasks,
+  async open({ backend, roundLimit = defaultRoundLimit } = {}) {
+    const sql = await openSqlBackend(backend);
+    return {
+      name: sql.name,
+      maxTurns: roundLimit + 1,
+      create: async (task) => new DbEnvironment(task, await sql.openTask(task.table), roundLimit),
+      close: () => sql.close(),
+    };
+  },
+  oracle: dbOracle,
+  metrics: (results, tasks) => dbMetrics(results, tasks),
+  // AgentBench: 5 operations, then one more reply to answer; 128 new tokens a turn
+  defaults: { maxTurns: defaultRoundLimit + 1, maxTokens: 128 },
+};

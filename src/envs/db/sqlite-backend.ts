@@ -1,0 +1,209 @@
+// The embedded default: one in-memory SQLite database per task, speaking MySQL through mysql-dialect.ts.
+import Database from "better-sqlite3";
+import { clauseOf, MysqlSyntaxError, type Translation, toSqlite } from "./mysql-dialect.js";
+import type { Cell } from "./python-repr.js";
+import type { QueryOutcome, SqlBackend, TaskDatabase } from "./sql-backend.js";
+import { tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
+import { md5Hex, tableHash } from "./table-hash.js";
+import type { DbTable } from "./tasks.js";
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+export function createSqliteBackend(): SqlBackend {
+  return {
+    name: "sqlite",
+    openTask: async (table) => new SqliteTaskDatabase(table),
+    close: async () => {},
+  };
+}
+
+export class SqliteTaskDatabase implements TaskDatabase {
+  readonly db: Database.Database;
+
+  constructor(private readonly table: DbTable) {
+    this.db = new Database(":memory:");
+    registerMysqlFunctions(this.db);
+    if (unsupportedColumnName(table) !== undefined) return;
+    const columns = table.table_info.columns
+      .map((c) => `${quoteIdent(c.name)} TEXT COLLATE NOCASE`)
+      .join(", ");
+    this.db.exec(`CREATE TABLE ${quoteIdent(table.table_name)} (${columns})`);
+    const marks = table.table_info.columns.map(() => "?").join(", ");
+    const insert = this.db.prepare(`INSERT INTO ${quoteIdent(table.table_name)} VALUES (${marks})`);
+    this.db.transaction(() => {
+      for (const row of tableRowsAsText(table)) insert.run(row);
+    })();
+  }
+
+  async execute(sql: string): Promise<QueryOutcome> {
+    let statement: Database.Statement;
+    let translation: Translation | undefined;
+    try {
+      translation = toSqlite(sql);
+      statement = this.db.prepare(translation.sql);
+    } catch (error) {
+      return { error: mysqlError(error, sql, this.table.table_name, translation) };
+    }
+    try {
+      if (!statement.reader) {
+        statement.run();
+        return { rows: [] };
+      }
+      statement.safeIntegers(true).raw(true);
+      const rows = statement.all() as unknown[][];
+      return { rows: rows.map((row) => row.map(toCell)) };
+    } catch (error) {
+      return { error: mysqlError(error, sql, this.table.table_name, translation) };
+    }
+  }
+
+  async tableHash(): Promise<string | null> {
+    const columns = this.table.table_info.columns.map((c) => quoteIdent(c.name)).join(", ");
+    try {
+      const rows = this.db
+        .prepare(`SELECT ${columns} FROM ${quoteIdent(this.table.table_name)}`)
+        .raw(true)
+        .all();
+      return tableHash((rows as unknown[][]).map((row) => row.map((v) => (v === null ? null : textOf(v)))));
+    } catch {
+      return null; // the agent dropped or altered the table
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return { kind: "int", text: value.toString() };
+  if (typeof value === "number") return { kind: "float", value };
+  if (Buffer.isBuffer(value)) return { kind: "str", value: value.toString("utf8") };
+  return { kind: "str", value: String(value) };
+}
+
+/** Text of a value as MySQL would CONCAT it. */
+function textOf(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value);
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  return String(value);
+}
+
+/** MySQL's string → number conversion: the longest numeric prefix, else 0. */
+export function mysqlNumber(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  const match = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i.exec(String(value));
+  return match ? Number(match[0]) : 0;
+}
+
+function registerMysqlFunctions(db: Database.Database) {
+  db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(textOf(v))));
+  db.function("mysql_num", { deterministic: true }, mysqlNumber);
+  db.function("mysql_concat", { deterministic: true, varargs: true }, (...args: unknown[]) =>
+    args.some((a) => a === null) ? null : args.map(textOf).join(""),
+  );
+  db.function(
+    "mysql_concat_ws",
+    { deterministic: true, varargs: true },
+    (sep: unknown, ...args: unknown[]) =>
+      sep === null
+        ? null
+        : args
+            .filter((a) => a !== null)
+            .map(textOf)
+            .join(textOf(sep)),
+  );
+  db.function("mysql_left", { deterministic: true }, (s: unknown, n: unknown) =>
+    s === null ? null : [...textOf(s)].slice(0, Number(n)).join(""),
+  );
+  db.function("mysql_right", { deterministic: true }, (s: unknown, n: unknown) =>
+    s === null ? null : Number(n) <= 0 ? "" : [...textOf(s)].slice(-Number(n)).join(""),
+  );
+  db.function("mysql_locate", { deterministic: true }, (sub: unknown, s: unknown) =>
+    sub === null || s === null ? null : textOf(s).toLowerCase().indexOf(textOf(sub).toLowerCase()) + 1,
+  );
+  // SUM/AVG over TEXT columns are DOUBLE in MySQL: always a float, NULL over no non-NULL values.
+  const numericAggregate = (finish: (sum: number, n: number) => number) => ({
+    start: () => ({ sum: 0, n: 0 }),
+    step: (acc: { sum: number; n: number }, v: unknown) => {
+      const num = mysqlNumber(v);
+      if (num !== null) {
+        acc.sum += num;
+        acc.n++;
+      }
+      return acc;
+    },
+    result: (acc: { sum: number; n: number }) => (acc.n === 0 ? null : finish(acc.sum, acc.n)),
+  });
+  db.aggregate(
+    "mysql_sum",
+    numericAggregate((sum) => sum),
+  );
+  db.aggregate(
+    "mysql_avg",
+    numericAggregate((sum, n) => sum / n),
+  );
+}
+
+/** Maps a SQLite error to the text MySQL's connector would show for the same mistake. */
+export function mysqlError(
+  error: unknown,
+  sql: string,
+  tableName: string,
+  translation?: Translation,
+): string {
+  if (error instanceof MysqlSyntaxError) return syntaxError(error.near);
+  const message = (error as Error).message ?? String(error);
+  if (/syntax error|unrecognized token/.test(message) && translation) {
+    // Locate the error without the comparison wrappers, whose own parentheses SQLite may point at.
+    const plain = toSqlite(sql, { comparisons: false });
+    const plainMessage = plainSyntaxError(plain.sql) ?? message;
+    const near = /(?:near|unrecognized token:) "(.*?)"/s.exec(plainMessage)?.[1];
+    const piece = plain.pieces.find((p) => p.text === near);
+    return syntaxError(piece ? sql.slice(piece.start) : (near ?? ""));
+  }
+  for (const [pattern, render] of errorMappings) {
+    const match = pattern.exec(message);
+    if (match) return render(match[1] ?? "", { sql, db: tableName });
+  }
+  return `1064 (42000): ${message}`;
+}
+
+/** SQLite message pattern → MySQL error text (the database is named after the table, as in AgentBench). */
+const errorMappings: [RegExp, (name: string, at: { sql: string; db: string }) => string][] = [
+  [/no such table: (?:\w+\.)?(.+)$/, (name, { db }) => `1146 (42S02): Table '${db}.${name}' doesn't exist`],
+  [/(?:no such column:|has no column named) (.+)$/, unknownColumn],
+  [/no such function: (.+)$/, (name, { db }) => `1305 (42000): FUNCTION ${db}.${name} does not exist`],
+  [/incomplete input/, () => syntaxError("")],
+  [
+    /values were supplied|values for \d+ columns/,
+    () => "1136 (21S01): Column count doesn't match value count at row 1",
+  ],
+  [/table (.+) already exists/, (name) => `1050 (42S01): Table '${name}' already exists`],
+];
+
+function unknownColumn(column: string, { sql }: { sql: string }): string {
+  return `1054 (42S22): Unknown column '${column}' in '${clauseOf(sql, column.replace(/^.*\./, ""))}'`;
+}
+
+function plainSyntaxError(sql: string): string | undefined {
+  const probe = new Database(":memory:");
+  try {
+    probe.prepare(sql);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    probe.close();
+  }
+}
+
+function syntaxError(near: string): string {
+  // the server drops the statement's terminating semicolon before it quotes the rest
+  let rest = near.trim().replace(/;\s*$/, "");
+  if (rest.length > 80) rest = `${rest.slice(0, 77)}...`; // MariaDB quotes at most 80 characters
+  return `1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${rest}' at line 1`;
+}

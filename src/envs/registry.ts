@@ -1,0 +1,18 @@
+// Looks up environments by name.
+import { InputError } from "../core/index.js";
+import { dbSpec } from "./db/spec.js";
+import type { EnvSpec } from "./types.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: specs differ in their task type
+const specs: Record<string, EnvSpec<any>> = { db: dbSpec };
+
+export function envNames(): string[] {
+  return Object.keys(specs);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: callers handle tasks opaquely
+export function getEnvSpec(name: string): EnvSpec<any> {
+  const spec = specs[name];
+  if (!spec) throw new InputError(`unknown env "${name}": known envs are ${envNames().join(", ")}`);
+  return spec;
+}

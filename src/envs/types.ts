@@ -1,0 +1,63 @@
+// The Environment and EnvSpec interfaces every env implements (see DESIGN.md, "Core interfaces").
+import type { ZodType } from "zod";
+import type { Message, StepResult, Trajectory } from "../core/index.js";
+import type { ChatModel } from "../models/index.js";
+
+/** One live episode; owns its backend resources until close(). */
+export interface Environment {
+  /** System prompt + one-shot + task description, in the env's original protocol. */
+  reset(): Promise<{ messages: Message[] }>;
+  /** `action` is the model's raw reply. */
+  step(action: string): Promise<StepResult>;
+  /** Always called, also on error or abort. */
+  close(): Promise<void>;
+}
+
+/** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */
+export interface OracleSolver {
+  reply(messages: readonly Message[]): string;
+}
+
+export interface EnvOpenOptions {
+  /** Backend selector, e.g. "sqlite" or "mysql://user:pass@host:3306" for db. */
+  backend?: string;
+  /** Round limit override. */
+  roundLimit?: number;
+}
+
+/** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */
+export interface EnvBackend<Task> {
+  /** Human-readable backend name for summaries, e.g. "sqlite" or "mariadb 10.11". */
+  readonly name: string;
+  /** Most model replies per episode when the backend's options change it (e.g. a round limit). */
+  readonly maxTurns?: number;
+  create(task: Task): Promise<Environment>;
+  close(): Promise<void>;
+}
+
+export interface GenerateTasksOptions {
+  count: number;
+  seed: number;
+  /** With a model: self-instruct new tasks; only verified ones are kept. */
+  model?: ChatModel;
+}
+
+export interface EnvSpec<Task> {
+  name: string;
+  description: string;
+  taskSchema: ZodType<Task>;
+  taskId(task: Task): string;
+  /** Loads tasks from the env's real benchmark format. */
+  loadTasks(source: string): AsyncIterable<Task>;
+  generateTasks?(options: GenerateTasksOptions): AsyncIterable<Task>;
+  open(options?: EnvOpenOptions): Promise<EnvBackend<Task>>;
+  oracle(task: Task): OracleSolver;
+  /** Aggregate metrics over finished episodes, the env's own benchmark metrics. */
+  metrics(results: readonly Trajectory[], tasks: ReadonlyMap<string, Task>): Record<string, number>;
+  defaults: {
+    /** Most model replies per episode. */
+    maxTurns: number;
+    /** Most new tokens per reply (AgentTuning: 128). */
+    maxTokens: number;
+  };
+}

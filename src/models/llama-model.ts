@@ -1,0 +1,102 @@
+// ChatModel over a local GGUF file, run in-process on CPU by node-llama-cpp (no server, no network).
+import { existsSync } from "node:fs";
+import type { ChatHistoryItem, Llama, LlamaContext, LlamaModel as NativeModel } from "node-llama-cpp";
+import type { Message } from "../core/index.js";
+import { InputError, ModelError } from "../core/index.js";
+import type { ChatModel, CompleteOptions, Completion } from "./types.js";
+
+export interface LlamaModelOptions {
+  /** Path to a .gguf file. */
+  modelPath: string;
+  /** Context window in tokens (AgentTuning evaluated with 4,096-token inputs). */
+  contextSize?: number;
+  /** CPU threads; 0 lets llama.cpp choose. */
+  threads?: number;
+}
+
+export class LlamaModel implements ChatModel {
+  readonly id: string;
+  private loaded?: Promise<{ llama: Llama; model: NativeModel; context: LlamaContext }>;
+  // One context sequence: requests run one at a time.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: LlamaModelOptions) {
+    this.id = `gguf:${options.modelPath}`;
+    if (!existsSync(options.modelPath))
+      throw new InputError(`${options.modelPath}: GGUF model file not found`);
+  }
+
+  private load() {
+    this.loaded ??= (async () => {
+      const { getLlama } = await import("node-llama-cpp");
+      const llama = await getLlama({
+        gpu: false,
+        build: "never",
+        progressLogs: false,
+        logLevel: "error" as never,
+      });
+      const model = await llama.loadModel({ modelPath: this.options.modelPath });
+      const context = await model.createContext({
+        contextSize: Math.min(this.options.contextSize ?? 4096, model.trainContextSize),
+        sequences: 1,
+        threads: this.options.threads ?? 0,
+      });
+      return { llama, model, context };
+    })().catch((error) => {
+      throw new ModelError(`${this.id}: cannot load model: ${(error as Error).message}`, { cause: error });
+    });
+    return this.loaded;
+  }
+
+  complete(messages: Message[], options: CompleteOptions = {}): Promise<Completion> {
+    const run = this.queue.then(() => this.generate(messages, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async generate(messages: Message[], options: CompleteOptions): Promise<Completion> {
+    const { context, model } = await this.load();
+    const last = messages.at(-1);
+    if (last?.role !== "user") throw new ModelError(`${this.id}: the last message must be a user turn`);
+    const { LlamaChatSession } = await import("node-llama-cpp");
+    const sequence = context.getSequence();
+    const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+    try {
+      session.setChatHistory(toHistory(messages.slice(0, -1)));
+      const promptTokens = model.tokenize(messages.map((m) => m.content).join("\n")).length;
+      const text = await session.prompt(last.content, {
+        maxTokens: options.maxTokens,
+        temperature: options.temperature ?? 0,
+        signal: options.signal,
+        customStopTriggers: options.stop,
+      });
+      return { text, usage: { promptTokens, completionTokens: model.tokenize(text).length } };
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new ModelError(`${this.id}: ${message}`, {
+        cause: error,
+        contextLimit: /context/i.test(message),
+      });
+    } finally {
+      session.dispose({ disposeSequence: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.loaded) return;
+    const { context, model, llama } = await this.loaded.catch(
+      () => ({}) as Partial<Awaited<typeof this.loaded>>,
+    );
+    await context?.dispose();
+    await model?.dispose();
+    await llama?.dispose();
+  }
+}
+
+function toHistory(messages: Message[]): ChatHistoryItem[] {
+  return messages.map((m): ChatHistoryItem => {
+    if (m.role === "system") return { type: "system", text: m.content };
+    if (m.role === "user") return { type: "user", text: m.content };
+    return { type: "model", response: [m.content] };
+  });
+}

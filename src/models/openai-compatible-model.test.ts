@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ModelError } from "../core/index.js";
+import { OpenAICompatibleModel } from "./openai-compatible-model.js";
+import { type MockOpenAIServer, startMockOpenAIServer } from "./test-helpers/mock-openai-server.js";
+
+let server: MockOpenAIServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const user = [{ role: "user" as const, content: "hello there" }];
+
+describe("OpenAICompatibleModel", () => {
+  it("sends the conversation and options over HTTP and counts usage", async () => {
+    server = await startMockOpenAIServer({ reply: (req) => `echo ${req.messages.at(-1)?.content}` });
+    const model = new OpenAICompatibleModel({ baseURL: server.baseURL, model: "tiny" });
+    const out = await model.complete(user, { maxTokens: 128, temperature: 0, stop: ["\nObservation:"] });
+    expect(out.text).toBe("echo hello there");
+    expect(out.usage).toEqual({ promptTokens: 2, completionTokens: 3 });
+    await model.complete(user);
+    expect(model.usage).toEqual({ promptTokens: 4, completionTokens: 6 });
+    expect(server.requests[0]).toMatchObject({
+      model: "tiny",
+      max_tokens: 128,
+      temperature: 0,
+      stop: ["\nObservation:"],
+    });
+  });
+
+  it("retries 429 and 5xx answers, then succeeds", async () => {
+    server = await startMockOpenAIServer({ failFirst: { count: 2, status: 503 }, reply: () => "fine" });
+    const model = new OpenAICompatibleModel({ baseURL: server.baseURL, model: "m", maxRetries: 3 });
+    expect((await model.complete(user)).text).toBe("fine");
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("gives up after its retries with a ModelError naming the status", async () => {
+    server = await startMockOpenAIServer({ failFirst: { count: 10, status: 429 } });
+    const model = new OpenAICompatibleModel({ baseURL: server.baseURL, model: "m", maxRetries: 1 });
+    const error = await model.complete(user).catch((e) => e);
+    expect(ModelError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/HTTP 429/);
+    expect(error.status).toBe(429);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("times out a server that does not answer", async () => {
+    server = await startMockOpenAIServer({ delayMs: 2_000 });
+    const model = new OpenAICompatibleModel({
+      baseURL: server.baseURL,
+      model: "m",
+      timeoutMs: 150,
+      maxRetries: 0,
+    });
+    await expect(model.complete(user)).rejects.toThrow(/timed out/);
+  });
+
+  it("reports an unreachable server clearly", async () => {
+    const closed = await startMockOpenAIServer();
+    const baseURL = closed.baseURL;
+    await closed.close(); // nothing listens on that port now
+    const model = new OpenAICompatibleModel({ baseURL, model: "m", maxRetries: 0 });
+    await expect(model.complete(user)).rejects.toThrow(/cannot reach server \(ECONNREFUSED\)/);
+  });
+});

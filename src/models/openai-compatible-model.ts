@@ -1,0 +1,97 @@
+// ChatModel over any OpenAI-compatible /v1/chat/completions server (OpenAI, vLLM, Ollama, llama.cpp).
+import OpenAI from "openai";
+import type { Message, Usage } from "../core/index.js";
+import { ModelError } from "../core/index.js";
+import type { ChatModel, CompleteOptions, Completion } from "./types.js";
+
+export interface OpenAICompatibleOptions {
+  /** Server base URL including /v1, e.g. http://127.0.0.1:8000/v1. */
+  baseURL: string;
+  /** Model name sent in each request. */
+  model: string;
+  /** API key; servers without auth accept any. */
+  apiKey?: string;
+  /** Per-request timeout in ms. */
+  timeoutMs?: number;
+  /** Retries on 408/409/429/5xx and network errors, with exponential backoff (the openai client's). */
+  maxRetries?: number;
+}
+
+export class OpenAICompatibleModel implements ChatModel {
+  readonly id: string;
+  /** Tokens used by every request so far, as the server reported them. */
+  readonly usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  private readonly client: OpenAI;
+  private readonly model: string;
+
+  constructor({
+    baseURL,
+    model,
+    apiKey = "none",
+    timeoutMs = 120_000,
+    maxRetries = 4,
+  }: OpenAICompatibleOptions) {
+    this.client = new OpenAI({ baseURL, apiKey, timeout: timeoutMs, maxRetries });
+    this.model = model;
+    this.id = `${baseURL}#${model}`;
+  }
+
+  async complete(messages: Message[], options: CompleteOptions = {}): Promise<Completion> {
+    let response: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      response = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: messages.map(({ role, content }) => ({ role, content })),
+          stop: options.stop,
+          max_tokens: options.maxTokens,
+          temperature: options.temperature,
+        },
+        { signal: options.signal },
+      );
+    } catch (error) {
+      throw toModelError(error, this.id);
+    }
+    const text = response.choices?.[0]?.message?.content;
+    if (typeof text !== "string") {
+      throw new ModelError(`${this.id}: response has no choices[0].message.content`);
+    }
+    const usage = response.usage
+      ? {
+          promptTokens: response.usage.prompt_tokens ?? 0,
+          completionTokens: response.usage.completion_tokens ?? 0,
+        }
+      : undefined;
+    if (usage) {
+      this.usage.promptTokens += usage.promptTokens;
+      this.usage.completionTokens += usage.completionTokens;
+    }
+    return { text, usage };
+  }
+}
+
+function toModelError(error: unknown, id: string): ModelError {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ModelError(`${id}: request timed out`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ModelError(`${id}: cannot reach server (${causeText(error)})`, { cause: error });
+  }
+  if (error instanceof OpenAI.APIError) {
+    const text = error.message;
+    const contextLimit = /context.length|maximum context|too many tokens|context window/i.test(text);
+    return new ModelError(`${id}: HTTP ${error.status ?? "?"}: ${text}`, {
+      cause: error,
+      status: error.status,
+      contextLimit,
+    });
+  }
+  return new ModelError(`${id}: ${(error as Error).message ?? String(error)}`, { cause: error });
+}
+
+/** The innermost cause's code (ECONNREFUSED, …) or message: the part a user can act on. */
+function causeText(error: Error): string {
+  let inner: { code?: string; message?: string; cause?: unknown } = error;
+  while (inner.cause && typeof inner.cause === "object") inner = inner.cause as typeof inner;
+  return inner.code ?? inner.message ?? error.message;
+}

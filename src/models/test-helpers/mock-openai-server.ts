@@ -1,0 +1,96 @@
+// A loopback OpenAI-compatible server for tests: scripted replies, injected errors and delays.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface MockChatRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  max_tokens?: number;
+  temperature?: number;
+  stop?: string[];
+}
+
+export interface MockOpenAIServerOptions {
+  /** Reply text for each request (called per request, in arrival order). */
+  reply?: (request: MockChatRequest, index: number) => string;
+  /** Answer the first N requests with this HTTP status instead. */
+  failFirst?: { count: number; status: number };
+  /** Wait this long before answering every request. */
+  delayMs?: number;
+  /** Omit the usage block from responses. */
+  omitUsage?: boolean;
+}
+
+export interface MockOpenAIServer {
+  baseURL: string;
+  requests: MockChatRequest[];
+  close(): Promise<void>;
+}
+
+export async function startMockOpenAIServer(
+  options: MockOpenAIServerOptions = {},
+): Promise<MockOpenAIServer> {
+  const { reply = () => "Ok.", failFirst, delayMs = 0, omitUsage = false } = options;
+  const requests: MockChatRequest[] = [];
+  let served = 0;
+  const server: Server = createServer(async (req, res) => {
+    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+      res.writeHead(404).end(JSON.stringify({ error: { message: "not found" } }));
+      return;
+    }
+    const body = JSON.parse(await readBody(req)) as MockChatRequest;
+    const index = served++;
+    requests.push(body);
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (res.destroyed) return;
+    if (failFirst && index < failFirst.count) {
+      res.writeHead(failFirst.status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: `injected ${failFirst.status}`, type: "server_error" } }));
+      return;
+    }
+    const text = reply(body, index);
+    const promptTokens = body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0);
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        id: `chatcmpl-${index}`,
+        object: "chat.completion",
+        created: 0,
+        model: body.model,
+        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: text } }],
+        ...(omitUsage
+          ? {}
+          : {
+              usage: {
+                prompt_tokens: promptTokens,
+                completion_tokens: text.split(/\s+/).length,
+                total_tokens: promptTokens + text.split(/\s+/).length,
+              },
+            }),
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,34 @@
+// The ChatModel interface every backend implements; the core never knows which provider it talks to.
+import type { Message, Usage } from "../core/index.js";
+
+export interface CompleteOptions {
+  /** Stop sequences. */
+  stop?: string[];
+  /** Most new tokens for this reply. */
+  maxTokens?: number;
+  /** Sampling temperature; 0 = greedy. */
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export interface Completion {
+  text: string;
+  usage?: Usage;
+}
+
+/** What a model may know about the episode it serves (scripted and oracle models need it). */
+export interface EpisodeContext {
+  taskId: string;
+  /** The task record itself, for models that solve from it (the oracle). */
+  task?: unknown;
+}
+
+export interface ChatModel {
+  /** Stable name written into every trajectory, e.g. "openai:gpt-4o". */
+  readonly id: string;
+  complete(messages: Message[], options?: CompleteOptions): Promise<Completion>;
+  /** A model instance for one episode; models without per-episode state return themselves. */
+  forEpisode?(context: EpisodeContext): ChatModel | Promise<ChatModel>;
+  /** Frees resources (loaded weights, sockets). */
+  close?(): Promise<void>;
+}
