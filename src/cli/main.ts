@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The agenttune command line: one thin command per file, each calling one library function.
+import { Command } from "commander";
+import { AgenttuneError } from "../core/index.js";
+import { registerEval } from "./eval.js";
+import { registerQuickstart } from "./quickstart.js";
+import { registerTasks } from "./tasks.js";
+
+const program = new Command()
+  .name("agenttune")
+  .description("Environments, data construction, hybrid instruction tuning and evaluation for LLM agents")
+  .version("0.1.0")
+  .showHelpAfterError();
+
+registerQuickstart(program);
+registerEval(program);
+registerTasks(program);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (AgenttuneError.isInstance(error)) {
+    process.stderr.write(`agenttune: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

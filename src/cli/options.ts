@@ -1,0 +1,21 @@
+// Flag parsers shared by commands.
+import { InvalidArgumentError } from "commander";
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive whole number");
+  return n;
+}
+
+/** An AbortSignal that fires on the first Ctrl-C; a second Ctrl-C exits at once. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once("SIGINT", () => {
+    process.stderr.write(
+      "\nagenttune: stopping after running episodes are cancelled (Ctrl-C again to quit now)\n",
+    );
+    controller.abort();
+    process.once("SIGINT", () => process.exit(130));
+  });
+  return controller.signal;
+}

@@ -1,0 +1,3 @@
+export * from "./quickstart.js";
+export * from "./results-table.js";
+export * from "./run-eval.js";

@@ -1,0 +1,3 @@
+export * from "./progress.js";
+export * from "./run-tasks.js";
+export * from "./summary.js";

@@ -1,0 +1,59 @@
+// summary.json: what a run measured, written atomically so a reader never sees half a file.
+import { renameSync, writeFileSync } from "node:fs";
+import type { FailureLabel, Trajectory, Usage } from "../core/index.js";
+import { addUsage } from "../core/index.js";
+import type { EnvSpec } from "../envs/index.js";
+
+export interface RunSummary {
+  env: string;
+  model: string;
+  backend: string;
+  /** Episodes recorded (finished) in results.jsonl. */
+  tasks: number;
+  /** False when the run was interrupted before every episode finished. */
+  complete: boolean;
+  successRate: number;
+  averageReward: number;
+  metrics: Record<string, number>;
+  failures: Partial<Record<FailureLabel, number>>;
+  usage?: Usage;
+  durationMs: number;
+}
+
+export function summarize<Task>(input: {
+  spec: EnvSpec<Task>;
+  backend: string;
+  model: string;
+  results: readonly Trajectory[];
+  tasks: ReadonlyMap<string, Task>;
+  durationMs: number;
+  complete: boolean;
+}): RunSummary {
+  const { spec, results } = input;
+  const failures: Partial<Record<FailureLabel, number>> = {};
+  let usage: Usage | undefined;
+  for (const r of results) {
+    if (r.failure) failures[r.failure] = (failures[r.failure] ?? 0) + 1;
+    usage = addUsage(usage, r.usage);
+  }
+  const n = results.length;
+  return {
+    env: spec.name,
+    model: input.model,
+    backend: input.backend,
+    tasks: n,
+    complete: input.complete,
+    successRate: n ? results.filter((r) => r.success).length / n : 0,
+    averageReward: n ? results.reduce((s, r) => s + r.reward, 0) / n : 0,
+    metrics: spec.metrics(results, input.tasks),
+    failures,
+    ...(usage ? { usage } : {}),
+    durationMs: input.durationMs,
+  };
+}
+
+export function writeSummary(file: string, summary: RunSummary): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(summary, null, 2)}\n`);
+  renameSync(tmp, file);
+}
