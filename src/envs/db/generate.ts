@@ -33,6 +33,7 @@ interface Theme {
   categoryValues: readonly string[];
   extraValues: readonly string[];
   noun: string;
+  nouns: string;
 }
 
 const first = [
@@ -101,6 +102,7 @@ const themes: Theme[] = [
     categoryValues: ["Alps", "Pyrenees", "Tatras", "Dolomites", "Rockies"],
     extraValues: people,
     noun: "hut",
+    nouns: "huts",
   },
   {
     table: "Cycling Race Results",
@@ -115,6 +117,7 @@ const themes: Theme[] = [
     categoryValues: ["Team Aurora", "Velo Nord", "Sprint Lab", "Alpine Pro"],
     extraValues: ["Norway", "Spain", "Kenya", "Japan", "Chile", "Poland"],
     noun: "rider",
+    nouns: "riders",
   },
   {
     table: "city_libraries",
@@ -129,6 +132,7 @@ const themes: Theme[] = [
     categoryValues: ["North", "South", "East", "West", "Central"],
     extraValues: people,
     noun: "library",
+    nouns: "libraries",
   },
   {
     table: "Satellite Launches",
@@ -143,6 +147,7 @@ const themes: Theme[] = [
     categoryValues: ["LEO", "MEO", "GEO", "SSO"],
     extraValues: ["Orbitech", "SkyNet Labs", "Polar Data", "Stellar Corp"],
     noun: "satellite",
+    nouns: "satellites",
   },
 ];
 
@@ -213,7 +218,7 @@ function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft {
     case "comparison":
       return {
         type,
-        description: `Which ${theme.noun}s in ${category} have a ${num.name} greater than ${numValue}?`,
+        description: `Which ${theme.nouns} in ${category} have a ${num.name} greater than ${numValue}?`,
         sql: `SELECT ${q(theme.key)} FROM ${t} WHERE ${q(theme.category)} = ${lit(category)} AND ${q(num.name)} > ${numValue}`,
       };
     case "ranking": {
@@ -232,8 +237,9 @@ function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft {
       const words: Record<string, string> = { SUM: "total", AVG: "average", MIN: "smallest", MAX: "largest" };
       return {
         type,
-        description: `What is the ${words[fn]} ${num.name} among the ${theme.noun}s in ${category}?`,
-        sql: `SELECT ${fn}(${q(num.name)}) FROM ${t} WHERE ${q(theme.category)} = ${lit(category)}`,
+        description: `What is the ${words[fn]} ${num.name} among the ${theme.nouns} in ${category}?`,
+        // "+ 0" compares numerically: MIN/MAX over TEXT would compare strings ('117' < '45')
+        sql: `SELECT ${fn}(${q(num.name)} + 0) FROM ${t} WHERE ${q(theme.category)} = ${lit(category)}`,
       };
     }
     case "INSERT": {

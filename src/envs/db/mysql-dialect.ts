@@ -1,6 +1,6 @@
 // Rewrites a MySQL statement so SQLite runs it with MySQL's meaning where dbbench depends on it:
 // string literals ("…" and backslash escapes), numeric comparison of TEXT columns with numbers,
-// case-insensitive, trailing-space-insensitive string comparison (utf8mb4_general_ci, PAD SPACE),
+// case- and accent-insensitive, trailing-space-insensitive comparison (utf8mb4_general_ci, PAD SPACE),
 // and MySQL functions (CONCAT, CONCAT_WS, MD5, IF, LEFT, RIGHT, CAST AS SIGNED, SUM/AVG as DOUBLE).
 
 export type Token =
@@ -259,8 +259,8 @@ function rewriteComparisons(out: string[], tokens: Token[]): string[] {
     const lit = sideColumn === i - 1 ? i + 1 : i - 1;
     if (kind === "number") result[sideColumn] = `mysql_num(${result[sideColumn]})`;
     else {
-      result[sideColumn] = `rtrim(${result[sideColumn]})`;
-      result[lit] = `rtrim(${result[lit]}) COLLATE NOCASE`;
+      result[sideColumn] = `mysql_ci(${result[sideColumn]})`;
+      result[lit] = `mysql_ci(${result[lit]})`;
     }
   }
   return result;

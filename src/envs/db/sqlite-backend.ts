@@ -99,9 +99,20 @@ export function mysqlNumber(value: unknown): number | null {
   return match ? Number(match[0]) : 0;
 }
 
+/**
+ * A comparison key that equals where utf8mb4_general_ci does: case and accents folded (é = E),
+ * trailing spaces ignored (PAD SPACE).
+ */
+export function generalCiKey(text: string): string {
+  return text.replace(/ +$/, "").normalize("NFD").replace(/\p{M}/gu, "").toUpperCase();
+}
+
 function registerMysqlFunctions(db: Database.Database) {
   db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(textOf(v))));
   db.function("mysql_num", { deterministic: true }, mysqlNumber);
+  db.function("mysql_ci", { deterministic: true }, (v: unknown) =>
+    v === null ? null : generalCiKey(textOf(v)),
+  );
   db.function("mysql_concat", { deterministic: true, varargs: true }, (...args: unknown[]) =>
     args.some((a) => a === null) ? null : args.map(textOf).join(""),
   );

@@ -1,0 +1,90 @@
+// SQLite must answer MySQL statements as MariaDB does; each case here is checked against MariaDB too.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatRows } from "./python-repr.js";
+import { openSqlBackend } from "./spec.js";
+import type { SqlBackend } from "./sql-backend.js";
+import type { DbTable } from "./tasks.js";
+import { dbBackends } from "./test-backends.js";
+
+const table: DbTable = {
+  table_name: "t",
+  table_info: {
+    columns: [{ name: "x" }, { name: "y" }, { name: "z z" }],
+    rows: [
+      ["5", "abc", "a"],
+      ["10", "Abd", null],
+      ["7.5", "b", "it's"],
+      [12, "trail  ", "c"],
+    ],
+  },
+};
+
+const cases: [sql: string, expected: string][] = [
+  ["SELECT COUNT(*) FROM `t`", "[(4,)]"],
+  ["SELECT SUM(x), AVG(x), MAX(x) FROM t", "[(34.5, 8.625, '7.5')]"],
+  ["SELECT y FROM t WHERE x > 5", "[('Abd',), ('b',), ('trail  ',)]"],
+  ["SELECT x FROM t WHERE 6 < x", "[('10',), ('7.5',), ('12',)]"],
+  ["SELECT x FROM t WHERE y = 'ABC'", "[('5',)]"],
+  ["SELECT x FROM t WHERE y = 'trail'", "[('12',)]"],
+  ["SELECT x FROM t WHERE y = 'ÄBC '", "[('5',)]"],
+  ["SELECT x FROM t ORDER BY y", "[('5',), ('10',), ('7.5',), ('12',)]"],
+  [
+    "SELECT CONCAT(x, y), CONCAT(x, `z z`), CAST(x AS SIGNED) FROM t LIMIT 2",
+    "[('5abc', '5a', 5), ('10Abd', None, 10)]",
+  ],
+  ["SELECT y FROM t WHERE y LIKE 'a%'", "[('abc',), ('Abd',)]"],
+  ['SELECT "it\\\'s", \'a\'\'b\', "x""y"', `[("it's", "a'b", 'x"y')]`],
+  ['SELECT `z z` FROM t WHERE `z z` = "it\'s"', `[("it's",)]`],
+  ["SELECT x + 1 FROM t WHERE x < 7", "[(6.0,)]"],
+  ["SELECT MD5('a'), CONCAT_WS('-', 'a', NULL, 'b')", "[('0cc175b9c0f1b6a831c399e269772661', 'a-b')]"],
+  ["SELECT x FROM t GROUP BY x HAVING COUNT(*) > 0 ORDER BY x + 0 DESC LIMIT 1, 2", "[('10',), ('7.5',)]"],
+  ["UPDATE t SET y = 'new' WHERE x = 5", "[]"],
+  [
+    "SELECT Name FROM table",
+    "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'table' at line 1",
+  ],
+  ["SELECT * FROM nope", "1146 (42S02): Table 't.nope' doesn't exist"],
+  ["SELECT q FROM t", "1054 (42S22): Unknown column 'q' in 'SELECT'"],
+  ["SELECT x FROM t WHERE q = 1", "1054 (42S22): Unknown column 'q' in 'WHERE'"],
+  ["UPDATE t SET q = 1", "1054 (42S22): Unknown column 'q' in 'SET'"],
+  ["INSERT INTO t (q) VALUES (1)", "1054 (42S22): Unknown column 'q' in 'INSERT INTO'"],
+  ["INSERT INTO t VALUES (1)", "1136 (21S01): Column count doesn't match value count at row 1"],
+  [
+    "SELECT 1; SELECT 2",
+    "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'SELECT 2' at line 1",
+  ],
+  [
+    "SELECT x FROM 't' WHERE x = 1",
+    "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near ''t' WHERE x = 1' at line 1",
+  ],
+  [
+    "SELECT AVG(x)FROM tWHERE x = 0;",
+    "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '= 0' at line 1",
+  ],
+  [
+    "SELECT x FROM [t]",
+    "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '[t]' at line 1",
+  ],
+  [
+    "SELECT x FROM t WHERE y = 'abc",
+    "1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near ''abc' at line 1",
+  ],
+];
+
+describe.each(dbBackends)("MySQL semantics on %s", (name) => {
+  let backend: SqlBackend;
+  beforeAll(async () => {
+    backend = await openSqlBackend(name);
+  }, 120_000);
+  afterAll(() => backend?.close());
+
+  it.each(cases)("%s", async (sql, expected) => {
+    const db = await backend.openTask(table);
+    try {
+      const outcome = await db.execute(sql);
+      expect("error" in outcome ? outcome.error : formatRows(outcome.rows)).toBe(expected);
+    } finally {
+      await db.close();
+    }
+  });
+});

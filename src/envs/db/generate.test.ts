@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateTasksFile } from "../../data/index.js";
+import type { ChatModel } from "../../models/index.js";
+import { generateDbTasks } from "./generate.js";
+import type { DbTask } from "./tasks.js";
+
+async function collect(options: Parameters<typeof generateDbTasks>[0]): Promise<DbTask[]> {
+  const tasks: DbTask[] = [];
+  for await (const task of generateDbTasks(options)) tasks.push(task);
+  return tasks;
+}
+
+describe("generateDbTasks", () => {
+  it("makes tasks of every dbbench type, deterministically by seed", async () => {
+    const a = await collect({ count: 44, seed: 3 });
+    const b = await collect({ count: 44, seed: 3 });
+    expect(a).toEqual(b);
+    expect(new Set(a.map((t) => t.type[0]))).toEqual(
+      new Set([
+        "other",
+        "counting",
+        "comparison",
+        "ranking",
+        "aggregation-SUM",
+        "aggregation-AVG",
+        "aggregation-MIN",
+        "aggregation-MAX",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+      ]),
+    );
+    expect(new Set(a.map((t) => t.description)).size).toBe(a.length);
+    expect((await collect({ count: 44, seed: 4 })).map((t) => t.description)).not.toEqual(
+      a.map((t) => t.description),
+    );
+  });
+
+  it("keeps only tasks the oracle solves on the backend (all of them, for the built-in generator)", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "gen-")), "db.jsonl");
+    const report = await generateTasksFile({ env: "db", count: 60, seed: 11, out });
+    expect(report).toMatchObject({ generated: 60, verified: 60, dropped: 0 });
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(60);
+  });
+
+  it("self-instructs with a model and keeps only proposals whose SQL verifies", async () => {
+    let call = 0;
+    const model: ChatModel = {
+      id: "proposer",
+      complete: async (messages) => {
+        const table = /named `(.*?)`/.exec(messages[0]?.content ?? "")?.[1] ?? "";
+        const proposals = [
+          `{"description": "How many rows are there?", "sql": "SELECT COUNT(*) FROM \`${table}\`"}`,
+          `{"description": "Broken", "sql": "SELEC nothing"}`,
+          "no json here",
+        ];
+        return { text: proposals[call++ % 3] ?? "" };
+      },
+    };
+    const tasks = await collect({ count: 2, seed: 1, model });
+    expect(tasks).toHaveLength(2);
+    expect(tasks.every((t) => t.description === "How many rows are there?")).toBe(true);
+    expect(tasks.every((t) => Number(t.label[0]) > 0)).toBe(true);
+  });
+});
