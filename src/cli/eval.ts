@@ -20,10 +20,21 @@ export function registerEval(program: Command) {
     )
     .option("--concurrency <n>", "episodes in flight", positiveInt, 4)
     .option("--limit <n>", "only the first N tasks", positiveInt)
+    .option(
+      "--max-retries <n>",
+      "HTTP models: retries on 429/5xx/network errors",
+      (v) => Number.parseInt(v, 10),
+      4,
+    )
+    .option("--timeout <seconds>", "HTTP models: per-request timeout", positiveInt, 120)
     .option("--round-limit <n>", "db: SQL operations before the answer is due (AgentBench: 5)", positiveInt)
     .action(async (opts) => {
       const signal = interruptSignal();
-      const summary = await runEval({ ...opts, signal });
+      const summary = await runEval({
+        ...opts,
+        modelOptions: { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 },
+        signal,
+      });
       process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);
       process.stdout.write(`results: ${opts.out}/results.jsonl, summary: ${opts.out}/summary.json\n`);
       if (signal.aborted) process.exitCode = 130;

@@ -3,7 +3,7 @@
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
 import { getEnvSpec } from "../envs/index.js";
-import type { ChatModel } from "../models/index.js";
+import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { createProgressDisplay, type RunSummary, runTasks } from "../runner/index.js";
 
 export interface RunEvalOptions {
@@ -13,6 +13,8 @@ export interface RunEvalOptions {
   tasks: string;
   /** Model spec (see parseModel) or "oracle", or a ready ChatModel. */
   model: string | ChatModel;
+  /** Timeouts and retries for HTTP model specs. */
+  modelOptions?: ParseModelOptions;
   /** Output directory (results.jsonl, summary.json); re-running resumes. */
   out: string;
   /** Backend selector of the env, e.g. "sqlite" or a mysql:// URL for db. */
@@ -30,6 +32,7 @@ export async function runEval({
   env,
   tasks: taskFile,
   model: modelSpec,
+  modelOptions,
   out,
   backend: backendSpec,
   concurrency = 4,
@@ -48,7 +51,7 @@ export async function runEval({
     tasks.push(task);
   }
   if (tasks.length === 0) throw new InputError(`${taskFile}: no tasks`);
-  const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec) : modelSpec;
+  const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const backend = await spec.open({ backend: backendSpec, roundLimit });
   const display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
   try {

@@ -1,0 +1,167 @@
+// The CLI end to end, as a user runs it: real processes, real files, a loopback model server.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
+
+const main = fileURLToPath(new URL("./main.ts", import.meta.url));
+const fixture = fileURLToPath(new URL("../../test/fixtures/dbbench-sample.jsonl", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "cli-"));
+
+async function agenttune(...args: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      "--import",
+      "tsx",
+      main,
+      ...args,
+    ]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("agenttune CLI", () => {
+  it("evaluates the oracle on dbbench-format tasks", async () => {
+    const out = join(dir, "oracle");
+    const { code, stdout } = await agenttune(
+      "eval",
+      "--env",
+      "db",
+      "--tasks",
+      fixture,
+      "--model",
+      "oracle",
+      "--out",
+      out,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/db\s+oracle\s+sqlite\s+8\s+100\.0%/);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary).toMatchObject({ env: "db", model: "oracle", tasks: 8, successRate: 1 });
+    expect(summary.metrics.overall_cat_accuracy).toBe(1);
+  });
+
+  it("evaluates a model behind an OpenAI-compatible HTTP server and counts its tokens", async () => {
+    const server = await startMockOpenAIServer({
+      reply: (req) => {
+        const last = req.messages.at(-1)?.content ?? "";
+        if (last.startsWith("[(")) return `Thought: found it.\nAction: Answer\nFinal Answer: ["4"]`;
+        return "Thought: look.\nAction: Operation\n```sql\nSELECT Gold FROM `Medal Table` WHERE Nation = 'Canada'\n```";
+      },
+    });
+    try {
+      const out = join(dir, "http");
+      const { code } = await agenttune(
+        "eval",
+        "--env",
+        "db",
+        "--tasks",
+        fixture,
+        "--limit",
+        "3",
+        "--model",
+        `${server.baseURL}#tiny`,
+        "--out",
+        out,
+      );
+      expect(code).toBe(0);
+      const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+      expect(summary).toMatchObject({ tasks: 3, successRate: 2 / 3, failures: { wrong_answer: 1 } });
+      expect(summary.usage.completionTokens).toBeGreaterThan(0);
+      expect(server.requests[0]).toMatchObject({ model: "tiny", max_tokens: 128, temperature: 0 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("records an unreachable server as model_error and keeps going", async () => {
+    const server = await startMockOpenAIServer();
+    const url = server.baseURL;
+    await server.close();
+    const out = join(dir, "down");
+    const { code } = await agenttune(
+      "eval",
+      "--env",
+      "db",
+      "--tasks",
+      fixture,
+      "--limit",
+      "2",
+      "--model",
+      `${url}#m`,
+      "--max-retries",
+      "1",
+      "--out",
+      out,
+    );
+    expect(code).toBe(0);
+    const results = readFileSync(join(out, "results.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(results.map((r) => r.failure)).toEqual(["model_error", "model_error"]);
+    expect(results[0].error).toMatch(/cannot reach server \(ECONNREFUSED\)/);
+  });
+
+  it.each([
+    [["--env", "nope"], /^agenttune: unknown env "nope": known envs are db\n$/],
+    [["--model", "gpt4"], /^agenttune: unknown model spec "gpt4"/],
+    [["--tasks", "BAD"], /^agenttune: .*bad\.jsonl:2: invalid JSON/],
+    [["--tasks", "SCHEMA"], /^agenttune: .*schema\.jsonl:1: table\.table_info\.columns:/],
+    [
+      ["--backend", "postgres://x"],
+      /^agenttune: --backend "postgres:\/\/x": expected sqlite, mariadb or a mysql/,
+    ],
+  ])("gives one clear line for bad input %s", async (override, message) => {
+    const bad = join(dir, "bad.jsonl");
+    writeFileSync(bad, `${readFileSync(fixture, "utf8").split("\n")[0]}\n{"description": oops\n`);
+    const schema = join(dir, "schema.jsonl");
+    writeFileSync(
+      schema,
+      '{"description":"q","type":["other"],"table":{"table_name":"t","table_info":{"columns":[],"rows":[]}}}\n',
+    );
+    const args: Record<string, string> = {
+      "--env": "db",
+      "--tasks": fixture,
+      "--model": "oracle",
+      "--out": join(dir, "bad-out"),
+    };
+    const [flag, value] = override as [string, string];
+    args[flag] = value === "BAD" ? bad : value === "SCHEMA" ? schema : value;
+    const { code, stderr } = await agenttune("eval", ...Object.entries(args).flat());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it("generates verified tasks", async () => {
+    const out = join(dir, "gen.jsonl");
+    const { code, stdout } = await agenttune(
+      "tasks",
+      "generate",
+      "--env",
+      "db",
+      "--count",
+      "12",
+      "--out",
+      out,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("db: 12 generated, 12 verified, 0 dropped");
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(12);
+  });
+
+  it("quickstart runs the chain into a fresh folder", async () => {
+    const out = join(dir, "quickstart");
+    const { code, stdout } = await agenttune("quickstart", "--out", out);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/db\s+oracle\s+sqlite\s+22\s+100\.0%/);
+    expect(readFileSync(join(out, "results.txt"), "utf8")).toContain("scripted:");
+  });
+});
