@@ -10,7 +10,7 @@ export interface LlamaModelOptions {
   modelPath: string;
   /** Context window in tokens (AgentTuning evaluated with 4,096-token inputs). */
   contextSize?: number;
-  /** CPU threads; 0 lets llama.cpp choose. */
+  /** CPU threads (default: node-llama-cpp's choice); 1 is fastest for tiny models, whose steps are too small to share. */
   threads?: number;
 }
 
@@ -28,7 +28,8 @@ export class LlamaModel implements ChatModel {
 
   private load() {
     this.loaded ??= (async () => {
-      const { getLlama } = await import("node-llama-cpp");
+      const { getLlama, readGgufFileInfo } = await import("node-llama-cpp");
+      await checkVocabulary(this.options.modelPath, readGgufFileInfo);
       const llama = await getLlama({
         gpu: false,
         build: "never",
@@ -39,7 +40,7 @@ export class LlamaModel implements ChatModel {
       const context = await model.createContext({
         contextSize: Math.min(this.options.contextSize ?? 4096, model.trainContextSize),
         sequences: 1,
-        threads: this.options.threads ?? 0,
+        ...(this.options.threads ? { threads: this.options.threads } : {}),
       });
       return { llama, model, context };
     })().catch((error) => {
@@ -64,13 +65,15 @@ export class LlamaModel implements ChatModel {
     try {
       session.setChatHistory(toHistory(messages.slice(0, -1)));
       const promptTokens = model.tokenize(messages.map((m) => m.content).join("\n")).length;
+      const outputBefore = sequence.tokenMeter.usedOutputTokens;
       const text = await session.prompt(last.content, {
         maxTokens: options.maxTokens,
         temperature: options.temperature ?? 0,
         signal: options.signal,
         customStopTriggers: options.stop,
       });
-      return { text, usage: { promptTokens, completionTokens: model.tokenize(text).length } };
+      const completionTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
+      return { text, usage: { promptTokens, completionTokens } };
     } catch (error) {
       const message = (error as Error).message;
       throw new ModelError(`${this.id}: ${message}`, {
@@ -90,6 +93,20 @@ export class LlamaModel implements ChatModel {
     await context?.dispose();
     await model?.dispose();
     await llama?.dispose();
+  }
+}
+
+/**
+ * llama.cpp aborts the whole process (std::out_of_range) on an SPM vocabulary without byte tokens;
+ * refuse such a file with an error instead of letting it take the run down.
+ */
+async function checkVocabulary(path: string, readInfo: typeof import("node-llama-cpp").readGgufFileInfo) {
+  const info = await readInfo(path, { readTensorInfo: false, logWarnings: false });
+  const tokenizer = (
+    info.metadata as { tokenizer?: { ggml?: { model?: string; tokens?: readonly string[] } } }
+  ).tokenizer?.ggml;
+  if (tokenizer?.model === "llama" && tokenizer.tokens && !tokenizer.tokens.includes("<0x0A>")) {
+    throw new Error("tokenizer.ggml.tokens: an SPM (llama) vocabulary needs the byte tokens <0x00>…<0xFF>");
   }
 }
 

@@ -1,0 +1,67 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ModelError } from "../core/index.js";
+import { LlamaModel } from "./llama-model.js";
+import { parseModel } from "./parse-model.js";
+import { writeTinyGguf } from "./test-helpers/tiny-gguf.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gguf-"));
+const models: LlamaModel[] = [];
+afterAll(async () => {
+  for (const model of models) await model.close();
+});
+
+describe("LlamaModel", () => {
+  it("loads a GGUF and generates on CPU, counting tokens", async () => {
+    const path = join(dir, "tiny.gguf");
+    writeTinyGguf(path);
+    expect((await parseModel(`gguf:${path}`)).id).toBe(`gguf:${path}`);
+    const model = new LlamaModel({ modelPath: path, threads: 1 });
+    models.push(model);
+    const messages = [
+      { role: "user" as const, content: "instructions" },
+      { role: "assistant" as const, content: "Ok." },
+      { role: "user" as const, content: "the task" },
+    ];
+    const first = await model.complete(messages, { maxTokens: 6, temperature: 0 });
+    expect(typeof first.text).toBe("string");
+    expect(first.usage?.promptTokens).toBeGreaterThan(0);
+    expect(first.usage?.completionTokens).toBeLessThanOrEqual(8);
+    // greedy decoding is deterministic, also when requests queue up
+    const [a, b] = await Promise.all([
+      model.complete(messages, { maxTokens: 6, temperature: 0 }),
+      model.complete(messages, { maxTokens: 6, temperature: 0 }),
+    ]);
+    expect(a.text).toBe(first.text);
+    expect(b.text).toBe(first.text);
+  }, 60_000);
+
+  it("refuses a vocabulary llama.cpp would abort on, with a clear error", async () => {
+    const path = join(dir, "no-bytes.gguf");
+    writeTinyGguf(path, { omitByteTokens: true });
+    const model = new LlamaModel({ modelPath: path });
+    models.push(model);
+    const error = await model.complete([{ role: "user", content: "hi" }]).catch((e) => e);
+    expect(ModelError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/cannot load model: tokenizer\.ggml\.tokens: .*byte tokens/);
+  });
+});
+
+describe("LlamaModel in an evaluation", () => {
+  it("runs db episodes end to end; its random replies are labelled, not crashed on", async () => {
+    const { runEval } = await import("../eval/index.js");
+    const path = join(dir, "eval.gguf");
+    writeTinyGguf(path, { seed: 5 });
+    const summary = await runEval({
+      env: "db",
+      tasks: new URL("../../test/fixtures/dbbench-sample.jsonl", import.meta.url).pathname,
+      model: new LlamaModel({ modelPath: path, threads: 1 }),
+      out: join(dir, "eval-out"),
+      limit: 2,
+      progress: false,
+    });
+    expect(summary).toMatchObject({ tasks: 2, successRate: 0, failures: { invalid_format: 2 } });
+  }, 60_000);
+});
