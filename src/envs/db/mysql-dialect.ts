@@ -25,18 +25,19 @@ const mysqlEscapes: Record<string, string> = {
   _: "\\_",
 };
 
+// sticky (y) patterns match at lastIndex without slicing the statement for every token
 const simpleTokens: [Exclude<Token["type"], "string" | "ident">, RegExp][] = [
-  ["ws", /^\s+/],
-  ["comment", /^(--\s[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)/],
-  ["number", /^(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?)(?![\w$])/i],
-  ["word", /^[\p{L}\p{N}_$]+/u],
-  ["op", /^(<=>|<=|>=|<>|!=|=|<|>)/],
+  ["ws", /\s+/y],
+  ["comment", /--\s[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\//y],
+  ["number", /(?:\d+\.?\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?)(?![\w$])/iy],
+  ["word", /[\p{L}\p{N}_$]+/uy],
+  ["op", /<=>|<=|>=|<>|!=|=|<|>/y],
 ];
 
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
-  while (pos < sql.length) {
+  next: while (pos < sql.length) {
     const ch = sql[pos] ?? "";
     if (ch === "'" || ch === '"' || ch === "`") {
       const token = quoted(sql, pos);
@@ -44,13 +45,17 @@ export function tokenize(sql: string): Token[] {
       pos += token.text.length;
       continue;
     }
-    const rest = sql.slice(pos);
-    const match = simpleTokens
-      .map(([type, re]) => [type, re.exec(rest)?.[0]] as const)
-      .find(([, text]) => text);
-    const [type, text] = match ?? (["punct", ch] as const);
-    tokens.push({ type, text: text ?? ch, start: pos });
-    pos += (text ?? ch).length;
+    for (const [type, pattern] of simpleTokens) {
+      pattern.lastIndex = pos;
+      const text = pattern.exec(sql)?.[0];
+      if (text) {
+        tokens.push({ type, text, start: pos });
+        pos += text.length;
+        continue next;
+      }
+    }
+    tokens.push({ type: "punct", text: ch, start: pos });
+    pos++;
   }
   return tokens;
 }
