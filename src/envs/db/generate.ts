@@ -324,7 +324,7 @@ export async function* generateDbTasks({ count, seed, model }: GenerateTasksOpti
   for (let attempt = 0; made < count && attempt < count * 20; attempt++) {
     const themeIndex = attempt % themes.length;
     const theme = themes[themeIndex] as Theme;
-    const table = makeTable(rng, theme, Math.floor(attempt / themes.length) % 3);
+    const table = makeTable(rng, theme, Math.floor(attempt / themes.length));
     const drafts = model
       ? await proposeWithModel(model, table, rng)
       : [draft(rng, taskTypes[made % taskTypes.length] as string, theme, table)];
