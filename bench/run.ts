@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { oracleModel } from "../src/agent/index.js";
-import { dbSpec } from "../src/envs/db/spec.js";
-import { findMariadbd } from "../src/envs/db/mariadb-server.js";
 import { generateDbTasks } from "../src/envs/db/generate.js";
+import { findMariadbd } from "../src/envs/db/mariadb-server.js";
+import { dbSpec } from "../src/envs/db/spec.js";
 import type { DbTask } from "../src/envs/db/tasks.js";
 import type { ChatModel } from "../src/models/index.js";
 import { runTasks } from "../src/runner/index.js";
@@ -37,8 +37,12 @@ const query = task.sql?.query ?? "";
   const raw = new Database(":memory:");
   const { table_name, table_info } = task.table;
   const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
-  raw.exec(`CREATE TABLE ${q(table_name)} (${table_info.columns.map((c) => `${q(c.name)} TEXT`).join(", ")})`);
-  const insert = raw.prepare(`INSERT INTO ${q(table_name)} VALUES (${table_info.columns.map(() => "?").join(",")})`);
+  raw.exec(
+    `CREATE TABLE ${q(table_name)} (${table_info.columns.map((c) => `${q(c.name)} TEXT`).join(", ")})`,
+  );
+  const insert = raw.prepare(
+    `INSERT INTO ${q(table_name)} VALUES (${table_info.columns.map(() => "?").join(",")})`,
+  );
   for (const row of table_info.rows) insert.run(row);
   const rawSql = query.replaceAll("`", '"');
   const n = 20_000;
@@ -51,10 +55,15 @@ const query = task.sql?.query ?? "";
   }
   stepUs /= 4;
   const check = await env.step(reply);
-  if (check.done || !check.observation.startsWith("[")) throw new Error(`bench: step did not run its SQL: ${check.observation}`);
+  if (check.done || !check.observation.startsWith("["))
+    throw new Error(`bench: step did not run its SQL: ${check.observation}`);
   rawUs /= 4;
   results.step = { stepUs, rawUs, ratio: stepUs / rawUs, query };
-  rows.push({ measure: "db step (sqlite)", value: `${stepUs.toFixed(1)} µs`, note: `${(stepUs / rawUs).toFixed(2)}× a raw better-sqlite3 prepare+all (${rawUs.toFixed(1)} µs)` });
+  rows.push({
+    measure: "db step (sqlite)",
+    value: `${stepUs.toFixed(1)} µs`,
+    note: `${(stepUs / rawUs).toFixed(2)}× a raw better-sqlite3 prepare+all (${rawUs.toFixed(1)} µs)`,
+  });
   await env.close();
   await backend.close();
   raw.close();
@@ -71,7 +80,11 @@ for (const name of findMariadbd() ? ["sqlite", "mariadb"] : ["sqlite"]) {
     await env.close();
   });
   results[`createReset_${name}`] = { us };
-  rows.push({ measure: `env create+reset+close (${name})`, value: `${(us / 1000).toFixed(2)} ms`, note: `${tasks[0]?.table.table_info.rows.length ?? 0}-row tables, ${n} episodes` });
+  rows.push({
+    measure: `env create+reset+close (${name})`,
+    value: `${(us / 1000).toFixed(2)} ms`,
+    note: `${tasks[0]?.table.table_info.rows.length ?? 0}-row tables, ${n} episodes`,
+  });
   await backend.close();
 }
 
@@ -99,12 +112,25 @@ for (const name of findMariadbd() ? ["sqlite", "mariadb"] : ["sqlite"]) {
     const subset = tasks.slice(0, concurrency === 1 ? 20 : concurrency * 8);
     const outDir = mkdtempSync(join(tmpdir(), "bench-"));
     const start = performance.now();
-    const summary = await runTasks({ spec: dbSpec, backend, tasks: subset, model: slow, outDir, concurrency });
+    const summary = await runTasks({
+      spec: dbSpec,
+      backend,
+      tasks: subset,
+      model: slow,
+      outDir,
+      concurrency,
+    });
     const seconds = (performance.now() - start) / 1000;
     const turns = summary.metrics.avg_rounds ?? 2;
     const ideal = concurrency / ((turns * latencyMs) / 1000);
     const achieved = subset.length / seconds;
-    throughput[concurrency] = { episodes: subset.length, seconds, achieved, ideal, efficiency: achieved / ideal };
+    throughput[concurrency] = {
+      episodes: subset.length,
+      seconds,
+      achieved,
+      ideal,
+      efficiency: achieved / ideal,
+    };
     rows.push({
       measure: `episodes/s at concurrency ${concurrency}`,
       value: achieved.toFixed(1),

@@ -1,5 +1,5 @@
 // The CLI end to end, as a user runs it: real processes, real files, a loopback model server.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,6 +108,55 @@ describe("agenttune CLI", () => {
       .map((l) => JSON.parse(l));
     expect(results.map((r) => r.failure)).toEqual(["model_error", "model_error"]);
     expect(results[0].error).toMatch(/cannot reach server \(ECONNREFUSED\)/);
+  });
+
+  it("Ctrl-C stops cleanly: finished episodes kept, summary written, the re-run resumes", async () => {
+    const server = await startMockOpenAIServer({
+      delayMs: 150,
+      reply: () => 'x\nAction: Answer\nFinal Answer: ["4"]',
+    });
+    try {
+      const out = join(dir, "interrupted");
+      const args = ["--import", "tsx", main, "eval", "--env", "db", "--tasks", fixture, "--concurrency", "1"];
+      const child = spawn(process.execPath, [...args, "--model", `${server.baseURL}#m`, "--out", out], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      let sent = false;
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+        if (!sent && /2\/8 episodes/.test(stderr)) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      });
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      expect(code).toBe(130);
+      const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+      expect(summary.complete).toBe(false);
+      const done = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").length;
+      expect(done).toBeGreaterThanOrEqual(2);
+      expect(done).toBeLessThan(8);
+      const again = await agenttune(
+        "eval",
+        "--env",
+        "db",
+        "--tasks",
+        fixture,
+        "--model",
+        `${server.baseURL}#m`,
+        "--out",
+        out,
+      );
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain(`(${done} resumed)`);
+      expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8"))).toMatchObject({
+        tasks: 8,
+        complete: true,
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([

@@ -10,12 +10,12 @@ export function positiveInt(value: string): number {
 /** An AbortSignal that fires on the first Ctrl-C; a second Ctrl-C exits at once. */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
-  process.once("SIGINT", () => {
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted) process.exit(130);
     process.stderr.write(
       "\nagenttune: stopping after running episodes are cancelled (Ctrl-C again to quit now)\n",
     );
     controller.abort();
-    process.once("SIGINT", () => process.exit(130));
   });
   return controller.signal;
 }
