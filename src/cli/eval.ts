@@ -27,6 +27,11 @@ export function registerEval(program: Command) {
       4,
     )
     .option("--timeout <seconds>", "HTTP models: per-request timeout", positiveInt, 120)
+    .option(
+      "--max-prompt-tokens <n>",
+      "drop the oldest turns (never the instructions) beyond this prompt size",
+      positiveInt,
+    )
     .option("--round-limit <n>", "db: SQL operations before the answer is due (AgentBench: 5)", positiveInt)
     .action(async (opts) => {
       const signal = interruptSignal();

@@ -23,6 +23,8 @@ export interface RunEvalOptions {
   /** Run only the first N tasks. */
   limit?: number;
   roundLimit?: number;
+  /** Drop the oldest turns after the protocol prefix to fit this many (estimated) prompt tokens. */
+  maxPromptTokens?: number;
   /** Show progress on stderr. */
   progress?: boolean;
   signal?: AbortSignal;
@@ -38,6 +40,7 @@ export async function runEval({
   concurrency = 4,
   limit,
   roundLimit,
+  maxPromptTokens,
   progress = true,
   signal,
 }: RunEvalOptions): Promise<RunSummary> {
@@ -63,6 +66,7 @@ export async function runEval({
       outDir: out,
       concurrency,
       signal,
+      history: { maxPromptTokens },
       onProgress: display?.update,
     });
   } finally {

@@ -179,7 +179,7 @@ interface Draft {
   sql: string;
 }
 
-const taskTypes = [
+export const taskTypes = [
   "other",
   "counting",
   "comparison",
