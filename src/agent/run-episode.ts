@@ -84,16 +84,18 @@ export async function runEpisode<Task>({
         break;
       }
       let reply: string;
+      let truncated = false;
       try {
         const completion = await episodeModel.complete(prompt, { maxTokens, temperature, signal });
         reply = completion.text;
+        truncated = completion.truncated === true;
         usage = addUsage(usage, completion.usage);
       } catch (cause) {
         failure = ModelError.isInstance(cause) && cause.contextLimit ? "context_limit" : "model_error";
         error = errorText(cause);
         break;
       }
-      messages.push({ role: "assistant", content: reply });
+      messages.push({ role: "assistant", content: reply, ...(truncated ? { truncated } : {}) });
       turns++;
       let result: Awaited<ReturnType<typeof env.step>>;
       try {

@@ -11,6 +11,8 @@ export const echoSpec: EnvSpec<EchoTask> = {
   description: "say the secret word",
   taskSchema: echoTaskSchema,
   taskId: (task) => task.id,
+  taskText: (task) => `Say the secret of task ${task.id}`,
+  replyProblem: (reply) => (/^(guess: \w+|look|crash)$/.test(reply) ? undefined : "not guess/look"),
   async *loadTasks() {},
   async open() {
     return {
@@ -41,5 +43,5 @@ export const echoSpec: EnvSpec<EchoTask> = {
   },
   oracle: (task) => ({ reply: () => `guess: ${task.secret}` }),
   metrics: (results) => ({ accuracy: results.filter((r) => r.success).length / Math.max(1, results.length) }),
-  defaults: { maxTurns: 4, maxTokens: 32 },
+  defaults: { maxTurns: 4, maxTokens: 32, minReward: 1 },
 };

@@ -1,5 +1,6 @@
 // Reads JSONL files line by line, validating each record; a bad line fails as `file:line: field: problem`.
-import { createReadStream } from "node:fs";
+import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import type { ZodType } from "zod";
 import { InputError } from "./errors/index.js";
@@ -66,4 +67,40 @@ export function parseLine<T>(file: string, line: number, text: string, schema: Z
     throw new InputError(`${file}:${line}: ${issue ? formatZodIssue(issue) : "invalid record"}`);
   }
   return { line, value: parsed.data };
+}
+
+/** Writes a whole JSONL file atomically (beside, then renamed): readers never see half of it. */
+export function writeJsonlFile(file: string, records: Iterable<unknown>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const lines: string[] = [];
+  for (const record of records) lines.push(JSON.stringify(record));
+  writeFileSync(tmp, lines.length ? `${lines.join("\n")}\n` : "");
+  renameSync(tmp, file);
+}
+
+/** Reads records from a JSON array file or a JSONL file (decided by the first character). */
+export async function readRecords<T>(file: string, schema: ZodType<T>): Promise<JsonlRecord<T>[]> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read: ${(error as Error).message}`);
+  }
+  if (!text.trimStart().startsWith("[")) return readJsonlAll(file, schema);
+  let items: unknown;
+  try {
+    items = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: invalid JSON: ${(error as Error).message}`);
+  }
+  return (items as unknown[]).map((item, index) => {
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(`${file}: [${index}].${issue ? formatZodIssue(issue) : "invalid record"}`);
+    }
+    return { line: index + 1, value: parsed.data };
+  });
 }

@@ -9,6 +9,8 @@ export const messageSchema = z.object({
   content: z.string(),
   /** Train on this turn (assistant turns default to true when exported). */
   loss: z.boolean().optional(),
+  /** The reply was cut off by the token limit. */
+  truncated: z.boolean().optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

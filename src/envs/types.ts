@@ -47,6 +47,10 @@ export interface EnvSpec<Task> {
   description: string;
   taskSchema: ZodType<Task>;
   taskId(task: Task): string;
+  /** The task's natural-language text, for near-duplicate and contamination checks. */
+  taskText(task: Task): string;
+  /** Why a reply is not a valid action in this env's format, or undefined when it is. */
+  replyProblem(reply: string): string | undefined;
   /** Loads tasks from the env's real benchmark format. */
   loadTasks(source: string): AsyncIterable<Task>;
   generateTasks?(options: GenerateTasksOptions): AsyncIterable<Task>;
@@ -59,5 +63,7 @@ export interface EnvSpec<Task> {
     maxTurns: number;
     /** Most new tokens per reply (AgentTuning: 128). */
     maxTokens: number;
+    /** Lowest reward a trajectory needs to be kept as training data (1 for pass/fail tasks). */
+    minReward: number;
   };
 }

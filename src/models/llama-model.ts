@@ -73,7 +73,8 @@ export class LlamaModel implements ChatModel {
         customStopTriggers: options.stop,
       });
       const completionTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
-      return { text, usage: { promptTokens, completionTokens } };
+      const truncated = options.maxTokens !== undefined && completionTokens >= options.maxTokens;
+      return { text, usage: { promptTokens, completionTokens }, ...(truncated ? { truncated } : {}) };
     } catch (error) {
       const message = (error as Error).message;
       throw new ModelError(`${this.id}: ${message}`, {

@@ -66,7 +66,8 @@ export class OpenAICompatibleModel implements ChatModel {
       this.usage.promptTokens += usage.promptTokens;
       this.usage.completionTokens += usage.completionTokens;
     }
-    return { text, usage };
+    const truncated = response.choices[0]?.finish_reason === "length";
+    return { text, usage, ...(truncated ? { truncated } : {}) };
   }
 }
 

@@ -14,6 +14,8 @@ export interface CompleteOptions {
 export interface Completion {
   text: string;
   usage?: Usage;
+  /** True when the reply stopped at the token limit rather than by itself. */
+  truncated?: boolean;
 }
 
 /** What a model may know about the episode it serves (scripted and oracle models need it). */

@@ -1,6 +1,7 @@
 // The db environment (AgentBench dbbench): tasks, backends, oracle, metrics and generator in one spec.
 import { InputError } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
+import { parseDbAction } from "./action.js";
 import { DbEnvironment, defaultRoundLimit } from "./env.js";
 import { generateDbTasks } from "./generate.js";
 import { dbMetrics } from "./metrics.js";
@@ -26,6 +27,11 @@ export const dbSpec: EnvSpec<DbTask> = {
   description: "AgentBench dbbench: answer questions about, or modify, a MySQL table through SQL",
   taskSchema: dbTaskSchema,
   taskId: (task) => task.id ?? "",
+  taskText: (task) => task.description,
+  replyProblem: (reply) => {
+    const action = parseDbAction(reply);
+    return action.kind === "invalid" ? action.reason : undefined;
+  },
   loadTasks: loadDbTasks,
   generateTasks: generateDbTasks,
   async open({ backend, roundLimit = defaultRoundLimit } = {}) {
@@ -40,5 +46,5 @@ export const dbSpec: EnvSpec<DbTask> = {
   oracle: dbOracle,
   metrics: (results, tasks) => dbMetrics(results, tasks),
   // AgentBench: 5 operations, then one more reply to answer; 128 new tokens a turn
-  defaults: { maxTurns: defaultRoundLimit + 1, maxTokens: 128 },
+  defaults: { maxTurns: defaultRoundLimit + 1, maxTokens: 128, minReward: 1 },
 };
