@@ -202,7 +202,7 @@ describe("agenttune CLI", () => {
       out,
     );
     expect(code).toBe(0);
-    expect(stdout).toContain("db: 12 generated, 12 verified, 0 dropped");
+    expect(stdout).toMatch(/^db: \d+ generated, 12 verified, \d+ duplicates, \d+ near-duplicates, 0 unverified/);
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(12);
   });
 

@@ -1,7 +1,7 @@
 // `agenttune tasks generate`: make new verified tasks for an env.
 import type { Command } from "commander";
 import { resolveModel } from "../agent/index.js";
-import { generateTasksFile } from "../data/index.js";
+import { formatGenerateReport, generateTasksFile } from "../data/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import { positiveInt } from "./options.js";
 
@@ -16,11 +16,14 @@ export function registerTasks(program: Command) {
     .option("--seed <n>", "random seed", (v) => Number.parseInt(v, 10), 1)
     .option("--model <spec>", "self-instruct: a model proposes the tasks")
     .option("--backend <spec>", "backend the oracle verifies on (db: sqlite, mariadb, mysql://…)")
+    .option("--near-duplicate <jaccard>", "drop tasks at least this similar (word 3-grams) to a kept one", Number, 0.9)
     .action(async (opts) => {
       const model = opts.model ? await resolveModel(opts.model, getEnvSpec(opts.env)) : undefined;
-      const report = await generateTasksFile({ ...opts, model });
-      process.stdout.write(
-        `${report.env}: ${report.generated} generated, ${report.verified} verified, ${report.dropped} dropped → ${report.out}\n`,
-      );
+      const report = await generateTasksFile({ ...opts, model, dedup: { threshold: opts.nearDuplicate } });
+      process.stdout.write(`${formatGenerateReport(report)}\n`);
+      if (report.verified < opts.count) {
+        process.stderr.write(`agenttune: only ${report.verified} of ${opts.count} tasks verified\n`);
+        process.exitCode = 1;
+      }
     });
 }

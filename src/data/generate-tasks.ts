@@ -1,15 +1,24 @@
-// Generates an env's tasks, keeps only those its oracle solves on the real backend, writes JSONL.
+// `tasks generate`: an env's generator (task derivation + self-instruct), near-duplicates dropped,
+// every kept task verified by its oracle reaching reward 1 on the real backend; written atomically.
 import { renameSync, rmSync } from "node:fs";
 import { oracleModel, runEpisode } from "../agent/index.js";
 import { AppendLog, InputError } from "../core/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
+import { NearDuplicateIndex, type NearDuplicateOptions } from "./near-duplicates.js";
 
 export interface GenerateTasksReport {
   env: string;
+  /** Tasks the generator proposed. */
   generated: number;
+  /** Kept: new and solved by the oracle. */
   verified: number;
-  dropped: number;
+  /** Same normalized text as a kept task. */
+  duplicates: number;
+  /** Word n-gram Jaccard similarity to a kept task at or above the threshold. */
+  nearDuplicates: number;
+  /** The oracle did not reach reward 1 on the backend. */
+  unverified: number;
   out: string;
 }
 
@@ -22,6 +31,7 @@ export interface GenerateTasksFileOptions {
   model?: ChatModel;
   /** Backend the oracle verifies each task on. */
   backend?: string;
+  dedup?: NearDuplicateOptions;
 }
 
 export async function generateTasksFile({
@@ -31,26 +41,40 @@ export async function generateTasksFile({
   seed = 1,
   model,
   backend: backendSpec,
+  dedup,
 }: GenerateTasksFileOptions): Promise<GenerateTasksReport> {
   const spec = getEnvSpec(env);
   if (!spec.generateTasks) throw new InputError(`env "${env}" has no task generator`);
-  if (!Number.isInteger(count) || count < 1)
-    throw new InputError(`--count ${count}: expected a positive whole number`);
+  if (!Number.isInteger(count) || count < 1) throw new InputError(`--count ${count}: expected a positive whole number`);
   const backend = await spec.open({ backend: backendSpec });
   const oracle = oracleModel(spec);
-  // Written beside, then renamed: a reader of `out` never sees a half-written task file.
+  const index = new NearDuplicateIndex(dedup);
+  // Written beside, then renamed: a reader of `out` never sees a half-written task file, and a
+  // killed run simply starts again (generation is deterministic by seed).
   const partial = `${out}.partial`;
   rmSync(partial, { force: true });
   const log = new AppendLog(partial);
-  const report: GenerateTasksReport = { env, generated: 0, verified: 0, dropped: 0, out };
+  const report: GenerateTasksReport = {
+    env,
+    generated: 0,
+    verified: 0,
+    duplicates: 0,
+    nearDuplicates: 0,
+    unverified: 0,
+    out,
+  };
   try {
-    for await (const task of spec.generateTasks({ count, seed, model })) {
+    // ask for more than needed: duplicates and unverified tasks are dropped
+    const stream = spec.generateTasks({ count: count * 3, seed, model });
+    for await (const task of stream) {
       report.generated++;
-      const episode = await runEpisode({ spec, backend, task, model: oracle });
-      if (episode.success) {
+      const verdict = index.add(spec.taskText(task));
+      if (verdict.kind === "duplicate") report.duplicates++;
+      else if (verdict.kind === "near-duplicate") report.nearDuplicates++;
+      else if ((await runEpisode({ spec, backend, task, model: oracle })).success) {
         log.append(task);
-        report.verified++;
-      } else report.dropped++;
+        if (++report.verified >= count) break;
+      } else report.unverified++;
     }
   } finally {
     log.close();
@@ -58,4 +82,8 @@ export async function generateTasksFile({
   }
   renameSync(partial, out);
   return report;
+}
+
+export function formatGenerateReport(r: GenerateTasksReport): string {
+  return `${r.env}: ${r.generated} generated, ${r.verified} verified, ${r.duplicates} duplicates, ${r.nearDuplicates} near-duplicates, ${r.unverified} unverified → ${r.out}`;
 }

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readJsonlAll } from "../core/index.js";
-import { generateTasksFile } from "../data/index.js";
+import { formatGenerateReport, generateTasksFile } from "../data/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import type { RunSummary } from "../runner/index.js";
 import { formatResultsTable } from "./results-table.js";
@@ -34,7 +34,7 @@ export async function runQuickstart({
   mkdirSync(join(out, "tasks"), { recursive: true });
   log(`1/3 generating ${count} db tasks (every type of dbbench), each verified by its oracle on SQLite`);
   const report = await generateTasksFile({ env: "db", count, seed, out: taskFile });
-  log(`    ${report.verified} verified, ${report.dropped} dropped → ${taskFile}`);
+  log(`    ${formatGenerateReport(report)}`);
 
   const scriptFile = join(out, "models", "weak-model.jsonl");
   mkdirSync(join(out, "models"), { recursive: true });

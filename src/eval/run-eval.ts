@@ -1,77 +1,8 @@
-// Evaluates a model on one env's tasks: load tasks, open the backend, run, summarize, close.
+// Evaluates a model on one env's tasks (results.jsonl + summary.json in the output dir).
+import { type RunEnvTasksOptions, type RunSummary, runEnvTasks } from "../runner/index.js";
 
-import { resolveModel } from "../agent/index.js";
-import { InputError } from "../core/index.js";
-import { getEnvSpec } from "../envs/index.js";
-import type { ChatModel, ParseModelOptions } from "../models/index.js";
-import { createProgressDisplay, type RunSummary, runTasks } from "../runner/index.js";
+export type RunEvalOptions = Omit<RunEnvTasksOptions, "samples" | "resultsFile">;
 
-export interface RunEvalOptions {
-  /** Env name, e.g. "db". */
-  env: string;
-  /** Task file in the env's own format. */
-  tasks: string;
-  /** Model spec (see parseModel) or "oracle", or a ready ChatModel. */
-  model: string | ChatModel;
-  /** Timeouts and retries for HTTP model specs. */
-  modelOptions?: ParseModelOptions;
-  /** Output directory (results.jsonl, summary.json); re-running resumes. */
-  out: string;
-  /** Backend selector of the env, e.g. "sqlite" or a mysql:// URL for db. */
-  backend?: string;
-  concurrency?: number;
-  /** Run only the first N tasks. */
-  limit?: number;
-  roundLimit?: number;
-  /** Drop the oldest turns after the protocol prefix to fit this many (estimated) prompt tokens. */
-  maxPromptTokens?: number;
-  /** Show progress on stderr. */
-  progress?: boolean;
-  signal?: AbortSignal;
-}
-
-export async function runEval({
-  env,
-  tasks: taskFile,
-  model: modelSpec,
-  modelOptions,
-  out,
-  backend: backendSpec,
-  concurrency = 4,
-  limit,
-  roundLimit,
-  maxPromptTokens,
-  progress = true,
-  signal,
-}: RunEvalOptions): Promise<RunSummary> {
-  const spec = getEnvSpec(env);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new InputError(`--limit ${limit}: expected a positive whole number`);
-  }
-  const tasks: unknown[] = [];
-  for await (const task of spec.loadTasks(taskFile)) {
-    if (limit !== undefined && tasks.length >= limit) break;
-    tasks.push(task);
-  }
-  if (tasks.length === 0) throw new InputError(`${taskFile}: no tasks`);
-  const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
-  const backend = await spec.open({ backend: backendSpec, roundLimit });
-  const display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
-  try {
-    return await runTasks({
-      spec,
-      backend,
-      tasks,
-      model,
-      outDir: out,
-      concurrency,
-      signal,
-      history: { maxPromptTokens },
-      onProgress: display?.update,
-    });
-  } finally {
-    display?.stop();
-    await backend.close();
-    await model.close?.();
-  }
+export function runEval(options: RunEvalOptions): Promise<RunSummary> {
+  return runEnvTasks({ ...options, resultsFile: "results.jsonl" });
 }

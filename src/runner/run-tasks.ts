@@ -27,6 +27,8 @@ export interface RunTasksOptions<Task> {
   outDir: string;
   /** Episodes in flight at once. */
   concurrency?: number;
+  /** File name of the trajectory log in outDir. */
+  resultsFile?: string;
   /** Samples per task (data collection); episode ids end in /0, /1, …. */
   samples?: number;
   temperature?: number;
@@ -44,6 +46,7 @@ export async function runTasks<Task>({
   tasks,
   model,
   outDir,
+  resultsFile: resultsName = "results.jsonl",
   concurrency = 4,
   samples = 1,
   temperature = 0,
@@ -53,7 +56,7 @@ export async function runTasks<Task>({
   onProgress,
   signal,
 }: RunTasksOptions<Task>): Promise<RunSummary> {
-  const resultsFile = join(outDir, "results.jsonl");
+  const resultsFile = join(outDir, resultsName);
   const log = new AppendLog(resultsFile); // cuts a line torn by a crash before we read
   const previous = existsSync(resultsFile) ? await readJsonlAll(resultsFile, trajectorySchema) : [];
   const results: Trajectory[] = previous.map((r) => r.value);

@@ -319,7 +319,6 @@ function cellText(cell: NonNullable<Parameters<typeof formatCell>[0]>): string {
 
 export async function* generateDbTasks({ count, seed, model }: GenerateTasksOptions): AsyncGenerator<DbTask> {
   const rng = rngFrom(seed);
-  const seen = new Set<string>();
   let made = 0;
   for (let attempt = 0; made < count && attempt < count * 20; attempt++) {
     const themeIndex = attempt % themes.length;
@@ -328,12 +327,11 @@ export async function* generateDbTasks({ count, seed, model }: GenerateTasksOpti
     const drafts = model
       ? await proposeWithModel(model, table, rng)
       : [draft(rng, taskTypes[made % taskTypes.length] as string, theme, table)];
+    // duplicates are the caller's to drop (data/generate-tasks.ts); here only unverifiable drafts go
     for (const d of drafts) {
-      const dedupKey = `${table.table_name}|${d.description.toLowerCase().replace(/\s+/g, " ").trim()}`;
-      if (seen.has(dedupKey) || made >= count) continue;
+      if (made >= count) break;
       const task = await verifyDraft(d, table, `gen-${seed}-${made}`);
       if (!task) continue;
-      seen.add(dedupKey);
       made++;
       yield task;
     }

@@ -1,0 +1,92 @@
+// Runs a model on one env's task file (evaluation and data collection): load tasks, open the backend,
+// run resumably, summarize, close.
+
+import { resolveModel } from "../agent/index.js";
+import { InputError } from "../core/index.js";
+import { getEnvSpec } from "../envs/index.js";
+import type { ChatModel, ParseModelOptions } from "../models/index.js";
+import { createProgressDisplay } from "./progress.js";
+import { runTasks } from "./run-tasks.js";
+import type { RunSummary } from "./summary.js";
+
+export interface RunEnvTasksOptions {
+  /** Env name, e.g. "db". */
+  env: string;
+  /** Task file in the env's own format. */
+  tasks: string;
+  /** Model spec (see parseModel) or "oracle", or a ready ChatModel. */
+  model: string | ChatModel;
+  /** Timeouts and retries for HTTP model specs. */
+  modelOptions?: ParseModelOptions;
+  /** Output directory (results.jsonl, summary.json); re-running resumes. */
+  out: string;
+  /** Backend selector of the env, e.g. "sqlite" or a mysql:// URL for db. */
+  backend?: string;
+  concurrency?: number;
+  /** Run only the first N tasks. */
+  limit?: number;
+  roundLimit?: number;
+  /** Samples per task (data collection). */
+  samples?: number;
+  /** Sampling temperature (0 = greedy, as AgentTuning evaluated). */
+  temperature?: number;
+  /** Name of the trajectory file in `out`. */
+  resultsFile?: string;
+  /** Drop the oldest turns after the protocol prefix to fit this many (estimated) prompt tokens. */
+  maxPromptTokens?: number;
+  /** Show progress on stderr. */
+  progress?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function runEnvTasks({
+  env,
+  tasks: taskFile,
+  model: modelSpec,
+  modelOptions,
+  out,
+  backend: backendSpec,
+  concurrency = 4,
+  limit,
+  roundLimit,
+  maxPromptTokens,
+  samples,
+  temperature,
+  resultsFile,
+  progress = true,
+  signal,
+}: RunEnvTasksOptions): Promise<RunSummary> {
+  const spec = getEnvSpec(env);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new InputError(`--limit ${limit}: expected a positive whole number`);
+  }
+  const tasks: unknown[] = [];
+  for await (const task of spec.loadTasks(taskFile)) {
+    if (limit !== undefined && tasks.length >= limit) break;
+    tasks.push(task);
+  }
+  if (tasks.length === 0) throw new InputError(`${taskFile}: no tasks`);
+  const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
+  const backend = await spec.open({ backend: backendSpec, roundLimit });
+  const display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
+  try {
+    return await runTasks({
+      spec,
+      backend,
+      tasks,
+      model,
+      outDir: out,
+      concurrency,
+      samples,
+      temperature,
+      resultsFile,
+      signal,
+      history: { maxPromptTokens },
+      onProgress: display?.update,
+    });
+  } finally {
+    display?.stop();
+    await backend.close();
+    await model.close?.();
+  }
+}
