@@ -202,7 +202,9 @@ describe("agenttune CLI", () => {
       out,
     );
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^db: \d+ generated, 12 verified, \d+ duplicates, \d+ near-duplicates, 0 unverified/);
+    expect(stdout).toMatch(
+      /^db: \d+ generated, 12 verified, \d+ duplicates, \d+ near-duplicates, 0 unverified/,
+    );
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(12);
   });
 

@@ -2,8 +2,14 @@
 // The agenttune command line: one thin command per file, each calling one library function.
 import { Command } from "commander";
 import { AgenttuneError } from "../core/index.js";
+import { registerCollect } from "./collect.js";
+import { registerDataset } from "./dataset.js";
+import { registerDecontam } from "./decontam.js";
 import { registerEval } from "./eval.js";
+import { registerFilter } from "./filter.js";
+import { registerPipeline } from "./pipeline.js";
 import { registerQuickstart } from "./quickstart.js";
+import { registerRationale } from "./rationale.js";
 import { registerTasks } from "./tasks.js";
 
 const program = new Command()
@@ -15,6 +21,12 @@ const program = new Command()
 registerQuickstart(program);
 registerEval(program);
 registerTasks(program);
+registerCollect(program);
+registerFilter(program);
+registerRationale(program);
+registerDecontam(program);
+registerDataset(program);
+registerPipeline(program);
 
 try {
   await program.parseAsync();

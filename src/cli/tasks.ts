@@ -16,7 +16,12 @@ export function registerTasks(program: Command) {
     .option("--seed <n>", "random seed", (v) => Number.parseInt(v, 10), 1)
     .option("--model <spec>", "self-instruct: a model proposes the tasks")
     .option("--backend <spec>", "backend the oracle verifies on (db: sqlite, mariadb, mysql://…)")
-    .option("--near-duplicate <jaccard>", "drop tasks at least this similar (word 3-grams) to a kept one", Number, 0.9)
+    .option(
+      "--near-duplicate <jaccard>",
+      "drop tasks at least this similar (word 3-grams) to a kept one",
+      Number,
+      0.9,
+    )
     .action(async (opts) => {
       const model = opts.model ? await resolveModel(opts.model, getEnvSpec(opts.env)) : undefined;
       const report = await generateTasksFile({ ...opts, model, dedup: { threshold: opts.nearDuplicate } });

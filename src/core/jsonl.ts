@@ -86,7 +86,9 @@ export async function readRecords<T>(file: string, schema: ZodType<T>): Promise<
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read: ${(error as Error).message}`);
+    throw new InputError(
+      code === "ENOENT" ? `${file}: file not found` : `${file}: cannot read: ${(error as Error).message}`,
+    );
   }
   if (!text.trimStart().startsWith("[")) return readJsonlAll(file, schema);
   let items: unknown;

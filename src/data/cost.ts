@@ -23,7 +23,8 @@ export const listPrices: Record<string, Price> = {
 /** "in=2.5,out=10" → Price. */
 export function parsePrice(text: string): Price {
   const match = /^in=([\d.]+),out=([\d.]+)$/.exec(text.replaceAll(" ", ""));
-  if (!match) throw new InputError(`--price "${text}": expected in=USD,out=USD per 1M tokens, e.g. in=2.5,out=10`);
+  if (!match)
+    throw new InputError(`--price "${text}": expected in=USD,out=USD per 1M tokens, e.g. in=2.5,out=10`);
   return { input: Number(match[1]), output: Number(match[2]) };
 }
 

@@ -18,7 +18,9 @@ export async function readDataset(path: string): Promise<Trajectory[]> {
   const head = readFileSync(path, "utf8").slice(0, 4096);
   if (/"conversations"\s*:/.test(head)) {
     const env = /^([a-z0-9]+)(?:[-_.].*)?\.jsonl?$/.exec(path.split("/").at(-1) ?? "")?.[1];
-    return (await readAgentInstruct(path)).map((r) => fromAgentInstruct(r, env && !/_\d+$/.test(r.id) ? env : undefined));
+    return (await readAgentInstruct(path)).map((r) =>
+      fromAgentInstruct(r, env && !/_\d+$/.test(r.id) ? env : undefined),
+    );
   }
   return readTrajectories(path);
 }

@@ -84,7 +84,12 @@ export async function decontaminate({ train, evals, n = 13, out }: DecontamOptio
     }
     env.contaminated++;
     if (report.examples.length < 20) {
-      report.examples.push({ id: record.id, env: record.env, ngram: hit, evalFile: evalGrams.get(hit) ?? "" });
+      report.examples.push({
+        id: record.id,
+        env: record.env,
+        ngram: hit,
+        evalFile: evalGrams.get(hit) ?? "",
+      });
     }
   }
   for (const env of Object.values(report.perEnv)) env.rate = env.total ? env.contaminated / env.total : 0;

@@ -39,7 +39,10 @@ export interface Rejection {
 }
 
 export function parseRules(text: string): FilterRule[] {
-  const rules = text.split(",").map((r) => r.trim()).filter(Boolean);
+  const rules = text
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const rule of rules) {
     if (!(filterRules as readonly string[]).includes(rule)) {
       throw new InputError(`--rules: unknown rule "${rule}": known rules are ${filterRules.join(", ")}`);
@@ -73,7 +76,8 @@ export function rejectionReasons(
   }
   if (rules.includes("truncation")) {
     for (const { m, index } of agentTurns) {
-      if (m.truncated) reasons.push({ rule: "truncation", detail: `message ${index}: cut at the token limit` });
+      if (m.truncated)
+        reasons.push({ rule: "truncation", detail: `message ${index}: cut at the token limit` });
     }
   }
   if (rules.includes("turns") && trajectory.turns > spec.defaults.maxTurns) {
@@ -113,7 +117,8 @@ export async function filterTrajectories(options: FilterOptions): Promise<Filter
     }
     rejected.push({ id: trajectory.id, env: trajectory.env, taskId: trajectory.taskId, reasons, trajectory });
     env.rejected++;
-    for (const rule of new Set(reasons.map((r) => r.rule))) report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
+    for (const rule of new Set(reasons.map((r) => r.rule)))
+      report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
   }
   report.kept = kept.length;
   report.rejected = rejected.length;
@@ -123,6 +128,9 @@ export async function filterTrajectories(options: FilterOptions): Promise<Filter
 }
 
 export function formatFilterReport(r: FilterReport): string {
-  const rules = Object.entries(r.byRule).map(([rule, n]) => `${rule} ${n}`).join(", ") || "none";
+  const rules =
+    Object.entries(r.byRule)
+      .map(([rule, n]) => `${rule} ${n}`)
+      .join(", ") || "none";
   return `kept ${r.kept}, rejected ${r.rejected} (by rule: ${rules}) → ${r.out}, rejected → ${r.rejectedOut}`;
 }

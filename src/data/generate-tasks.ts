@@ -45,7 +45,8 @@ export async function generateTasksFile({
 }: GenerateTasksFileOptions): Promise<GenerateTasksReport> {
   const spec = getEnvSpec(env);
   if (!spec.generateTasks) throw new InputError(`env "${env}" has no task generator`);
-  if (!Number.isInteger(count) || count < 1) throw new InputError(`--count ${count}: expected a positive whole number`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new InputError(`--count ${count}: expected a positive whole number`);
   const backend = await spec.open({ backend: backendSpec });
   const oracle = oracleModel(spec);
   const index = new NearDuplicateIndex(dedup);

@@ -5,7 +5,11 @@ describe("NearDuplicateIndex", () => {
   it("drops exact duplicates after normalization", () => {
     const index = new NearDuplicateIndex();
     expect(index.add("How many huts are in the Alps?").kind).toBe("new");
-    expect(index.add("  how MANY huts are in the alps ")).toEqual({ kind: "duplicate", of: 0, similarity: 1 });
+    expect(index.add("  how MANY huts are in the alps ")).toEqual({
+      kind: "duplicate",
+      of: 0,
+      similarity: 1,
+    });
   });
 
   it("drops texts whose n-gram Jaccard similarity reaches the threshold, keeps the rest", () => {

@@ -28,7 +28,9 @@ export function wordNgrams(text: string, n: number): Set<string> {
   return grams;
 }
 
-export type DuplicateVerdict = { kind: "new" } | { kind: "duplicate" | "near-duplicate"; of: number; similarity: number };
+export type DuplicateVerdict =
+  | { kind: "new" }
+  | { kind: "duplicate" | "near-duplicate"; of: number; similarity: number };
 
 /** Keeps an index of accepted texts; `check` says whether a new text repeats one of them. */
 export class NearDuplicateIndex {

@@ -42,7 +42,10 @@ Reply with the reasoning only. Do not write the action, an "Action:" line or any
 
 function renderHistory(messages: readonly Message[]): string {
   return messages
-    .map((m) => `${m.role === "assistant" ? "Agent" : "Environment"}: ${m.content.length > 1500 ? `${m.content.slice(0, 1500)}…` : m.content}`)
+    .map(
+      (m) =>
+        `${m.role === "assistant" ? "Agent" : "Environment"}: ${m.content.length > 1500 ? `${m.content.slice(0, 1500)}…` : m.content}`,
+    )
     .join("\n\n");
 }
 
@@ -51,7 +54,7 @@ export function cleanThought(text: string): string {
   const { thought, action } = splitReply(text);
   const body = thought || (action === text ? text : "");
   return body
-    .replace(/^\s*(?:thought|THOUGHT)\s*:\s*/, "")
+    .replace(/^\s*thought\s*:\s*/i, "")
     .replace(/```[\s\S]*$/, "")
     .trim();
 }
@@ -69,7 +72,10 @@ async function addThoughts(
     const prompt = `${instruction}\n\n${renderHistory(trajectory.messages.slice(0, index))}\n\nThe agent's next action:\n${action}`;
     let replaced = false;
     for (let attempt = 0; attempt < attempts && !replaced; attempt++) {
-      const completion = await model.complete([{ role: "user", content: prompt }], { temperature: attempt ? 0.7 : 0, maxTokens: 256 });
+      const completion = await model.complete([{ role: "user", content: prompt }], {
+        temperature: attempt ? 0.7 : 0,
+        maxTokens: 256,
+      });
       const newThought = cleanThought(completion.text);
       if (!newThought) continue;
       const reply = `${newThought}\n${action}`;
@@ -89,8 +95,15 @@ export async function addRationales(options: RationaleOptions): Promise<Rational
   const partial = `${options.out}.partial`;
   const log = new AppendLog(partial);
   const done = new Map<string, Trajectory>();
-  for (const { value } of await readJsonlAll(partial, trajectorySchema, { tolerateTornTail: true })) done.set(value.id, value);
-  const report: RationaleReport = { trajectories: trajectories.length, rewritten: 0, skipped: 0, failed: 0, out: options.out };
+  for (const { value } of await readJsonlAll(partial, trajectorySchema, { tolerateTornTail: true }))
+    done.set(value.id, value);
+  const report: RationaleReport = {
+    trajectories: trajectories.length,
+    rewritten: 0,
+    skipped: 0,
+    failed: 0,
+    out: options.out,
+  };
   try {
     for (const trajectory of trajectories) {
       if (done.has(trajectory.id)) continue;
@@ -117,4 +130,3 @@ export async function addRationales(options: RationaleOptions): Promise<Rational
   }
   return report;
 }
-

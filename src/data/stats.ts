@@ -22,10 +22,16 @@ export function datasetStats(records: readonly Trajectory[]): DatasetStats {
   for (const r of records) byEnv.set(r.env, [...(byEnv.get(r.env) ?? []), r]);
   const perEnv: Record<string, EnvStats> = {};
   for (const [env, list] of [...byEnv].sort(([a], [b]) => a.localeCompare(b))) {
-    const turns = list.map((r) => r.messages.filter((m) => m.role === "assistant" && m.loss !== false).length).sort((a, b) => a - b);
+    const turns = list
+      .map((r) => r.messages.filter((m) => m.role === "assistant" && m.loss !== false).length)
+      .sort((a, b) => a - b);
     const tokens = list.map((r) => r.messages.reduce((n, m) => n + approxTokens(m.content), 0));
     const trained = list.reduce(
-      (n, r) => n + r.messages.filter((m) => m.role === "assistant" && m.loss !== false).reduce((k, m) => k + approxTokens(m.content), 0),
+      (n, r) =>
+        n +
+        r.messages
+          .filter((m) => m.role === "assistant" && m.loss !== false)
+          .reduce((k, m) => k + approxTokens(m.content), 0),
       0,
     );
     const histogram = Array.from({ length: 10 }, () => 0);
@@ -49,7 +55,8 @@ export function datasetStats(records: readonly Trajectory[]): DatasetStats {
 }
 
 export function formatDatasetStats(stats: DatasetStats): string {
-  const header = "env        records  turns mean/median/max  tokens mean  tokens total  trained  reward histogram (0.0–1.0)";
+  const header =
+    "env        records  turns mean/median/max  tokens mean  tokens total  trained  reward histogram (0.0–1.0)";
   const rows = Object.entries(stats.perEnv).map(([env, s]) =>
     [
       env.padEnd(9),

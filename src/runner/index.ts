@@ -1,4 +1,4 @@
 export * from "./progress.js";
+export * from "./run-env-tasks.js";
 export * from "./run-tasks.js";
 export * from "./summary.js";
-export * from "./run-env-tasks.js";

@@ -27,7 +27,11 @@ export function toAgentInstruct(trajectory: Pick<Trajectory, "messages">, id: st
   for (const message of trajectory.messages) {
     if (message.role === "system") system = system ? `${system}\n\n${message.content}` : message.content;
     else if (message.role === "user") {
-      conversations.push({ from: "human", value: system ? `${system}\n\n${message.content}` : message.content, loss: null });
+      conversations.push({
+        from: "human",
+        value: system ? `${system}\n\n${message.content}` : message.content,
+        loss: null,
+      });
       system = "";
     } else conversations.push({ from: "gpt", value: message.content, loss: message.loss ?? true });
   }

@@ -60,18 +60,29 @@ describe("AgentInstruct", () => {
     writeAgentInstruct(file, [toAgentInstruct(trajectory, "db_0")]);
     const [back] = (await readAgentInstruct(file)).map((r) => fromAgentInstruct(r));
     expect(back?.env).toBe("db");
-    expect(back?.messages).toEqual(trajectory.messages.map((m) => (m.role === "assistant" ? { ...m, loss: m.loss ?? true } : m)));
+    expect(back?.messages).toEqual(
+      trajectory.messages.map((m) => (m.role === "assistant" ? { ...m, loss: m.loss ?? true } : m)),
+    );
     expect(toAgentInstruct(back as Trajectory, "db_0")).toEqual(toAgentInstruct(trajectory, "db_0"));
   });
 
   it("reads the JSON-array form too and names a bad record", async () => {
     const file = join(dir, "os.json");
-    writeFileSync(file, JSON.stringify([toAgentInstruct(trajectory, "os_0"), { id: "os_1", conversations: [{ from: "bot", value: "x" }] }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        toAgentInstruct(trajectory, "os_0"),
+        { id: "os_1", conversations: [{ from: "bot", value: "x" }] },
+      ]),
+    );
     await expect(readAgentInstruct(file)).rejects.toThrow(`${file}: [1].conversations.0.from:`);
   });
 
   it("folds a system prompt into the first human turn", () => {
-    const record = toAgentInstruct({ messages: [{ role: "system", content: "S" }, ...trajectory.messages] }, "db_1");
+    const record = toAgentInstruct(
+      { messages: [{ role: "system", content: "S" }, ...trajectory.messages] },
+      "db_1",
+    );
     expect(record.conversations[0]?.value).toBe("S\n\ninstructions");
   });
 });
@@ -82,7 +93,9 @@ describe("ShareGPT and OpenAI chat", () => {
     const sharegpt = join(dir, "sharegpt.jsonl");
     writeShareGpt(sharegpt, [messagesToShareGpt(messages, "c1")]);
     const [record] = await readShareGpt(sharegpt);
-    expect(shareGptToMessages(record as never)).toEqual(messages.map(({ role, content }) => ({ role, content })));
+    expect(shareGptToMessages(record as never)).toEqual(
+      messages.map(({ role, content }) => ({ role, content })),
+    );
 
     const openai = join(dir, "openai.jsonl");
     writeOpenAiChat(openai, [messagesToOpenAiChat(messages)]);

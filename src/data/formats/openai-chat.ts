@@ -28,7 +28,9 @@ export function messagesToOpenAiChat(messages: readonly Message[]): OpenAiChatRe
 
 export function openAiChatToMessages(record: OpenAiChatRecord): Message[] {
   return record.messages.map((m) =>
-    m.role === "assistant" ? { role: m.role, content: m.content, loss: m.weight !== 0 } : { role: m.role, content: m.content },
+    m.role === "assistant"
+      ? { role: m.role, content: m.content, loss: m.weight !== 0 }
+      : { role: m.role, content: m.content },
   );
 }
 

@@ -11,7 +11,13 @@ export const shareGptRecordSchema = z.object({
 });
 export type ShareGptRecord = z.infer<typeof shareGptRecordSchema>;
 
-const roleOf = { system: "system", human: "user", user: "user", gpt: "assistant", assistant: "assistant" } as const;
+const roleOf = {
+  system: "system",
+  human: "user",
+  user: "user",
+  gpt: "assistant",
+  assistant: "assistant",
+} as const;
 
 export function shareGptToMessages(record: ShareGptRecord): Message[] {
   return record.conversations.map((turn) => ({ role: roleOf[turn.from], content: turn.value }));

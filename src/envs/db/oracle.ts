@@ -1,4 +1,5 @@
 // The dbbench oracle: runs the task's gold SQL through the action format, then commits the answer.
+// Its replies are bare actions without a thought, like gold trajectories; `agenttune rationale` adds them.
 import type { Message } from "../../core/index.js";
 import type { OracleSolver } from "../types.js";
 import { type DbTask, dbTaskType, goldSql, isModifyingType } from "./tasks.js";
@@ -9,15 +10,9 @@ export function dbOracle(task: DbTask): OracleSolver {
   return {
     reply(messages: readonly Message[]): string {
       const ranGold = messages.some((m) => m.role === "assistant" && m.content.includes("Action: Operation"));
-      if (gold && !ranGold) {
-        const why = modifying
-          ? "I need to change the table as asked, so I run the statement that does it."
-          : "I look the answer up in the table.";
-        return `${why}\nAction: Operation\n\`\`\`sql\n${gold.replaceAll("\n", " ").trim()}\n\`\`\``;
-      }
-      if (modifying)
-        return 'The statement ran, so the table is changed as asked.\nAction: Answer\nFinal Answer: ["none"]';
-      return `The answer is in the result.\nAction: Answer\nFinal Answer: ${pythonList(task.label)}`;
+      if (gold && !ranGold)
+        return `Action: Operation\n\`\`\`sql\n${gold.replaceAll("\n", " ").trim()}\n\`\`\``;
+      return `Action: Answer\nFinal Answer: ${modifying ? '["none"]' : pythonList(task.label)}`;
     },
   };
 }

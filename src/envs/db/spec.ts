@@ -27,7 +27,7 @@ export const dbSpec: EnvSpec<DbTask> = {
   description: "AgentBench dbbench: answer questions about, or modify, a MySQL table through SQL",
   taskSchema: dbTaskSchema,
   taskId: (task) => task.id ?? "",
-  taskText: (task) => `${task.description}\n${task.add_description}`,
+  taskText: (task) => task.description,
   replyProblem: (reply) => {
     const action = parseDbAction(reply);
     return action.kind === "invalid" ? action.reason : undefined;

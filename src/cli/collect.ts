@@ -1,0 +1,50 @@
+// `agenttune collect`: a teacher model acts in an env; trajectories.jsonl is resumable.
+import type { Command } from "commander";
+import { collectTrajectories, parsePrice } from "../data/index.js";
+import { interruptSignal, positiveInt } from "./options.js";
+
+export function registerCollect(program: Command) {
+  program
+    .command("collect")
+    .description(
+      "collect trajectories of a teacher model on an env's tasks (resumable: re-run with the same --out)",
+    )
+    .requiredOption("--env <name>", "environment, e.g. db")
+    .requiredOption("--tasks <file>", "task file in the env's format")
+    .requiredOption(
+      "--model <spec>",
+      'teacher: "oracle", "openai:NAME", "http://HOST/v1#NAME", "gguf:PATH", "scripted:FILE"',
+    )
+    .requiredOption("--out <dir>", "output directory for trajectories.jsonl and summary.json")
+    .option("--samples <k>", "trajectories per task", positiveInt, 1)
+    .option("--temperature <t>", "sampling temperature", Number, 0)
+    .option("--concurrency <n>", "episodes in flight", positiveInt, 4)
+    .option("--backend <spec>", "env backend (db: sqlite, mariadb, mysql://…)")
+    .option(
+      "--price <in=USD,out=USD>",
+      "price per 1M tokens for the cost estimate (known OpenAI models have a default)",
+    )
+    .option(
+      "--max-retries <n>",
+      "HTTP models: retries on 429/5xx/network errors",
+      (v) => Number.parseInt(v, 10),
+      4,
+    )
+    .action(async (opts) => {
+      const signal = interruptSignal();
+      const summary = await collectTrajectories({
+        ...opts,
+        price: opts.price ? parsePrice(opts.price) : undefined,
+        modelOptions: { maxRetries: opts.maxRetries },
+        signal,
+      });
+      const usage = summary.usage
+        ? `, ${summary.usage.promptTokens} prompt + ${summary.usage.completionTokens} completion tokens`
+        : "";
+      const cost = summary.costUsd !== undefined ? `, about $${summary.costUsd.toFixed(4)}` : "";
+      process.stdout.write(
+        `${summary.env}: ${summary.tasks} trajectories, success ${(100 * summary.successRate).toFixed(1)}%${usage}${cost} → ${opts.out}/trajectories.jsonl\n`,
+      );
+      if (signal.aborted) process.exitCode = 130;
+    });
+}

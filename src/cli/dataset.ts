@@ -1,0 +1,65 @@
+// `agenttune dataset stats|convert`: inspect and convert training data.
+import type { Command } from "commander";
+import { InputError } from "../core/index.js";
+import {
+  datasetStats,
+  exportAgentInstruct,
+  formatDatasetStats,
+  messagesToOpenAiChat,
+  messagesToShareGpt,
+  readDataset,
+  sortTrajectories,
+  writeOpenAiChat,
+  writeShareGpt,
+  writeTrajectories,
+} from "../data/index.js";
+
+const formats = ["agentinstruct", "sharegpt", "openai", "trajectories"] as const;
+
+export function registerDataset(program: Command) {
+  const dataset = program.command("dataset").description("inspect and convert training data");
+  dataset
+    .command("stats")
+    .description("counts per env, turns, approximate tokens, reward histogram")
+    .argument("<path>", "trajectories or AgentInstruct (file or dir)")
+    .option("--json", "print JSON")
+    .action(async (path, opts) => {
+      const stats = datasetStats(await readDataset(path));
+      process.stdout.write(`${opts.json ? JSON.stringify(stats, null, 2) : formatDatasetStats(stats)}\n`);
+    });
+  dataset
+    .command("convert")
+    .description(`convert between ${formats.join(", ")}`)
+    .requiredOption("--in <path>", "trajectories or AgentInstruct (file or dir)")
+    .requiredOption("--to <format>", formats.join("|"))
+    .requiredOption("--out <path>", "output file (a dir for agentinstruct: one split per env)")
+    .action(async (opts) => {
+      const records = sortTrajectories(await readDataset(opts.in));
+      switch (opts.to) {
+        case "agentinstruct": {
+          const result = exportAgentInstruct(records, opts.out);
+          const splits = Object.entries(result.splits).map(([env, s]) => `${env} ${s.records}`);
+          process.stdout.write(`AgentInstruct: ${splits.join(", ")} → ${opts.out}/\n`);
+          return;
+        }
+        case "sharegpt":
+          writeShareGpt(
+            opts.out,
+            records.map((r) => messagesToShareGpt(r.messages, r.id)),
+          );
+          break;
+        case "openai":
+          writeOpenAiChat(
+            opts.out,
+            records.map((r) => messagesToOpenAiChat(r.messages)),
+          );
+          break;
+        case "trajectories":
+          writeTrajectories(opts.out, records);
+          break;
+        default:
+          throw new InputError(`--to "${opts.to}": expected one of ${formats.join(", ")}`);
+      }
+      process.stdout.write(`${records.length} records → ${opts.out}\n`);
+    });
+}
