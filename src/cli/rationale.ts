@@ -15,7 +15,7 @@ export function registerRationale(program: Command) {
     .action(async (opts) => {
       const [first] = await readTrajectories(opts.in);
       const model = await resolveModel(opts.model, getEnvSpec(first?.env ?? "db"));
-      const out = opts.out ?? opts.in.replace(/\.jsonl$/, "") + ".rationale.jsonl";
+      const out = opts.out ?? `${opts.in.replace(/\.jsonl$/, "")}.rationale.jsonl`;
       const report = await addRationales({ input: opts.in, out, model, all: opts.all });
       process.stdout.write(
         `${report.trajectories} trajectories: ${report.rewritten} thoughts written, ${report.skipped} kept, ${report.failed} failed (action kept as it was) → ${out}\n`,

@@ -69,7 +69,8 @@ export async function decontaminate({ train, evals, n = 13, out }: DecontamOptio
   const report: DecontamReport = { n, evalTasks, perEnv: {}, examples: [], ...(out ? { out } : {}) };
   const clean: Trajectory[] = [];
   for (const record of records) {
-    const env = (report.perEnv[record.env] ??= { total: 0, contaminated: 0, rate: 0 });
+    const env = report.perEnv[record.env] ?? { total: 0, contaminated: 0, rate: 0 };
+    report.perEnv[record.env] = env;
     env.total++;
     let hit: string | undefined;
     for (const gram of wordNgrams(trainText(record), n)) {

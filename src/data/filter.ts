@@ -105,11 +105,12 @@ export async function filterTrajectories(options: FilterOptions): Promise<Filter
     byRule: {},
     perEnv: {},
     out: options.out,
-    rejectedOut: options.out.replace(/\.jsonl$/, "") + ".rejected.jsonl",
+    rejectedOut: `${options.out.replace(/\.jsonl$/, "")}.rejected.jsonl`,
   };
   for (const trajectory of trajectories) {
     const reasons = rejectionReasons(trajectory, options);
-    const env = (report.perEnv[trajectory.env] ??= { kept: 0, rejected: 0 });
+    const env = report.perEnv[trajectory.env] ?? { kept: 0, rejected: 0 };
+    report.perEnv[trajectory.env] = env;
     if (reasons.length === 0) {
       kept.push(trajectory);
       env.kept++;
