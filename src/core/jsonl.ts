@@ -35,6 +35,7 @@ export async function* readJsonl<T>(
       pending = text.trim() === "" ? undefined : { line: lineNo, text };
     }
   } catch (error) {
+    if (InputError.isInstance(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new InputError(`${file}: file not found`);
     throw new InputError(`${file}: cannot read: ${(error as Error).message}`, { cause: error });

@@ -1,8 +1,15 @@
-// The quickstart: the whole chain that exists, offline, on generated tasks with the built-in oracle.
-import { mkdirSync, writeFileSync } from "node:fs";
+// The quickstart: the whole chain that exists, offline, with the built-in oracle as teacher: held-out
+// eval tasks, the data pipeline (generate → collect → filter → decontaminate → AgentInstruct), evaluation.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readJsonlAll } from "../core/index.js";
-import { formatGenerateReport, generateTasksFile } from "../data/index.js";
+import { InputError, readJsonlAll } from "../core/index.js";
+import {
+  formatGenerateReport,
+  generateTasksFile,
+  type PipelineResult,
+  parsePipelineConfig,
+  runPipeline,
+} from "../data/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import type { RunSummary } from "../runner/index.js";
 import { formatResultsTable } from "./results-table.js";
@@ -21,6 +28,7 @@ export interface QuickstartResult {
   out: string;
   summaries: RunSummary[];
   table: string;
+  pipeline: PipelineResult;
 }
 
 export async function runQuickstart({
@@ -29,29 +37,47 @@ export async function runQuickstart({
   seed = 7,
   log = console.log,
 }: QuickstartOptions = {}): Promise<QuickstartResult> {
-  mkdirSync(out, { recursive: true });
-  const taskFile = join(out, "tasks", "db.jsonl");
-  mkdirSync(join(out, "tasks"), { recursive: true });
-  log(`1/3 generating ${count} db tasks (every type of dbbench), each verified by its oracle on SQLite`);
-  const report = await generateTasksFile({ env: "db", count, seed, out: taskFile });
-  log(`    ${formatGenerateReport(report)}`);
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new InputError(`${out}: exists and is not empty; quickstart needs a fresh folder`);
+  mkdirSync(join(out, "eval"), { recursive: true });
 
-  const scriptFile = join(out, "models", "weak-model.jsonl");
-  mkdirSync(join(out, "models"), { recursive: true });
-  await writeWeakModelScript(taskFile, scriptFile);
+  log(`1/4 held-out eval tasks: ${count} new db tasks (another seed), each verified by its oracle on SQLite`);
+  const evalTasks = join(out, "eval", "db-tasks.jsonl");
+  const evalReport = await generateTasksFile({ env: "db", count, seed: seed + 1000, out: evalTasks });
+  log(`    ${formatGenerateReport(evalReport)}`);
 
+  log("2/4 training data: generate → collect (oracle teacher) → filter → decontaminate → AgentInstruct");
+  const pipeline = await runPipeline({
+    config: parsePipelineConfig(
+      {
+        out: join(out, "data"),
+        teacher: "oracle",
+        seed,
+        envs: { db: { count } },
+        decontam: { eval: [`db=${evalTasks}`] },
+      },
+      "quickstart",
+    ),
+    log: (text) => {
+      for (const line of text.split("\n")) log(`    ${line}`);
+    },
+    progress: false,
+  });
+
+  const scriptFile = join(out, "eval", "weak-model.jsonl");
+  await writeWeakModelScript(evalTasks, scriptFile);
   const summaries: RunSummary[] = [];
   for (const [name, model] of [
     ["oracle", "oracle"],
     ["weak", `scripted:${scriptFile}`],
   ] as const) {
-    log(`${summaries.length + 2}/3 evaluating the ${name} model`);
+    log(`${summaries.length + 3}/4 evaluating the ${name} model on the held-out tasks`);
     summaries.push(
       await runEval({
         env: "db",
-        tasks: taskFile,
+        tasks: evalTasks,
         model,
-        out: join(out, "runs", `db-${name}`),
+        out: join(out, "eval", `db-${name}`),
         progress: false,
       }),
     );
@@ -67,8 +93,15 @@ export async function runQuickstart({
   log("");
   log(table);
   log("");
-  log(`Everything is in ${out}/ (tasks/, models/, runs/*/results.jsonl and summary.json, results.txt)`);
-  return { out, summaries, table };
+  log(
+    `Dataset: ${Object.entries(pipeline.dataset.splits)
+      .map(([env, s]) => `${env} ${s.records} records`)
+      .join(", ")} in ${pipeline.dataset.dir}/ (stats: ${join(out, "data", "reports", "stats.txt")})`,
+  );
+  log(
+    `Everything is in ${out}/ (data/: tasks, trajectories, filtered, agentinstruct, reports; eval/: runs; results.txt)`,
+  );
+  return { out, summaries, table, pipeline };
 }
 
 /**
