@@ -15,6 +15,7 @@ export function registerTasks(program: Command) {
     .requiredOption("--out <file>", "output JSONL in the env's task format")
     .option("--seed <n>", "random seed", (v) => Number.parseInt(v, 10), 1)
     .option("--model <spec>", "self-instruct: a model proposes the tasks")
+    .option("--from <file>", "task derivation: build new tasks from the material of an existing task file")
     .option("--backend <spec>", "backend the oracle verifies on (db: sqlite, mariadb, mysql://…)")
     .option(
       "--near-duplicate <jaccard>",
@@ -24,7 +25,12 @@ export function registerTasks(program: Command) {
     )
     .action(async (opts) => {
       const model = opts.model ? await resolveModel(opts.model, getEnvSpec(opts.env)) : undefined;
-      const report = await generateTasksFile({ ...opts, model, dedup: { threshold: opts.nearDuplicate } });
+      const report = await generateTasksFile({
+        ...opts,
+        source: opts.from,
+        model,
+        dedup: { threshold: opts.nearDuplicate },
+      });
       process.stdout.write(`${formatGenerateReport(report)}\n`);
       if (report.verified < opts.count) {
         process.stderr.write(`agenttune: only ${report.verified} of ${opts.count} tasks verified\n`);

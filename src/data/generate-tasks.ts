@@ -31,6 +31,8 @@ export interface GenerateTasksFileOptions {
   model?: ChatModel;
   /** Backend the oracle verifies each task on. */
   backend?: string;
+  /** Task derivation from an existing task file. */
+  source?: string;
   dedup?: NearDuplicateOptions;
 }
 
@@ -41,6 +43,7 @@ export async function generateTasksFile({
   seed = 1,
   model,
   backend: backendSpec,
+  source,
   dedup,
 }: GenerateTasksFileOptions): Promise<GenerateTasksReport> {
   const spec = getEnvSpec(env);
@@ -66,7 +69,7 @@ export async function generateTasksFile({
   };
   try {
     // ask for more than needed: duplicates and unverified tasks are dropped
-    const stream = spec.generateTasks({ count: count * 3, seed, model });
+    const stream = spec.generateTasks({ count: count * 3, seed, model, source });
     for await (const task of stream) {
       report.generated++;
       const verdict = index.add(spec.taskText(task));

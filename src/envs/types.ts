@@ -40,6 +40,8 @@ export interface GenerateTasksOptions {
   seed: number;
   /** With a model: self-instruct new tasks; only verified ones are kept. */
   model?: ChatModel;
+  /** Task derivation: an existing task file (the env's format) whose material new tasks are built from. */
+  source?: string;
 }
 
 export interface EnvSpec<Task> {

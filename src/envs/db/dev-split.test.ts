@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarksDir } from "../../../test/helpers/backends.js";
 import { oracleModel, runEpisode } from "../../agent/index.js";
+import { generateDbTasks } from "./generate.js";
 import { formatRows } from "./python-repr.js";
 import { dbSpec, openSqlBackend } from "./spec.js";
 import type { SqlBackend } from "./sql-backend.js";
@@ -61,6 +62,27 @@ describe.skipIf(!dir)("dbbench dev split", () => {
       await db.close();
     }
   });
+
+  it.each(dbBackends)(
+    "tasks derived from the dev tables on SQLite are solved by the oracle on %s",
+    async (name) => {
+      const derived: DbTask[] = [];
+      for await (const task of generateDbTasks({ count: 110, seed: 5, source: devFile })) derived.push(task);
+      expect(derived).toHaveLength(110);
+      const backend = await dbSpec.open({ backend: name });
+      try {
+        const results = await Promise.all(
+          derived.map((task) => runEpisode({ spec: dbSpec, backend, task, model: oracleModel(dbSpec) })),
+        );
+        expect(
+          results.filter((r) => !r.success).map((r) => `${r.taskId}: ${r.failure} ${JSON.stringify(r.info)}`),
+        ).toEqual([]);
+      } finally {
+        await backend.close();
+      }
+    },
+    120_000,
+  );
 
   describe.skipIf(!mariadbAvailable)("SQLite and MariaDB agree", () => {
     let sqlite: SqlBackend;

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateTasksFile } from "../../data/index.js";
 import type { ChatModel } from "../../models/index.js";
-import { generateDbTasks, taskTypes } from "./generate.js";
+import { generateDbTasks, inferTheme, taskTypes } from "./generate.js";
 import type { DbTask } from "./tasks.js";
 
 async function collect(options: Parameters<typeof generateDbTasks>[0]): Promise<DbTask[]> {
@@ -12,6 +12,54 @@ async function collect(options: Parameters<typeof generateDbTasks>[0]): Promise<
   for await (const task of generateDbTasks(options)) tasks.push(task);
   return tasks;
 }
+
+describe("task derivation (--from)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "derive-"));
+  const table = {
+    table_name: "Ferry Routes",
+    table_info: {
+      columns: [{ name: "Route" }, { name: "Operator" }, { name: "Length (km)" }, { name: "Port" }],
+      rows: [
+        ["Ash–Bay", "Nordline", "12", "Ash"],
+        ["Bay–Cove", "Nordline", "30", "Bay"],
+        ["Cove–Dune", "Seaway", "7", "Cove"],
+        ["Dune–Elm", "Seaway", "19", "Dune"],
+        ["Elm–Fir", "Nordline", "44", "Elm"],
+        ["Fir–Ash", "Seaway", "23", "Fir"],
+      ],
+    },
+  };
+
+  it("finds the roles of an existing table's columns", () => {
+    expect(inferTheme(table)).toMatchObject({
+      key: "Route",
+      category: "Operator",
+      numbers: [{ name: "Length (km)", lo: 7, hi: 44 }],
+      extra: "Port",
+    });
+  });
+
+  it("builds verified tasks of every type over the source tables", async () => {
+    const source = join(dir, "source.jsonl");
+    writeFileSync(source, `${JSON.stringify({ description: "q", type: ["other"], label: ["x"], table })}\n`);
+    const out = join(dir, "derived.jsonl");
+    const report = await generateTasksFile({ env: "db", count: 22, seed: 2, out, source });
+    expect(report).toMatchObject({ verified: 22, unverified: 0 });
+    const tasks = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as DbTask);
+    expect(new Set(tasks.map((t) => t.table.table_name))).toEqual(new Set(["Ferry Routes"]));
+    expect(new Set(tasks.map((t) => t.type[0]))).toEqual(new Set(taskTypes));
+  });
+
+  it("says so when no source table can be used", async () => {
+    const fixture = new URL("../../../test/fixtures/dbbench-sample.jsonl", import.meta.url).pathname;
+    await expect(collect({ count: 1, seed: 1, source: fixture })).rejects.toThrow(
+      /no table with a key column and a category column/,
+    );
+  });
+});
 
 describe("generateDbTasks", () => {
   it("makes tasks of every dbbench type, deterministically by seed", async () => {

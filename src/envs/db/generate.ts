@@ -1,10 +1,11 @@
 // Generates new dbbench-style tasks (tables, questions, gold SQL) of every type, each verified by
 // running its gold SQL on SQLite; with a model, the model proposes questions (self-instruct).
+import { InputError } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
 import type { GenerateTasksOptions } from "../types.js";
 import { formatCell } from "./python-repr.js";
 import { SqliteTaskDatabase } from "./sqlite-backend.js";
-import type { DbTable, DbTask } from "./tasks.js";
+import { type DbTable, type DbTask, loadDbTasks } from "./tasks.js";
 
 type Rng = () => number;
 
@@ -22,7 +23,7 @@ function rngFrom(seed: number): Rng {
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 
-interface Theme {
+export interface Theme {
   table: string;
   /** key column (unique text), category column, numeric columns, other text column */
   key: string;
@@ -193,15 +194,18 @@ export const taskTypes = [
   "DELETE",
 ] as const;
 
-function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft {
+function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft | undefined {
   const t = q(table.table_name);
-  const rows = table.table_info.rows as string[][];
+  const names = table.table_info.columns.map((c) => c.name);
+  const rows = table.table_info.rows.map((r) => r.map((v) => (v === null ? "" : String(v))));
+  const at = (row: readonly string[], column: string) => row[names.indexOf(column)] ?? "";
   const row = pick(rng, rows);
-  const [key, category] = [row[0] ?? "", row[1] ?? ""];
-  const numIndex = int(rng, 0, theme.numbers.length - 1);
-  const num = theme.numbers[numIndex] ?? { name: "", lo: 0, hi: 0 };
-  const numValue = row[2 + numIndex] ?? "0";
-  const extraValue = row.at(-1) ?? "";
+  const [key, category] = [at(row, theme.key), at(row, theme.category)];
+  const num = theme.numbers.length ? pick(rng, theme.numbers) : undefined;
+  const numValue = num ? at(row, num.name) : "0";
+  const extraValue = at(row, theme.extra);
+  if (!num && ["comparison", "ranking"].includes(type)) return undefined;
+  if (!num && type.startsWith("aggregation-")) return undefined;
   switch (type) {
     case "other":
       return {
@@ -218,15 +222,15 @@ function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft {
     case "comparison":
       return {
         type,
-        description: `Which ${theme.nouns} in ${category} have a ${num.name} greater than ${numValue}?`,
-        sql: `SELECT ${q(theme.key)} FROM ${t} WHERE ${q(theme.category)} = ${lit(category)} AND ${q(num.name)} > ${numValue}`,
+        description: `Which ${theme.nouns} in ${category} have a ${num?.name} greater than ${numValue}?`,
+        sql: `SELECT ${q(theme.key)} FROM ${t} WHERE ${q(theme.category)} = ${lit(category)} AND ${q(num?.name ?? "")} > ${numValue}`,
       };
     case "ranking": {
       const desc = rng() < 0.5;
       return {
         type,
-        description: `Which ${theme.noun} has the ${desc ? "highest" : "lowest"} ${num.name}?`,
-        sql: `SELECT ${q(theme.key)} FROM ${t} ORDER BY ${q(num.name)} + 0 ${desc ? "DESC" : "ASC"} LIMIT 1`,
+        description: `Which ${theme.noun} has the ${desc ? "highest" : "lowest"} ${num?.name}?`,
+        sql: `SELECT ${q(theme.key)} FROM ${t} ORDER BY ${q(num?.name ?? "")} + 0 ${desc ? "DESC" : "ASC"} LIMIT 1`,
       };
     }
     case "aggregation-SUM":
@@ -237,26 +241,28 @@ function draft(rng: Rng, type: string, theme: Theme, table: DbTable): Draft {
       const words: Record<string, string> = { SUM: "total", AVG: "average", MIN: "smallest", MAX: "largest" };
       return {
         type,
-        description: `What is the ${words[fn]} ${num.name} among the ${theme.nouns} in ${category}?`,
+        description: `What is the ${words[fn]} ${num?.name} among the ${theme.nouns} in ${category}?`,
         // "+ 0" compares numerically: MIN/MAX over TEXT would compare strings ('117' < '45')
-        sql: `SELECT ${fn}(${q(num.name)} + 0) FROM ${t} WHERE ${q(theme.category)} = ${lit(category)}`,
+        sql: `SELECT ${fn}(${q(num?.name ?? "")} + 0) FROM ${t} WHERE ${q(theme.category)} = ${lit(category)}`,
       };
     }
     case "INSERT": {
-      const used = new Set(rows.map((r) => r[0]));
+      const used = new Set(rows.map((r) => at(r, theme.key)));
       const fresh = theme.keyValues.find((k) => !used.has(k) && rng() < 0.3) ?? `${key} II`;
-      const values = [
-        fresh,
-        pick(rng, theme.categoryValues),
-        ...theme.numbers.map((n) => String(int(rng, n.lo, n.hi))),
-        pick(rng, theme.extraValues),
-      ];
-      const columns = table.table_info.columns.map((c) => c.name);
-      const parts = columns.slice(1).map((c, i) => `'${values[i + 1]}' for '${c}'`);
+      const template = pick(rng, rows);
+      const values = names.map((name) => {
+        if (name === theme.key) return fresh;
+        if (name === theme.category) return pick(rng, theme.categoryValues);
+        if (name === theme.extra) return pick(rng, theme.extraValues);
+        const n = theme.numbers.find((x) => x.name === name);
+        return n ? String(int(rng, n.lo, n.hi)) : at(template, name);
+      });
+      const keyIndex = names.indexOf(theme.key);
+      const parts = names.flatMap((c, i) => (i === keyIndex ? [] : [`'${values[i]}' for '${c}'`]));
       return {
         type,
         description: `Insert a new ${theme.noun} '${fresh}' into the table with ${parts.join(", ")}.`,
-        sql: `INSERT INTO ${t} (${columns.map(q).join(", ")}) VALUES (${values.map(lit).join(", ")})`,
+        sql: `INSERT INTO ${t} (${names.map(q).join(", ")}) VALUES (${values.map(lit).join(", ")})`,
       };
     }
     case "UPDATE": {
@@ -317,25 +323,86 @@ function cellText(cell: NonNullable<Parameters<typeof formatCell>[0]>): string {
       : formatCell(cell);
 }
 
-export async function* generateDbTasks({ count, seed, model }: GenerateTasksOptions): AsyncGenerator<DbTask> {
+export async function* generateDbTasks({
+  count,
+  seed,
+  model,
+  source,
+}: GenerateTasksOptions): AsyncGenerator<DbTask> {
   const rng = rngFrom(seed);
+  // task derivation: new questions over the tables of an existing task file; else generated tables
+  const derived: { table: DbTable; theme: Theme }[] = [];
+  if (source) {
+    const seen = new Set<string>();
+    for await (const task of loadDbTasks(source)) {
+      if (seen.has(task.table.table_name)) continue;
+      seen.add(task.table.table_name);
+      const theme = inferTheme(task.table);
+      if (theme) derived.push({ table: task.table, theme });
+    }
+    if (derived.length === 0)
+      throw new InputError(
+        `${source}: no table with a key column and a category column to derive tasks from`,
+      );
+  }
   let made = 0;
   for (let attempt = 0; made < count && attempt < count * 20; attempt++) {
-    const themeIndex = attempt % themes.length;
-    const theme = themes[themeIndex] as Theme;
-    const table = makeTable(rng, theme, Math.floor(attempt / themes.length));
-    const drafts = model
-      ? await proposeWithModel(model, table, rng)
-      : [draft(rng, taskTypes[made % taskTypes.length] as string, theme, table)];
+    const { table, theme } = source
+      ? (derived[attempt % derived.length] as (typeof derived)[number])
+      : (() => {
+          const theme = themes[attempt % themes.length] as Theme;
+          return { theme, table: makeTable(rng, theme, Math.floor(attempt / themes.length)) };
+        })();
+    const type = taskTypes[attempt % taskTypes.length] as string;
+    const drafts = model ? await proposeWithModel(model, table, rng) : [draft(rng, type, theme, table)];
     // duplicates are the caller's to drop (data/generate-tasks.ts); here only unverifiable drafts go
     for (const d of drafts) {
-      if (made >= count) break;
+      if (!d || made >= count) continue;
       const task = await verifyDraft(d, table, `gen-${seed}-${made}`);
       if (!task) continue;
       made++;
       yield task;
     }
   }
+}
+
+/**
+ * The roles of an existing table's columns: a key column (distinct values), a category column (few
+ * repeated values), numeric columns and another text column; undefined when there is no key or category.
+ */
+export function inferTheme(table: DbTable): Theme | undefined {
+  const names = table.table_info.columns.map((c) => c.name);
+  const rows = table.table_info.rows.map((r) => r.map((v) => (v === null ? "" : String(v))));
+  if (rows.length < 3 || names.some((n) => n === "")) return undefined;
+  const values = (i: number) => rows.map((r) => r[i] ?? "");
+  const numeric = (i: number) => values(i).every((v) => /^-?\d+(\.\d+)?$/.test(v));
+  const distinct = (i: number) => new Set(values(i)).size;
+  // values that read well inside a question: present, one line, short
+  const clean = (i: number) => values(i).every((v) => v.trim() !== "" && !/[\n\\]/.test(v) && v.length <= 60);
+  const key = names.findIndex((_, i) => !numeric(i) && clean(i) && distinct(i) === rows.length);
+  const category = names.findIndex(
+    (_, i) => i !== key && !numeric(i) && clean(i) && distinct(i) >= 2 && distinct(i) <= rows.length / 2,
+  );
+  if (key < 0 || category < 0) return undefined;
+  const numbers = names.flatMap((name, i) => {
+    if (!numeric(i) || i === key) return [];
+    const nums = values(i).map(Number);
+    return [{ name, lo: Math.min(...nums), hi: Math.max(...nums) }];
+  });
+  const extra = names.findIndex((_, i) => i !== key && i !== category && !numeric(i) && clean(i));
+  const extraIndex = extra < 0 ? category : extra;
+  return {
+    table: table.table_name,
+    key: names[key] as string,
+    category: names[category] as string,
+    numbers: numbers.filter((n) => Number.isInteger(n.lo) && Number.isInteger(n.hi)),
+    extra: names[extraIndex] as string,
+    keyValues: values(key),
+    categoryValues: [...new Set(values(category))],
+    extraValues: [...new Set(values(extraIndex))],
+    noun: "entry",
+    nouns: "entries",
+  };
 }
 
 /** Self-instruct: the model proposes questions with gold SQL for a table as JSON lines. */
