@@ -1,0 +1,84 @@
+// A training conversation: agent trajectories and general chats in one shape, with per-turn loss flags.
+import { z } from "zod";
+import { InputError, messageSchema, readRecords, writeJsonlFile } from "../core/index.js";
+import { readDataset, shareGptRecordSchema, shareGptToMessages } from "../data/index.js";
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  /** Agent trajectories (AgentInstruct) or general-domain chat (ShareGPT and the like). */
+  source: z.enum(["agent", "general"]),
+  env: z.string().optional(),
+  messages: z.array(messageSchema).min(1),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+// {messages: [{role, content}]}: OpenAI chat fine-tuning JSONL and Hugging Face conversational JSONL
+const roleContentSchema = z.object({
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(["system", "user", "assistant"]),
+        content: z.string(),
+        weight: z.union([z.literal(0), z.literal(1)]).optional(),
+      }),
+    )
+    .min(1),
+});
+
+export type GeneralFormat = "sharegpt" | "messages";
+
+/** Reads general-domain chats: ShareGPT (JSON or JSONL) or {messages} JSONL (OpenAI chat, HF conversational). */
+export async function readGeneralConversations(
+  file: string,
+): Promise<{ format: GeneralFormat; conversations: Conversation[] }> {
+  const probe = (await readRecords(file, z.record(z.string(), z.unknown()))).map((r) => r.value);
+  const first = probe[0];
+  if (!first) throw new InputError(`${file}: no records`);
+  if ("conversations" in first) {
+    const records = (await readRecords(file, shareGptRecordSchema)).map((r) => r.value);
+    return {
+      format: "sharegpt",
+      conversations: records.map((r, i) => ({
+        id: r.id ?? `general_${i}`,
+        source: "general",
+        messages: shareGptToMessages(r),
+      })),
+    };
+  }
+  if ("messages" in first) {
+    const records = await readRecords(file, roleContentSchema);
+    return {
+      format: "messages",
+      conversations: records.map(({ value }, i) => ({
+        id: `general_${i}`,
+        source: "general",
+        messages: value.messages.map((m) =>
+          m.role === "assistant" && m.weight !== undefined
+            ? { role: m.role, content: m.content, loss: m.weight === 1 }
+            : { role: m.role, content: m.content },
+        ),
+      })),
+    };
+  }
+  throw new InputError(
+    `${file}:1: expected a ShareGPT record ("conversations") or a chat record ("messages")`,
+  );
+}
+
+/** Agent data: AgentInstruct or trajectories (see data/readDataset), with their loss flags. */
+export async function readAgentConversations(path: string): Promise<Conversation[]> {
+  return (await readDataset(path)).map((t) => ({
+    id: t.id,
+    source: "agent",
+    env: t.env,
+    messages: t.messages,
+  }));
+}
+
+export async function readConversations(file: string): Promise<Conversation[]> {
+  return (await readRecords(file, conversationSchema)).map((r) => r.value);
+}
+
+export function writeConversations(file: string, conversations: readonly Conversation[]): void {
+  writeJsonlFile(file, conversations);
+}
