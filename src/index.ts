@@ -6,3 +6,4 @@ export * from "./envs/index.js";
 export * from "./eval/index.js";
 export * from "./models/index.js";
 export * from "./runner/index.js";
+export * from "./tune/index.js";

@@ -7,10 +7,13 @@ import { registerDataset } from "./dataset.js";
 import { registerDecontam } from "./decontam.js";
 import { registerEval } from "./eval.js";
 import { registerFilter } from "./filter.js";
+import { registerMix } from "./mix.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerQuickstart } from "./quickstart.js";
 import { registerRationale } from "./rationale.js";
 import { registerTasks } from "./tasks.js";
+import { registerTrain } from "./train.js";
+import { registerTune } from "./tune.js";
 
 const program = new Command()
   .name("agenttune")
@@ -27,6 +30,9 @@ registerRationale(program);
 registerDecontam(program);
 registerDataset(program);
 registerPipeline(program);
+registerMix(program);
+registerTune(program);
+registerTrain(program);
 
 try {
   await program.parseAsync();

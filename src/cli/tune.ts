@@ -1,0 +1,53 @@
+// `agenttune tokenize` and `agenttune export`: templates, exact loss masks, engine formats.
+import type { Command } from "commander";
+import { exportFile, lossPolicies, parseLossPolicy, tokenizeFile } from "../tune/index.js";
+import { positiveInt } from "./options.js";
+
+const templateHelp =
+  "llama-2 (AgentLM's format and system prompt), chatml, llama-3, or a dir/tokenizer_config.json with chat_template";
+
+export function registerTune(program: Command) {
+  program
+    .command("tokenize")
+    .description(
+      "render with the chat template, tokenize and mask (labels -100 off trained turns) → Parquet + stats",
+    )
+    .requiredOption("--in <path>", "a mix (dir or mixed.jsonl), AgentInstruct or trajectories")
+    .requiredOption("--tokenizer <dir>", "model dir with tokenizer.json (and tokenizer_config.json)")
+    .option("--template <name>", `${templateHelp}; default: the tokenizer dir's own`)
+    .option("--system <text>", "system prompt for conversations without one")
+    .option("--loss <policy>", lossPolicies.join("|"), parseLossPolicy, "per-turn")
+    .option("--max-length <n>", "longest sequence in tokens", positiveInt)
+    .option(
+      "--truncation <policy>",
+      "over-long conversations: drop, or cut at a turn boundary (turns)",
+      "turns",
+    )
+    .option("--pack <n>", "pack examples into rows of n tokens", positiveInt)
+    .requiredOption("--out <file>", "Parquet file (input_ids, labels, attention_mask)")
+    .action(async (opts) => {
+      const r = await tokenizeFile({ ...opts, input: opts.in, policy: opts.loss });
+      process.stdout.write(
+        `${r.examples} examples (${r.truncated} truncated, ${r.dropped} dropped), ${r.tokens} tokens, ${r.trainedTokens} trained (${((100 * r.trainedTokens) / Math.max(1, r.tokens)).toFixed(1)}%), ${r.rows} rows → ${r.out}, stats → ${r.statsFile}\n`,
+      );
+    });
+  program
+    .command("export")
+    .description(
+      "write training data for LLaMA-Factory, TRL or OpenAI fine-tuning, with the loss policy mapped honestly",
+    )
+    .requiredOption("--in <path>", "a mix (dir or mixed.jsonl), AgentInstruct or trajectories")
+    .requiredOption("--target <engine>", "llamafactory | trl | openai")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--template <name>", templateHelp, "llama-2")
+    .option("--system <text>", "system prompt for conversations without one")
+    .option("--loss <policy>", lossPolicies.join("|"), parseLossPolicy, "per-turn")
+    .option("--model <name>", "base model (LLaMA-Factory model_name_or_path, OpenAI model)")
+    .option("--finetuning <kind>", "LLaMA-Factory: lora or full", "lora")
+    .option("--llamafactory-template <name>", "LLaMA-Factory template name for a model's own chat template")
+    .option("--name <name>", "dataset name", "agenttune")
+    .action(async (opts) => {
+      const result = await exportFile({ ...opts, input: opts.in, policy: opts.loss });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    });
+}

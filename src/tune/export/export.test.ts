@@ -1,0 +1,304 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Template } from "@huggingface/jinja";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { Message } from "../../core/index.js";
+import { builtinTemplates, renderChat } from "../chat-template.js";
+import type { Conversation } from "../conversation.js";
+import { startMockFineTuningServer } from "../test-helpers/mock-fine-tuning-server.js";
+import { launchLlamaFactory, launchOpenAiFineTuning } from "../train.js";
+import { enforceAlternation } from "./alternation.js";
+import { exportLlamaFactory } from "./llamafactory.js";
+import { exportOpenAiFineTuning } from "./openai-ft.js";
+import { exportTrl, withGenerationMarkers } from "./trl.js";
+
+const dir = mkdtempSync(join(tmpdir(), "export-"));
+const agentMessages: Message[] = [
+  { role: "user", content: "instructions" },
+  { role: "assistant", content: "Ok.", loss: false },
+  { role: "user", content: "the task" },
+  { role: "assistant", content: "Action: Operation\n```sql\nSELECT 1\n```" },
+  { role: "user", content: "[(1,)]" },
+  { role: "assistant", content: 'Action: Answer\nFinal Answer: ["1"]' },
+];
+const agent: Conversation = { id: "db_0", source: "agent", env: "db", messages: agentMessages };
+const general: Conversation = {
+  id: "g0",
+  source: "general",
+  messages: [
+    { role: "user", content: "hi" },
+    { role: "assistant", content: "hello" },
+  ],
+};
+const llama2 = builtinTemplates["llama-2"] as NonNullable<(typeof builtinTemplates)["llama-2"]>;
+
+describe("alternation", () => {
+  it("merges same-role neighbours, trims a trailing user turn, rejects the rest, and counts all", () => {
+    const { conversations, report } = enforceAlternation([
+      {
+        id: "merge",
+        source: "general",
+        messages: [
+          { role: "user", content: "a" },
+          { role: "user", content: "b" },
+          { role: "assistant", content: "c" },
+        ],
+      },
+      {
+        id: "trim",
+        source: "general",
+        messages: [
+          { role: "user", content: "a" },
+          { role: "assistant", content: "b" },
+          { role: "user", content: "c" },
+        ],
+      },
+      {
+        id: "starts-with-assistant",
+        source: "general",
+        messages: [
+          { role: "assistant", content: "a" },
+          { role: "user", content: "b" },
+        ],
+      },
+      general,
+    ]);
+    expect(conversations.map((c) => c.id)).toEqual(["merge", "trim", "g0"]);
+    expect(conversations[0]?.messages[0]?.content).toBe("a\n\nb");
+    expect(report).toEqual({
+      merged: 1,
+      trimmed: 1,
+      rejected: [{ id: "starts-with-assistant", reason: "starts with an assistant turn" }],
+    });
+  });
+});
+
+describe("LLaMA-Factory export", () => {
+  it("writes sharegpt data, a dataset_info entry and a training YAML with the template and system prompt", () => {
+    const out = join(dir, "lf");
+    writeFileSync(join(dir, "placeholder"), "");
+    const result = exportLlamaFactory({
+      conversations: [agent, general],
+      out,
+      template: llama2,
+      policy: "all-assistant",
+      finetuning: "lora",
+    });
+    const data = JSON.parse(readFileSync(result.dataFile, "utf8"));
+    expect(data[0].conversations.map((t: { from: string }) => t.from)).toEqual([
+      "human",
+      "gpt",
+      "human",
+      "gpt",
+      "human",
+      "gpt",
+    ]);
+    expect(data[0].system).toBe("You are a helpful, respectful and honest assistant.");
+    const info = JSON.parse(readFileSync(result.datasetInfo, "utf8")).agenttune;
+    expect(info).toMatchObject({
+      file_name: "agenttune.json",
+      formatting: "sharegpt",
+      tags: { user_tag: "human", assistant_tag: "gpt" },
+    });
+    const yaml = parse(readFileSync(result.trainYaml, "utf8"));
+    expect(yaml).toMatchObject({
+      stage: "sft",
+      template: "llama2",
+      finetuning_type: "lora",
+      dataset: "agenttune",
+      mask_history: false,
+    });
+    expect(result.policyNote).toMatch(/including 1 conversations' turns flagged loss false/);
+  });
+
+  it("maps last-turn to mask_history and refuses per-turn it cannot express, naming the alternatives", () => {
+    const result = exportLlamaFactory({
+      conversations: [agent],
+      out: join(dir, "lf-last"),
+      template: llama2,
+      policy: "last-turn",
+    });
+    expect(parse(readFileSync(result.trainYaml, "utf8")).mask_history).toBe(true);
+    expect(() =>
+      exportLlamaFactory({
+        conversations: [agent],
+        out: join(dir, "lf-x"),
+        template: llama2,
+        policy: "per-turn",
+      }),
+    ).toThrow(/cannot express --loss per-turn: 1 conversations .*pre-tokenized Parquet/);
+    // per-turn without any untrained turn is the same as all-assistant
+    expect(
+      exportLlamaFactory({
+        conversations: [general],
+        out: join(dir, "lf-y"),
+        template: llama2,
+        policy: "per-turn",
+      }).examples,
+    ).toBe(1);
+  });
+});
+
+describe("TRL export", () => {
+  it("adds generation markers around exactly the trained turns, and renders like the template otherwise", () => {
+    for (const name of ["llama-2", "chatml", "llama-3"] as const) {
+      const template = builtinTemplates[name] as typeof llama2;
+      const marked = withGenerationMarkers(template, "per-turn");
+      // our Jinja has no generation tag: make the markers visible to check where they are
+      const visible = new Template(
+        marked.replaceAll("{% generation %}", "⟦").replaceAll("{% endgeneration %}", "⟧"),
+      );
+      const messages = agentMessages.map((m) => ({
+        ...m,
+        loss: m.role === "assistant" ? m.loss !== false : false,
+      }));
+      const text = visible.render({
+        messages,
+        bos_token: template.bosToken,
+        eos_token: template.eosToken,
+        default_system: "",
+        add_generation_prompt: false,
+      });
+      const trained = [...text.matchAll(/⟦([\s\S]*?)⟧/g)].map((m) => m[1]);
+      expect(trained.length).toBe(2);
+      expect(trained[0]).toContain("SELECT 1");
+      expect(text.replace(/[⟦⟧]/g, "")).toBe(
+        renderChat({ ...template, defaultSystem: undefined }, agentMessages),
+      );
+    }
+  });
+
+  it("writes messages JSONL with loss on every message and refuses a template without markers", () => {
+    const result = exportTrl({
+      conversations: [agent],
+      out: join(dir, "trl"),
+      template: llama2,
+      policy: "per-turn",
+    });
+    const record = JSON.parse(readFileSync(result.dataFile, "utf8").split("\n")[0] ?? "");
+    expect(record.messages.map((m: { loss: boolean }) => m.loss)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(JSON.parse(readFileSync(result.configFile, "utf8")).assistant_only_loss).toBe(true);
+    const own = { ...llama2, name: "tokenizer_config.json", source: "{{ messages[0]['content'] }}" };
+    expect(() =>
+      exportTrl({ conversations: [agent], out: join(dir, "trl-x"), template: own, policy: "per-turn" }),
+    ).toThrow(/needs \{% generation %\} markers/);
+  });
+});
+
+describe("OpenAI fine-tuning export", () => {
+  it("expresses every policy with weights", () => {
+    for (const [policy, weights] of [
+      ["per-turn", [0, 1, 1]],
+      ["all-assistant", [1, 1, 1]],
+      ["last-turn", [0, 0, 1]],
+    ] as const) {
+      const result = exportOpenAiFineTuning({
+        conversations: [agent],
+        out: join(dir, `oai-${policy}`),
+        policy,
+      });
+      const record = JSON.parse(readFileSync(result.dataFile, "utf8"));
+      expect(
+        record.messages
+          .filter((m: { role: string }) => m.role === "assistant")
+          .map((m: { weight: number }) => m.weight),
+      ).toEqual(weights);
+    }
+  });
+});
+
+describe("train", () => {
+  it("runs llamafactory-cli with the config, streams its output and reports its exit code", async () => {
+    const lf = exportLlamaFactory({
+      conversations: [agent, general],
+      out: join(dir, "lf-run"),
+      template: llama2,
+      policy: "all-assistant",
+    });
+    // a stub engine that checks the config it is given, like the real one would read it
+    const stub = join(dir, "llamafactory-cli");
+    writeFileSync(
+      stub,
+      `#!/usr/bin/env node
+const fs = require("fs");
+const [cmd, config] = process.argv.slice(2);
+if (cmd !== "train") { console.error("expected train"); process.exit(2); }
+const text = fs.readFileSync(config, "utf8");
+const dir = /dataset_dir: (.*)/.exec(text)[1];
+const info = JSON.parse(fs.readFileSync(dir + "/dataset_info.json", "utf8"));
+const data = JSON.parse(fs.readFileSync(dir + "/" + info.agenttune.file_name, "utf8"));
+console.log("stub: " + data.length + " examples, template " + /template: (.*)/.exec(text)[1] + ", torchrun " + (process.env.FORCE_TORCHRUN || "0"));
+process.exit(data.length === 2 ? 0 : 3);
+`,
+    );
+    chmodSync(stub, 0o755);
+    let output = "";
+    const launch = await launchLlamaFactory({
+      config: lf.trainYaml,
+      executable: stub,
+      nproc: 2,
+      onOutput: (c) => (output += c),
+    });
+    expect(launch.exitCode).toBe(0);
+    expect(output).toContain("stub: 2 examples, template llama2, torchrun 1");
+    const dry = await launchLlamaFactory({
+      config: lf.trainYaml,
+      nproc: 8,
+      nnodes: 2,
+      nodeRank: 1,
+      masterAddr: "10.0.0.1",
+      dryRun: true,
+    });
+    expect(dry.command).toBe(
+      `FORCE_TORCHRUN=1 NPROC_PER_NODE=8 NNODES=2 NODE_RANK=1 MASTER_ADDR=10.0.0.1 llamafactory-cli train ${lf.trainYaml}`,
+    );
+    await expect(
+      launchLlamaFactory({ config: lf.trainYaml, executable: join(dir, "missing-cli") }),
+    ).rejects.toThrow(/not found on PATH/);
+  });
+
+  it("uploads the file, creates the job, and streams events until it ends (OpenAI-compatible API)", async () => {
+    const server = await startMockFineTuningServer();
+    try {
+      const exported = exportOpenAiFineTuning({
+        conversations: [agent, general],
+        out: join(dir, "oai-run"),
+        policy: "per-turn",
+      });
+      const lines: string[] = [];
+      const result = await launchOpenAiFineTuning({
+        config: exported.config,
+        baseURL: server.baseURL,
+        apiKey: "k",
+        pollMs: 5,
+        onEvent: (l) => lines.push(l),
+      });
+      expect(result).toMatchObject({
+        status: "succeeded",
+        fineTunedModel: "ft:agenttune:1",
+        fileId: "file-1",
+      });
+      expect(server.uploads[0]).toMatchObject({ purpose: "fine-tune" });
+      expect(server.uploads[0]?.content.trim().split("\n")).toHaveLength(2);
+      expect(server.jobs[0]).toMatchObject({
+        training_file: "file-1",
+        model: "gpt-4o-mini-2024-07-18",
+        suffix: "agenttune",
+      });
+      expect(lines).toContain("[info] step 3: succeeded");
+      expect(lines.at(-1)).toBe("job ftjob-1: succeeded → ft:agenttune:1");
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,4 @@
+export * from "./alternation.js";
+export * from "./llamafactory.js";
+export * from "./openai-ft.js";
+export * from "./trl.js";

@@ -1,0 +1,121 @@
+// LLaMA-Factory export: sharegpt-formatted data, its dataset_info.json entry, and an SFT training YAML.
+// Its sharegpt loader trains every assistant turn (switches: train_on_prompt, mask_history) and has no
+// per-turn loss flag, so a per-turn policy with untrained turns is refused with the alternatives named.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import { InputError } from "../../core/index.js";
+import type { ChatTemplate } from "../chat-template.js";
+import type { Conversation } from "../conversation.js";
+import type { LossPolicy } from "../loss-policy.js";
+import { type AlternationReport, enforceAlternation } from "./alternation.js";
+
+export interface LlamaFactoryExportOptions {
+  conversations: readonly Conversation[];
+  out: string;
+  template: ChatTemplate;
+  policy: LossPolicy;
+  /** Dataset name in dataset_info.json. */
+  name?: string;
+  /** model_name_or_path for the YAML (AgentLM started from Llama-2-chat). */
+  model?: string;
+  finetuning?: "full" | "lora";
+  /** LLaMA-Factory template name; needed when the chat template is a model's own. */
+  llamaFactoryTemplate?: string;
+  cutoffLen?: number;
+}
+
+export interface LlamaFactoryExport {
+  dataFile: string;
+  datasetInfo: string;
+  trainYaml: string;
+  examples: number;
+  alternation: AlternationReport;
+  /** How the loss policy maps onto LLaMA-Factory's switches. */
+  policyNote: string;
+}
+
+export function exportLlamaFactory({
+  conversations,
+  out,
+  template,
+  policy,
+  name = "agenttune",
+  model = "meta-llama/Llama-2-7b-chat-hf",
+  finetuning = "lora",
+  llamaFactoryTemplate = template.llamaFactoryTemplate,
+  cutoffLen = 4096,
+}: LlamaFactoryExportOptions): LlamaFactoryExport {
+  if (!llamaFactoryTemplate) {
+    throw new InputError(
+      `the chat template "${template.name}" has no LLaMA-Factory name: pass --llamafactory-template NAME`,
+    );
+  }
+  const untrained = conversations.filter((c) =>
+    c.messages.some((m) => m.role === "assistant" && m.loss === false),
+  );
+  if (policy === "per-turn" && untrained.length > 0) {
+    throw new InputError(
+      `LLaMA-Factory cannot express --loss per-turn: ${untrained.length} conversations have assistant turns with loss false (e.g. ${untrained[0]?.id}), and it would train them. Use --loss all-assistant or last-turn, or the pre-tokenized Parquet (agenttune tokenize) for exact labels`,
+    );
+  }
+  const { conversations: alternating, report: alternation } = enforceAlternation(conversations);
+  const records = alternating.map((c) => {
+    const system = c.messages[0]?.role === "system" ? c.messages[0].content : template.defaultSystem;
+    const turns = c.messages.filter((m) => m.role !== "system");
+    return {
+      conversations: turns.map((m) => ({ from: m.role === "user" ? "human" : "gpt", value: m.content })),
+      ...(system ? { system } : {}),
+    };
+  });
+  mkdirSync(out, { recursive: true });
+  const dataFile = join(out, `${name}.json`);
+  writeFileSync(dataFile, JSON.stringify(records));
+  const datasetInfo = join(out, "dataset_info.json");
+  const info = existsSync(datasetInfo)
+    ? (JSON.parse(readFileSync(datasetInfo, "utf8")) as Record<string, unknown>)
+    : {};
+  info[name] = {
+    file_name: `${name}.json`,
+    formatting: "sharegpt",
+    columns: { messages: "conversations", system: "system" },
+    tags: { role_tag: "from", content_tag: "value", user_tag: "human", assistant_tag: "gpt" },
+  };
+  writeFileSync(datasetInfo, `${JSON.stringify(info, null, 2)}\n`);
+  const maskHistory = policy === "last-turn";
+  const trainYaml = join(out, "train.yaml");
+  const config = {
+    model_name_or_path: model,
+    stage: "sft",
+    do_train: true,
+    finetuning_type: finetuning,
+    ...(finetuning === "lora" ? { lora_target: "all", lora_rank: 8 } : {}),
+    dataset: name,
+    dataset_dir: resolve(out),
+    template: llamaFactoryTemplate,
+    cutoff_len: cutoffLen,
+    train_on_prompt: false,
+    mask_history: maskHistory,
+    overwrite_cache: true,
+    preprocessing_num_workers: 8,
+    output_dir: resolve(out, "saves", `${name}-${finetuning}`),
+    logging_steps: 10,
+    save_steps: 500,
+    plot_loss: true,
+    per_device_train_batch_size: 1,
+    gradient_accumulation_steps: 8,
+    learning_rate: finetuning === "lora" ? 1.0e-4 : 5.0e-5,
+    num_train_epochs: 2.0,
+    lr_scheduler_type: "cosine",
+    warmup_ratio: 0.1,
+    bf16: true,
+  };
+  writeFileSync(trainYaml, stringify(config));
+  const policyNote =
+    policy === "last-turn"
+      ? "last-turn → mask_history: true (only the last assistant turn is trained)"
+      : untrained.length > 0
+        ? `all-assistant → every assistant turn is trained, including ${untrained.length} conversations' turns flagged loss false`
+        : "all assistant turns are trained (mask_history: false, train_on_prompt: false)";
+  return { dataFile, datasetInfo, trainYaml, examples: records.length, alternation, policyNote };
+}

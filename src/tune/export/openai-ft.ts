@@ -1,0 +1,54 @@
+// OpenAI fine-tuning export: chat JSONL with weight 0/1 on assistant turns, which expresses every policy.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { messagesToOpenAiChat, writeOpenAiChat } from "../../data/index.js";
+import type { Conversation } from "../conversation.js";
+import { type LossPolicy, trainedTurns } from "../loss-policy.js";
+
+export interface OpenAiExport {
+  dataFile: string;
+  /** Settings for `agenttune train --engine openai --config`. */
+  config: string;
+  examples: number;
+  /** Conversations left out: no trained assistant turn under the policy. */
+  skipped: number;
+}
+
+export function exportOpenAiFineTuning({
+  conversations,
+  out,
+  policy,
+  model = "gpt-4o-mini-2024-07-18",
+  name = "agenttune",
+}: {
+  conversations: readonly Conversation[];
+  out: string;
+  policy: LossPolicy;
+  model?: string;
+  name?: string;
+}): OpenAiExport {
+  mkdirSync(out, { recursive: true });
+  let skipped = 0;
+  const records = [];
+  for (const c of conversations) {
+    const trained = trainedTurns(c.messages, policy);
+    if (!trained.some(Boolean)) {
+      skipped++;
+      continue;
+    }
+    records.push(
+      messagesToOpenAiChat(
+        c.messages.map((m, i) => (m.role === "assistant" ? { ...m, loss: trained[i] } : m)),
+      ),
+    );
+  }
+  const dataFile = join(out, `${name}.openai.jsonl`);
+  writeOpenAiChat(dataFile, records);
+  const config = join(out, "openai.yaml");
+  writeFileSync(
+    config,
+    stringify({ training_file: dataFile, model, suffix: name, hyperparameters: { n_epochs: 2 } }),
+  );
+  return { dataFile, config, examples: records.length, skipped };
+}

@@ -1,0 +1,154 @@
+// Hands training to real engines: LLaMA-Factory (a child process, output streamed, exit code reported)
+// or an OpenAI-compatible fine-tuning API (upload, create the job, poll, stream events).
+import { spawn } from "node:child_process";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
+import OpenAI from "openai";
+import { parse } from "yaml";
+import { z } from "zod";
+import { formatZodIssue, InputError } from "../core/index.js";
+
+export interface LlamaFactoryLaunch {
+  /** The training YAML (e.g. from `agenttune export --target llamafactory`). */
+  config: string;
+  /** Multi-GPU / multi-node through torchrun (LLaMA-Factory's FORCE_TORCHRUN switches). */
+  nproc?: number;
+  nnodes?: number;
+  nodeRank?: number;
+  masterAddr?: string;
+  masterPort?: number;
+  /** The executable; default llamafactory-cli on PATH. */
+  executable?: string;
+  dryRun?: boolean;
+  onOutput?: (chunk: string) => void;
+}
+
+export interface Launch {
+  command: string;
+  env: Record<string, string>;
+  exitCode?: number;
+}
+
+export function llamaFactoryCommand({
+  config,
+  nproc,
+  nnodes,
+  nodeRank,
+  masterAddr,
+  masterPort,
+  executable = "llamafactory-cli",
+}: LlamaFactoryLaunch) {
+  const env: Record<string, string> = {};
+  if ((nproc ?? 1) > 1 || (nnodes ?? 1) > 1) {
+    env.FORCE_TORCHRUN = "1";
+    if (nproc) env.NPROC_PER_NODE = String(nproc);
+    if (nnodes) env.NNODES = String(nnodes);
+    if (nodeRank !== undefined) env.NODE_RANK = String(nodeRank);
+    if (masterAddr) env.MASTER_ADDR = masterAddr;
+    if (masterPort) env.MASTER_PORT = String(masterPort);
+  }
+  return { executable, args: ["train", config], env };
+}
+
+export async function launchLlamaFactory(options: LlamaFactoryLaunch): Promise<Launch> {
+  if (!existsSync(options.config)) throw new InputError(`--config ${options.config}: file not found`);
+  const { executable, args, env } = llamaFactoryCommand(options);
+  const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), executable, ...args].join(" ");
+  if (options.dryRun) return { command, env };
+  const child = spawn(executable, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const onOutput = options.onOutput ?? ((chunk: string) => process.stdout.write(chunk));
+  child.stdout.setEncoding("utf8").on("data", onOutput);
+  child.stderr.setEncoding("utf8").on("data", onOutput);
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "ENOENT"
+          ? new InputError(
+              `${executable} not found on PATH: pip install llamafactory (or pass --dry-run to print the command)`,
+            )
+          : error,
+      ),
+    );
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  return { command, env, exitCode };
+}
+
+export const openAiJobConfigSchema = z.object({
+  training_file: z.string(),
+  validation_file: z.string().optional(),
+  model: z.string(),
+  suffix: z.string().optional(),
+  hyperparameters: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+});
+
+export interface OpenAiLaunch {
+  config: string;
+  baseURL?: string;
+  apiKey?: string;
+  /** Poll interval in ms. */
+  pollMs?: number;
+  onEvent?: (line: string) => void;
+  /** Stop polling after this long (the job goes on at the provider). */
+  timeoutMs?: number;
+}
+
+export interface OpenAiJobResult {
+  jobId: string;
+  fileId: string;
+  status: string;
+  fineTunedModel?: string | null;
+}
+
+export async function launchOpenAiFineTuning({
+  config,
+  baseURL = process.env.OPENAI_BASE_URL,
+  apiKey = process.env.OPENAI_API_KEY ?? "none",
+  pollMs = 10_000,
+  onEvent = (line) => process.stdout.write(`${line}\n`),
+  timeoutMs = 24 * 3600_000,
+}: OpenAiLaunch): Promise<OpenAiJobResult> {
+  if (!existsSync(config)) throw new InputError(`--config ${config}: file not found`);
+  const parsed = openAiJobConfigSchema.safeParse(parse(readFileSync(config, "utf8")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${config}: ${issue ? formatZodIssue(issue) : "invalid"}`);
+  }
+  const job = parsed.data;
+  if (!existsSync(job.training_file))
+    throw new InputError(`${config}: training_file: ${job.training_file} not found`);
+  const client = new OpenAI({ baseURL, apiKey, maxRetries: 3 });
+  const file = await client.files.create({ file: createReadStream(job.training_file), purpose: "fine-tune" });
+  onEvent(`uploaded ${job.training_file} as ${file.id}`);
+  const created = await client.fineTuning.jobs.create({
+    training_file: file.id,
+    model: job.model,
+    ...(job.suffix ? { suffix: job.suffix } : {}),
+    ...(job.hyperparameters ? { hyperparameters: job.hyperparameters as never } : {}),
+  });
+  onEvent(`created fine-tuning job ${created.id} (${created.status})`);
+  const seen = new Set<string>();
+  const deadline = Date.now() + timeoutMs;
+  let current = created;
+  while (!["succeeded", "failed", "cancelled"].includes(current.status) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const events = await client.fineTuning.jobs.listEvents(created.id, { limit: 50 });
+    for (const event of [...events.data].reverse()) {
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+      onEvent(`[${event.level}] ${event.message}`);
+    }
+    current = await client.fineTuning.jobs.retrieve(created.id);
+  }
+  onEvent(
+    `job ${current.id}: ${current.status}${current.fine_tuned_model ? ` → ${current.fine_tuned_model}` : ""}`,
+  );
+  return {
+    jobId: current.id,
+    fileId: file.id,
+    status: current.status,
+    fineTunedModel: current.fine_tuned_model,
+  };
+}
