@@ -134,13 +134,14 @@ export async function launchOpenAiFineTuning({
   let current = created;
   while (!["succeeded", "failed", "cancelled"].includes(current.status) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
+    current = await client.fineTuning.jobs.retrieve(created.id);
+    // events after the status, so the events of the final step are shown too
     const events = await client.fineTuning.jobs.listEvents(created.id, { limit: 50 });
     for (const event of [...events.data].reverse()) {
       if (seen.has(event.id)) continue;
       seen.add(event.id);
       onEvent(`[${event.level}] ${event.message}`);
     }
-    current = await client.fineTuning.jobs.retrieve(created.id);
   }
   onEvent(
     `job ${current.id}: ${current.status}${current.fine_tuned_model ? ` → ${current.fine_tuned_model}` : ""}`,
