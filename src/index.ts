@@ -5,5 +5,6 @@ export * from "./data/index.js";
 export * from "./envs/index.js";
 export * from "./eval/index.js";
 export * from "./models/index.js";
+export * from "./quickstart.js";
 export * from "./runner/index.js";
 export * from "./tune/index.js";

@@ -1,6 +1,6 @@
 // `agenttune quickstart`: the whole chain offline, in a fresh output folder.
 import type { Command } from "commander";
-import { runQuickstart } from "../eval/index.js";
+import { runQuickstart } from "../quickstart.js";
 import { positiveInt } from "./options.js";
 
 export function registerQuickstart(program: Command) {

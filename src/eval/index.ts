@@ -1,3 +1,2 @@
-export * from "./quickstart.js";
 export * from "./results-table.js";
 export * from "./run-eval.js";

@@ -1,19 +1,20 @@
-// The quickstart: the whole chain that exists, offline, with the built-in oracle as teacher: held-out
-// eval tasks, the data pipeline (generate → collect → filter → decontaminate → AgentInstruct), evaluation.
+// The quickstart, the package's composition root beside index.ts (it uses every layer): the whole chain that exists, offline, with the built-in oracle as teacher: held-out
+// eval tasks, the data pipeline (generate → collect → filter → decontaminate → AgentInstruct), the
+// hybrid mix with general chat and engine exports, then evaluation and a results table.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError, readJsonlAll } from "../core/index.js";
+import { InputError, readJsonlAll } from "./core/index.js";
 import {
   formatGenerateReport,
   generateTasksFile,
   type PipelineResult,
   parsePipelineConfig,
   runPipeline,
-} from "../data/index.js";
-import { getEnvSpec } from "../envs/index.js";
-import type { RunSummary } from "../runner/index.js";
-import { formatResultsTable } from "./results-table.js";
-import { runEval } from "./run-eval.js";
+} from "./data/index.js";
+import { getEnvSpec } from "./envs/index.js";
+import { formatResultsTable, runEval } from "./eval/index.js";
+import type { RunSummary } from "./runner/index.js";
+import { exportFile, type LlamaFactoryExport, mixFiles, type OpenAiExport } from "./tune/index.js";
 
 export interface QuickstartOptions {
   /** Output folder; must not exist yet. */
@@ -41,12 +42,12 @@ export async function runQuickstart({
     throw new InputError(`${out}: exists and is not empty; quickstart needs a fresh folder`);
   mkdirSync(join(out, "eval"), { recursive: true });
 
-  log(`1/4 held-out eval tasks: ${count} new db tasks (another seed), each verified by its oracle on SQLite`);
+  log(`1/5 held-out eval tasks: ${count} new db tasks (another seed), each verified by its oracle on SQLite`);
   const evalTasks = join(out, "eval", "db-tasks.jsonl");
   const evalReport = await generateTasksFile({ env: "db", count, seed: seed + 1000, out: evalTasks });
   log(`    ${formatGenerateReport(evalReport)}`);
 
-  log("2/4 training data: generate → collect (oracle teacher) → filter → decontaminate → AgentInstruct");
+  log("2/5 training data: generate → collect (oracle teacher) → filter → decontaminate → AgentInstruct");
   const pipeline = await runPipeline({
     config: parsePipelineConfig(
       {
@@ -64,6 +65,30 @@ export async function runQuickstart({
     progress: false,
   });
 
+  log(
+    "3/5 hybrid instruction tuning data: mix with general chat (eta 0.2), export for LLaMA-Factory and OpenAI",
+  );
+  const tuneDir = join(out, "tune");
+  const mix = await mixFiles({ agent: pipeline.dataset.dir, eta: 0.2, out: join(tuneDir, "mix") });
+  log(
+    `    ${mix.counts.agent} agent + ${mix.counts.general} general (bundled sample) = ${mix.counts.total} examples → ${mix.file}`,
+  );
+  // LLaMA-Factory trains every assistant turn: all-assistant is what it can do, and the note says so
+  const lf = (await exportFile({
+    input: mix.file,
+    target: "llamafactory",
+    out: join(tuneDir, "llamafactory"),
+    policy: "all-assistant",
+  })) as LlamaFactoryExport;
+  log(`    LLaMA-Factory: ${lf.examples} examples, ${lf.policyNote} → ${lf.trainYaml}`);
+  const openai = (await exportFile({
+    input: mix.file,
+    target: "openai",
+    out: join(tuneDir, "openai"),
+    policy: "per-turn",
+  })) as OpenAiExport;
+  log(`    OpenAI fine-tuning: ${openai.examples} examples with per-turn weights → ${openai.dataFile}`);
+
   const scriptFile = join(out, "eval", "weak-model.jsonl");
   await writeWeakModelScript(evalTasks, scriptFile);
   const summaries: RunSummary[] = [];
@@ -71,7 +96,7 @@ export async function runQuickstart({
     ["oracle", "oracle"],
     ["weak", `scripted:${scriptFile}`],
   ] as const) {
-    log(`${summaries.length + 3}/4 evaluating the ${name} model on the held-out tasks`);
+    log(`${summaries.length + 4}/5 evaluating the ${name} model on the held-out tasks`);
     summaries.push(
       await runEval({
         env: "db",
@@ -98,9 +123,8 @@ export async function runQuickstart({
       .map(([env, s]) => `${env} ${s.records} records`)
       .join(", ")} in ${pipeline.dataset.dir}/ (stats: ${join(out, "data", "reports", "stats.txt")})`,
   );
-  log(
-    `Everything is in ${out}/ (data/: tasks, trajectories, filtered, agentinstruct, reports; eval/: runs; results.txt)`,
-  );
+  log(`Training: npx agenttune train --engine llamafactory --config ${lf.trainYaml} --dry-run`);
+  log(`Everything is in ${out}/ (data/, tune/: mix and engine exports, eval/: runs, results.txt)`);
   return { out, summaries, table, pipeline };
 }
 
