@@ -1,0 +1,150 @@
+// The db env against raw SQLite, and the runner against the ideal throughput (bench/results/db.json).
+// Timings are ratios measured side by side in one run.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { oracleModel } from "../src/agent/index.js";
+import { generateDbTasks } from "../src/envs/db/generate.js";
+import { findMariadbd } from "../src/envs/db/mariadb-server.js";
+import { dbSpec } from "../src/envs/db/spec.js";
+import type { DbTask } from "../src/envs/db/tasks.js";
+import type { ChatModel } from "../src/models/index.js";
+import { runTasks } from "../src/runner/index.js";
+
+import { type Row, writeResults } from "./table.js";
+
+export async function benchDb(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
+
+  async function timeIt(n: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+    for (let i = 0; i < Math.min(50, n); i++) await fn(); // warm-up
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await fn();
+    return Number(process.hrtime.bigint() - start) / 1e3 / n; // µs per op
+  }
+
+  const tasks: DbTask[] = [];
+  for await (const task of generateDbTasks({ count: 1024, seed: 42 })) tasks.push(task);
+  const task = tasks.find((t) => t.type[0] === "comparison") as DbTask;
+  const query = task.sql?.query ?? "";
+
+  // 1. one DB step (parse action, translate MySQL → SQLite, run, render Python repr) vs the raw query
+  {
+    // no round limit: every step must run its SQL
+    const backend = await dbSpec.open({ backend: "sqlite", roundLimit: Number.POSITIVE_INFINITY });
+    const env = await backend.create(task);
+    await env.reset();
+    const reply = `Thought: look it up.\nAction: Operation\n\`\`\`sql\n${query}\n\`\`\``;
+    const raw = new Database(":memory:");
+    const { table_name, table_info } = task.table;
+    const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    raw.exec(
+      `CREATE TABLE ${q(table_name)} (${table_info.columns.map((c) => `${q(c.name)} TEXT`).join(", ")})`,
+    );
+    const insert = raw.prepare(
+      `INSERT INTO ${q(table_name)} VALUES (${table_info.columns.map(() => "?").join(",")})`,
+    );
+    for (const row of table_info.rows) insert.run(row);
+    const rawSql = query.replaceAll("`", '"');
+    const n = 20_000;
+    // side by side, alternating, so both see the same machine state
+    let stepUs = 0;
+    let rawUs = 0;
+    for (let round = 0; round < 4; round++) {
+      rawUs += await timeIt(n / 4, () => raw.prepare(rawSql).all());
+      stepUs += await timeIt(n / 4, () => env.step(reply));
+    }
+    stepUs /= 4;
+    const check = await env.step(reply);
+    if (check.done || !check.observation.startsWith("["))
+      throw new Error(`bench: step did not run its SQL: ${check.observation}`);
+    rawUs /= 4;
+    results.step = { stepUs, rawUs, ratio: stepUs / rawUs, query };
+    rows.push({
+      measure: "db step (sqlite)",
+      value: `${stepUs.toFixed(1)} µs`,
+      note: `${(stepUs / rawUs).toFixed(2)}× a raw better-sqlite3 prepare+all (${rawUs.toFixed(1)} µs)`,
+    });
+    await env.close();
+    await backend.close();
+    raw.close();
+  }
+
+  // 2. env create + reset (table built from table_info), SQLite and, where installed, MariaDB
+  for (const name of findMariadbd() ? ["sqlite", "mariadb"] : ["sqlite"]) {
+    const backend = await dbSpec.open({ backend: name });
+    const n = name === "sqlite" ? 2_000 : 100;
+    let i = 0;
+    const us = await timeIt(n, async () => {
+      const env = await backend.create(tasks[i++ % tasks.length] as DbTask);
+      await env.reset();
+      await env.close();
+    });
+    results[`createReset_${name}`] = { us };
+    rows.push({
+      measure: `env create+reset+close (${name})`,
+      value: `${(us / 1000).toFixed(2)} ms`,
+      note: `${tasks[0]?.table.table_info.rows.length ?? 0}-row tables, ${n} episodes`,
+    });
+    await backend.close();
+  }
+
+  // 3. episodes/s with a mock model of fixed 50 ms latency vs the ideal concurrency / (turns × latency)
+  {
+    const latencyMs = 50;
+    const oracle = oracleModel(dbSpec);
+    const slow: ChatModel = {
+      id: "mock-50ms",
+      complete: async () => ({ text: "" }),
+      forEpisode: async (ctx) => {
+        const inner = (await oracle.forEpisode?.(ctx)) as ChatModel;
+        return {
+          id: "mock-50ms",
+          complete: async (messages) => {
+            await new Promise((r) => setTimeout(r, latencyMs));
+            return inner.complete(messages);
+          },
+        };
+      },
+    };
+    const throughput: Record<string, unknown> = {};
+    for (const concurrency of [1, 16, 128]) {
+      const backend = await dbSpec.open({ backend: "sqlite" });
+      const subset = tasks.slice(0, concurrency === 1 ? 20 : concurrency * 8);
+      const outDir = mkdtempSync(join(tmpdir(), "bench-"));
+      const start = performance.now();
+      const summary = await runTasks({
+        spec: dbSpec,
+        backend,
+        tasks: subset,
+        model: slow,
+        outDir,
+        concurrency,
+      });
+      const seconds = (performance.now() - start) / 1000;
+      const turns = summary.metrics.avg_rounds ?? 2;
+      const ideal = concurrency / ((turns * latencyMs) / 1000);
+      const achieved = subset.length / seconds;
+      throughput[concurrency] = {
+        episodes: subset.length,
+        seconds,
+        achieved,
+        ideal,
+        efficiency: achieved / ideal,
+      };
+      rows.push({
+        measure: `episodes/s at concurrency ${concurrency}`,
+        value: achieved.toFixed(1),
+        note: `ideal ${ideal.toFixed(1)} (${turns.toFixed(2)} turns × ${latencyMs} ms): ${((100 * achieved) / ideal).toFixed(1)}%`,
+      });
+      rmSync(outDir, { recursive: true, force: true });
+      await backend.close();
+    }
+    results.throughput = throughput;
+  }
+
+  writeResults("db", results);
+  return rows;
+}
