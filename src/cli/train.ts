@@ -19,6 +19,7 @@ export function registerTrain(program: Command) {
     .option("--node-rank <n>", "this node's rank", (v) => Number.parseInt(v, 10))
     .option("--master-addr <host>", "rendezvous host")
     .option("--master-port <port>", "rendezvous port", positiveInt)
+    .option("--deepspeed <file>", "DeepSpeed config JSON for LLaMA-Factory")
     .option("--base-url <url>", "openai: API base URL (default OPENAI_BASE_URL or OpenAI)")
     .option("--poll <seconds>", "openai: poll interval", positiveInt, 10)
     .action(async (opts) => {

@@ -16,6 +16,8 @@ export interface LlamaFactoryLaunch {
   nodeRank?: number;
   masterAddr?: string;
   masterPort?: number;
+  /** A DeepSpeed config (JSON), passed as LLaMA-Factory's `deepspeed=` override. */
+  deepspeed?: string;
   /** The executable; default llamafactory-cli on PATH. */
   executable?: string;
   dryRun?: boolean;
@@ -46,7 +48,8 @@ export function llamaFactoryCommand({
     if (masterAddr) env.MASTER_ADDR = masterAddr;
     if (masterPort) env.MASTER_PORT = String(masterPort);
   }
-  return { executable, args: ["train", config], env };
+  // LLaMA-Factory reads key=value arguments after the YAML as overrides of its keys
+  return { executable, args: ["train", config, ...(deepspeed ? [`deepspeed=${deepspeed}`] : [])], env };
 }
 
 export async function launchLlamaFactory(options: LlamaFactoryLaunch): Promise<Launch> {
