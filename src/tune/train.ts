@@ -37,6 +37,7 @@ export function llamaFactoryCommand({
   nodeRank,
   masterAddr,
   masterPort,
+  deepspeed,
   executable = "llamafactory-cli",
 }: LlamaFactoryLaunch) {
   const env: Record<string, string> = {};
