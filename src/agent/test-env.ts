@@ -43,7 +43,7 @@ export const echoSpec: EnvSpec<EchoTask> = {
   },
   oracle: (task) => ({ reply: () => `guess: ${task.secret}` }),
   benchmark: { task: "Echo", category: "held-out" },
-  score: (_metrics, successRate) => 100 * successRate,
+  score: (_metrics, { successRate }) => 100 * successRate,
   metrics: (results) => ({ accuracy: results.filter((r) => r.success).length / Math.max(1, results.length) }),
   defaults: { maxTurns: 4, maxTokens: 32, minReward: 1 },
 };

@@ -62,8 +62,8 @@ export interface EnvSpec<Task> {
   metrics(results: readonly Trajectory[], tasks: ReadonlyMap<string, Task>): Record<string, number>;
   /** Where the env sits in AgentTuning's tables: the task name there and its category. */
   benchmark: { task: string; category: "held-in" | "held-out" | "general" };
-  /** The task's reported score (percent, as the paper prints it) from its metrics. */
-  score(metrics: Record<string, number>, successRate: number): number;
+  /** The task's reported score (percent, as the paper prints it) from its metrics and rates. */
+  score(metrics: Record<string, number>, rates: { successRate: number; averageReward: number }): number;
   defaults: {
     /** Most model replies per episode. */
     maxTurns: number;

@@ -4,7 +4,11 @@ import type { FailureLabel, Trajectory, Usage } from "../core/index.js";
 import { addUsage } from "../core/index.js";
 import type { EnvSpec } from "../envs/index.js";
 
+/** Version of the results.jsonl / summary.json layout; readers refuse others with a clear message. */
+export const resultsFormatVersion = 1;
+
 export interface RunSummary {
+  formatVersion: number;
   env: string;
   model: string;
   backend: string;
@@ -38,6 +42,7 @@ export function summarize<Task>(input: {
   }
   const n = results.length;
   return {
+    formatVersion: resultsFormatVersion,
     env: spec.name,
     model: input.model,
     backend: input.backend,

@@ -46,7 +46,7 @@ export const dbSpec: EnvSpec<DbTask> = {
   oracle: dbOracle,
   benchmark: { task: "DB", category: "held-in" },
   // AgentBench reports DB as the success rate over all tasks
-  score: (_metrics, successRate) => 100 * successRate,
+  score: (_metrics, { successRate }) => 100 * successRate,
   metrics: (results, tasks) => dbMetrics(results, tasks),
   // AgentBench: 5 operations, then one more reply to answer; 128 new tokens a turn
   defaults: { maxTurns: defaultRoundLimit + 1, maxTokens: 128, minReward: 1 },

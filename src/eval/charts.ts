@@ -1,0 +1,125 @@
+// Vega-Lite charts rendered to SVG on the server: the report needs no network or script to view.
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { failureKinds, type ModelResults } from "./results-model.js";
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+const base = {
+  $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+  config: { font: "system-ui, sans-serif" },
+} as const;
+
+export async function scoreChart(models: readonly ModelResults[]): Promise<string> {
+  const values = models.flatMap((m) =>
+    m.runs.map((r) => ({
+      model: m.model,
+      task: r.task,
+      score: r.score,
+      low: r.interval.low,
+      high: r.interval.high,
+    })),
+  );
+  return renderSvg({
+    ...base,
+    title: "Score per task (95% bootstrap interval)",
+    data: { values },
+    width: { step: 28 },
+    height: 220,
+    encoding: { x: { field: "task", type: "nominal", title: null }, xOffset: { field: "model" } },
+    layer: [
+      {
+        mark: "bar",
+        encoding: {
+          y: { field: "score", type: "quantitative", title: "score (%)" },
+          color: { field: "model", type: "nominal" },
+        },
+      },
+      {
+        mark: { type: "rule", color: "#333" },
+        encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } },
+      },
+    ],
+  } as TopLevelSpec);
+}
+
+export async function failureChart(models: readonly ModelResults[]): Promise<string> {
+  const values = models.flatMap((m) =>
+    m.runs.flatMap((r) =>
+      failureKinds.flatMap((kind) =>
+        r.failures[kind] ? [{ run: `${m.model} · ${r.task}`, kind, episodes: r.failures[kind] }] : [],
+      ),
+    ),
+  );
+  if (values.length === 0) values.push({ run: "no failures", kind: "wrong_answer", episodes: 0 });
+  return renderSvg({
+    ...base,
+    title: "Failed episodes by kind",
+    data: { values },
+    width: 420,
+    mark: "bar",
+    encoding: {
+      y: { field: "run", type: "nominal", title: null },
+      x: { field: "episodes", type: "quantitative", stack: "zero" },
+      color: { field: "kind", type: "nominal", scale: { domain: [...failureKinds] } },
+    },
+  } as TopLevelSpec);
+}
+
+export async function turnsChart(models: readonly ModelResults[]): Promise<string> {
+  const values = models.flatMap((m) =>
+    m.runs.flatMap((r) =>
+      Object.entries(r.turnCounts).map(([turns, episodes]) => ({
+        model: m.model,
+        task: r.task,
+        turns: Number(turns),
+        episodes,
+      })),
+    ),
+  );
+  return renderSvg({
+    ...base,
+    title: "Agent turns per episode",
+    data: { values },
+    width: 320,
+    height: 180,
+    mark: "bar",
+    encoding: {
+      x: { field: "turns", type: "ordinal" },
+      xOffset: { field: "model" },
+      y: { field: "episodes", type: "quantitative", aggregate: "sum", title: "episodes" },
+      color: { field: "model", type: "nominal" },
+    },
+  } as TopLevelSpec);
+}
+
+export async function rewardChart(models: readonly ModelResults[]): Promise<string> {
+  const values = models.flatMap((m) =>
+    m.runs.flatMap((r) =>
+      r.rewardBins.map((episodes, bin) => ({
+        model: m.model,
+        reward: `${(bin / 10).toFixed(1)}–${((bin + 1) / 10).toFixed(1)}`,
+        episodes,
+      })),
+    ),
+  );
+  return renderSvg({
+    ...base,
+    title: "Reward distribution",
+    data: { values },
+    width: 320,
+    height: 180,
+    mark: "bar",
+    encoding: {
+      x: { field: "reward", type: "ordinal" },
+      xOffset: { field: "model" },
+      y: { field: "episodes", type: "quantitative", aggregate: "sum", title: "episodes" },
+      color: { field: "model", type: "nominal" },
+    },
+  } as TopLevelSpec);
+}

@@ -1,0 +1,193 @@
+// Evaluation suites: several envs (task source, limit, weight, round limit) run into one folder,
+// resumable env by env, with each task's score, its bootstrap interval and the normalized overalls.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { formatZodIssue, InputError } from "../core/index.js";
+import { generateTasksFile } from "../data/index.js";
+import { envNames, getEnvSpec } from "../envs/index.js";
+import type { ChatModel, ParseModelOptions } from "../models/index.js";
+import { type RunSummary, runEnvTasks } from "../runner/index.js";
+import { bootstrapInterval, type Interval } from "./bootstrap.js";
+import { type Category, type CategoryScore, categoryScore } from "./normalized-score.js";
+import { type LoadedRun, loadRun } from "./run-store.js";
+
+export const suiteEnvSchema = z.object({
+  env: z.string(),
+  /** A task file in the env's format, a folder holding `<split>.jsonl`, or "generated". */
+  tasks: z.string().default("generated"),
+  split: z.string().optional(),
+  /** Tasks to generate when tasks is "generated". */
+  count: z.number().int().positive().default(100),
+  seed: z.number().int().default(2024),
+  limit: z.number().int().positive().optional(),
+  /** Weight of this task in its category's overall score. */
+  weight: z.number().positive().default(1),
+  roundLimit: z.number().int().positive().optional(),
+  backend: z.string().optional(),
+});
+export const suiteSchema = z.object({
+  name: z.string().default("suite"),
+  envs: z.array(suiteEnvSchema).min(1),
+});
+export type Suite = z.infer<typeof suiteSchema>;
+
+/** The built-in held-in suite: every held-in env agenttune has, on its generated tasks. */
+export function heldInSuite(): Suite {
+  const envs = envNames().filter((name) => getEnvSpec(name).benchmark.category === "held-in");
+  return suiteSchema.parse({ name: "held-in", envs: envs.map((env) => ({ env })) });
+}
+
+export function loadSuite(spec: string): Suite {
+  if (spec === "held-in") return heldInSuite();
+  if (!existsSync(spec)) throw new InputError(`--suite "${spec}": not "held-in" and no such file`);
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(spec, "utf8"));
+  } catch (error) {
+    throw new InputError(`${spec}: invalid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const parsed = suiteSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${spec}: ${issue ? formatZodIssue(issue) : "invalid suite"}`);
+  }
+  for (const entry of parsed.data.envs) getEnvSpec(entry.env);
+  return parsed.data;
+}
+
+export interface TaskScore {
+  env: string;
+  task: string;
+  category: Category;
+  weight: number;
+  /** Percent (as the paper prints scores). */
+  score: number;
+  interval: Interval;
+  episodes: number;
+  dir: string;
+}
+
+export interface SuiteSummary {
+  suite: string;
+  model: string;
+  tasks: TaskScore[];
+  categories: CategoryScore[];
+  complete: boolean;
+}
+
+/** A run's task score with a bootstrap interval over its episodes. */
+export function scoreRun(run: LoadedRun, weight = 1): TaskScore {
+  const spec = getEnvSpec(run.summary.env);
+  const rates = (episodes: readonly LoadedRun["episodes"][number][]) => ({
+    successRate: episodes.filter((e) => e.success).length / Math.max(1, episodes.length),
+    averageReward: episodes.reduce((n, e) => n + e.reward, 0) / Math.max(1, episodes.length),
+  });
+  const score = (episodes: readonly LoadedRun["episodes"][number][]) =>
+    spec.score(run.summary.metrics, rates(episodes));
+  return {
+    env: spec.name,
+    task: spec.benchmark.task,
+    category: spec.benchmark.category,
+    weight,
+    score: score(run.episodes),
+    interval: bootstrapInterval(run.episodes, score),
+    episodes: run.episodes.length,
+    dir: run.dir,
+  };
+}
+
+export function categoryScores(tasks: readonly TaskScore[]): CategoryScore[] {
+  const scores = Object.fromEntries(tasks.map((t) => [t.task, t.score]));
+  const weights = Object.fromEntries(tasks.map((t) => [t.task, t.weight]));
+  return (["held-in", "held-out", "general"] as const).flatMap(
+    (c) => categoryScore(scores, c, { weights }) ?? [],
+  );
+}
+
+export interface RunSuiteOptions {
+  suite: Suite;
+  model: string | ChatModel;
+  modelOptions?: ParseModelOptions;
+  out: string;
+  concurrency?: number;
+  progress?: boolean;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+async function taskFile(entry: Suite["envs"][number], out: string): Promise<string> {
+  if (entry.tasks === "generated") {
+    const file = join(out, "tasks", `${entry.env}.jsonl`);
+    if (!existsSync(file)) {
+      mkdirSync(join(out, "tasks"), { recursive: true });
+      await generateTasksFile({
+        env: entry.env,
+        count: entry.count,
+        seed: entry.seed,
+        out: file,
+        backend: entry.backend,
+      });
+    }
+    return file;
+  }
+  if (entry.split && existsSync(join(entry.tasks, `${entry.split}.jsonl`)))
+    return join(entry.tasks, `${entry.split}.jsonl`);
+  if (entry.split && existsSync(join(entry.tasks, `${entry.split}.json`)))
+    return join(entry.tasks, `${entry.split}.json`);
+  return entry.tasks;
+}
+
+export async function runSuite({
+  suite,
+  model,
+  modelOptions,
+  out,
+  concurrency,
+  progress = true,
+  log = console.log,
+  signal,
+}: RunSuiteOptions): Promise<SuiteSummary> {
+  const summaries: RunSummary[] = [];
+  const tasks: TaskScore[] = [];
+  let complete = true;
+  for (const entry of suite.envs) {
+    if (signal?.aborted) {
+      complete = false;
+      break;
+    }
+    const dir = join(out, entry.env);
+    const summary = await runEnvTasks({
+      env: entry.env,
+      tasks: await taskFile(entry, out),
+      model,
+      modelOptions,
+      out: dir,
+      backend: entry.backend,
+      concurrency,
+      limit: entry.limit,
+      roundLimit: entry.roundLimit,
+      progress,
+      signal,
+    });
+    summaries.push(summary);
+    complete &&= summary.complete;
+    tasks.push(scoreRun(await loadRun(dir), entry.weight));
+    const last = tasks.at(-1) as TaskScore;
+    log(
+      `${entry.env}: ${last.task} ${last.score.toFixed(1)} (95% CI ${last.interval.low.toFixed(1)}–${last.interval.high.toFixed(1)}) over ${last.episodes} episodes`,
+    );
+  }
+  const result: SuiteSummary = {
+    suite: suite.name,
+    model: summaries[0]?.model ?? (typeof model === "string" ? model : model.id),
+    tasks,
+    categories: categoryScores(tasks),
+    complete,
+  };
+  const file = join(out, "suite.json");
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return result;
+}
