@@ -12,7 +12,7 @@ import {
   runPipeline,
 } from "./data/index.js";
 import { getEnvSpec } from "./envs/index.js";
-import { formatResultsTable, runEval } from "./eval/index.js";
+import { formatResultsTable, runEval, writeReport } from "./eval/index.js";
 import type { RunSummary } from "./runner/index.js";
 import { exportFile, type LlamaFactoryExport, mixFiles, type OpenAiExport } from "./tune/index.js";
 
@@ -30,6 +30,8 @@ export interface QuickstartResult {
   summaries: RunSummary[];
   table: string;
   pipeline: PipelineResult;
+  /** The HTML report. */
+  report: string;
 }
 
 export async function runQuickstart({
@@ -123,9 +125,16 @@ export async function runQuickstart({
       .map(([env, s]) => `${env} ${s.records} records`)
       .join(", ")} in ${pipeline.dataset.dir}/ (stats: ${join(out, "data", "reports", "stats.txt")})`,
   );
+  const report = await writeReport(
+    summaries.map((_, i) => join(out, "eval", `db-${i === 0 ? "oracle" : "weak"}`)),
+    join(out, "report.html"),
+  );
   log(`Training: npx agenttune train --engine llamafactory --config ${lf.trainYaml} --dry-run`);
   log(`Everything is in ${out}/ (data/, tune/: mix and engine exports, eval/: runs, results.txt)`);
-  return { out, summaries, table, pipeline };
+  log(
+    `Report: ${report.html} (Markdown: ${report.markdown}); browse the episodes with: npx agenttune view ${join(out, "eval")}`,
+  );
+  return { out, summaries, table, pipeline, report: report.html };
 }
 
 /**

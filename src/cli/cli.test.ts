@@ -214,5 +214,7 @@ describe("agenttune CLI", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/db\s+oracle\s+sqlite\s+22\s+100\.0%/);
     expect(readFileSync(join(out, "results.txt"), "utf8")).toContain("scripted:");
+    expect(stdout).toContain(`Report: ${join(out, "report.html")}`);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("<svg");
   });
 });

@@ -1,19 +1,27 @@
-// `agenttune eval`: evaluate a model on an env's tasks.
+// `agenttune eval`: evaluate a model on an env's tasks, or on a suite of envs.
 import type { Command } from "commander";
-import { formatResultsTable, runEval } from "../eval/index.js";
+import { InputError } from "../core/index.js";
+import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import { interruptSignal, positiveInt } from "./options.js";
 
 export function registerEval(program: Command) {
   program
     .command("eval")
-    .description("evaluate a model on an environment's tasks (resumable: re-run with the same --out)")
-    .requiredOption("--env <name>", "environment, e.g. db")
-    .requiredOption("--tasks <file>", "task file in the env's format (db: AgentBench dbbench JSONL)")
+    .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
+    .option("--suite <suite>", "held-in (every held-in env on its generated tasks) or a suite YAML file")
+    .option("--env <name>", "environment, e.g. db (without --suite)")
+    .option(
+      "--tasks <file>",
+      "task file in the env's format, e.g. AgentBench dbbench JSONL (without --suite)",
+    )
     .requiredOption(
       "--model <spec>",
       'model: "oracle", "openai:NAME", "http://HOST/v1#NAME", "gguf:PATH", "scripted:FILE"',
     )
-    .requiredOption("--out <dir>", "output directory for results.jsonl and summary.json")
+    .requiredOption(
+      "--out <dir>",
+      "output directory (results.jsonl and summary.json; one folder per env for a suite)",
+    )
     .option(
       "--backend <spec>",
       "db: sqlite (default), mariadb (start a private server) or mysql://user:pass@host:port",
@@ -35,11 +43,26 @@ export function registerEval(program: Command) {
     .option("--round-limit <n>", "db: SQL operations before the answer is due (AgentBench: 5)", positiveInt)
     .action(async (opts) => {
       const signal = interruptSignal();
-      const summary = await runEval({
-        ...opts,
-        modelOptions: { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 },
-        signal,
-      });
+      const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
+      if (opts.suite) {
+        const result = await runSuite({
+          suite: loadSuite(opts.suite),
+          model: opts.model,
+          modelOptions,
+          out: opts.out,
+          concurrency: opts.concurrency,
+          signal,
+        });
+        for (const c of result.categories)
+          process.stdout.write(
+            `${c.category} overall: ${c.overall.toFixed(2)} (${c.tasks.map((t) => t.task).join(", ")})\n`,
+          );
+        process.stdout.write(`suite summary: ${opts.out}/suite.json\n`);
+        if (signal.aborted) process.exitCode = 130;
+        return;
+      }
+      if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
+      const summary = await runEval({ ...opts, modelOptions, signal });
       process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);
       process.stdout.write(`results: ${opts.out}/results.jsonl, summary: ${opts.out}/summary.json\n`);
       if (signal.aborted) process.exitCode = 130;

@@ -11,6 +11,7 @@ import { registerMix } from "./mix.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerQuickstart } from "./quickstart.js";
 import { registerRationale } from "./rationale.js";
+import { registerReport } from "./report.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrain } from "./train.js";
 import { registerTune } from "./tune.js";
@@ -33,6 +34,7 @@ registerPipeline(program);
 registerMix(program);
 registerTune(program);
 registerTrain(program);
+registerReport(program);
 
 try {
   await program.parseAsync();

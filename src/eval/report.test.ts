@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { chromiumAvailable, launchChromium } from "../../test/helpers/chromium.js";
+import { runQuickstart } from "../quickstart.js";
+import { formatComparison } from "./compare.js";
+import { loadResults } from "./results-model.js";
+import { loadRun } from "./run-store.js";
+
+const dir = mkdtempSync(join(tmpdir(), "report-"));
+const quickstart = runQuickstart({ out: join(dir, "qs"), log: () => {} });
+
+describe("report", () => {
+  it("quickstart writes a self-contained report with tables and four SVG charts", async () => {
+    const { report } = await quickstart;
+    const html = readFileSync(report, "utf8");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // nothing to fetch or run at view time
+    for (const id of ["chart-scores", "chart-failures", "chart-turns", "chart-rewards"]) {
+      const chart = new RegExp(`id="${id}"><svg[\\s\\S]*?</svg>`).exec(html)?.[0] ?? "";
+      expect(chart, id).toMatch(/class="mark-rect/);
+    }
+    expect(html).toContain("held-in overall");
+    const markdown = readFileSync(report.replace(/\.html$/, ".md"), "utf8");
+    expect(markdown).toMatch(/\| oracle \| 100\.0 \[100\.0–100\.0\] \| 8\.33 \|/);
+  });
+
+  it.skipIf(!chromiumAvailable)(
+    "renders in Chromium with every chart drawn",
+    async () => {
+      const { report } = await quickstart;
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+        await page.goto(`file://${report}`);
+        for (const id of ["chart-scores", "chart-failures", "chart-turns", "chart-rewards"]) {
+          const marks = await page.locator(`#${id} svg .mark-rect path`).count();
+          expect(marks, id).toBeGreaterThan(0);
+          const box = await page.locator(`#${id} svg`).boundingBox();
+          expect(box?.width ?? 0).toBeGreaterThan(100);
+        }
+        const shot = join(dir, "report.png");
+        await page.screenshot({ path: shot, fullPage: true });
+        expect(statSync(shot).size).toBeGreaterThan(20_000);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
+
+  it("compares runs with deltas and marks non-overlapping intervals", async () => {
+    await quickstart;
+    const table = formatComparison(
+      await loadResults([join(dir, "qs", "eval", "db-oracle"), join(dir, "qs", "eval", "db-weak")]),
+    );
+    expect(table).toMatch(/oracle\s+100\.0 \[100\.0, 100\.0\]\s+8\.33/);
+    expect(table).toMatch(/36\.4 \[\d+\.\d, \d+\.\d\] -63\.6 \*/);
+  });
+
+  it("refuses results of another format version and mixed models, naming the file", async () => {
+    await quickstart;
+    const run = join(dir, "qs", "eval", "db-weak");
+    const summary = JSON.parse(readFileSync(join(run, "summary.json"), "utf8"));
+    const old = join(dir, "old");
+    const { mkdirSync, copyFileSync } = await import("node:fs");
+    mkdirSync(old, { recursive: true });
+    copyFileSync(join(run, "results.jsonl"), join(old, "results.jsonl"));
+    writeFileSync(join(old, "summary.json"), JSON.stringify({ ...summary, formatVersion: undefined }));
+    await expect(loadRun(old)).rejects.toThrow(
+      /summary\.json: results format version \(none: written before versions\); this agenttune reads version 1/,
+    );
+    writeFileSync(join(old, "summary.json"), JSON.stringify({ ...summary, model: "someone-else" }));
+    await expect(loadRun(old)).rejects.toThrow(
+      /results\.jsonl:1: model: ".*" in a run of "someone-else"; one model per results dir/,
+    );
+  });
+});

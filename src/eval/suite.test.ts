@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { heldInSuite, loadSuite, runSuite } from "./suite.js";
+
+const dir = mkdtempSync(join(tmpdir(), "suite-"));
+
+describe("suites", () => {
+  it("the built-in held-in suite has every held-in env agenttune has", () => {
+    expect(heldInSuite().envs.map((e) => e.env)).toEqual(["db"]);
+    expect(heldInSuite().envs[0]).toMatchObject({ tasks: "generated", count: 100, weight: 1 });
+  });
+
+  it("runs a suite file into one folder per env with scores, intervals and the normalized overall", async () => {
+    const file = join(dir, "suite.yaml");
+    writeFileSync(file, "name: small\nenvs:\n  - env: db\n    count: 8\n    limit: 5\n    weight: 2\n");
+    const out = join(dir, "out");
+    const lines: string[] = [];
+    const result = await runSuite({
+      suite: loadSuite(file),
+      model: "oracle",
+      out,
+      progress: false,
+      log: (l) => lines.push(l),
+    });
+    expect(result).toMatchObject({ suite: "small", model: "oracle", complete: true });
+    expect(result.tasks[0]).toMatchObject({
+      env: "db",
+      task: "DB",
+      category: "held-in",
+      score: 100,
+      episodes: 5,
+      weight: 2,
+    });
+    expect(result.categories[0]).toMatchObject({ category: "held-in", overall: 100 / 12 });
+    expect(lines[0]).toBe("db: DB 100.0 (95% CI 100.0–100.0) over 5 episodes");
+    expect(JSON.parse(readFileSync(join(out, "suite.json"), "utf8")).tasks).toHaveLength(1);
+    // resumable: a second run finds every episode done
+    const again = await runSuite({
+      suite: loadSuite(file),
+      model: "oracle",
+      out,
+      progress: false,
+      log: () => {},
+    });
+    expect(again.tasks[0]?.episodes).toBe(5);
+  });
+
+  it("explains a broken suite file", () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "envs:\n  - env: db\n    limit: zero\n");
+    expect(() => loadSuite(bad)).toThrow(/bad\.yaml: envs\.0\.limit:/);
+    writeFileSync(bad, "envs:\n  - env: chess\n");
+    expect(() => loadSuite(bad)).toThrow(/unknown env "chess"/);
+    expect(() => loadSuite("held-out")).toThrow(/not "held-in" and no such file/);
+  });
+});

@@ -1,0 +1,2 @@
+export * from "./run-index.js";
+export * from "./viewer.js";
