@@ -55,7 +55,7 @@ async function writeRun(name: string, count: number, pad = ""): Promise<string> 
     if (!out.write(`${JSON.stringify(episode(i, pad))}\n`))
       await new Promise((resolve) => out.once("drain", resolve));
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
   return run;
 }
 
