@@ -53,7 +53,7 @@ async function writeRun(name: string, count: number, pad = ""): Promise<string> 
   const out = createWriteStream(join(run, "results.jsonl"));
   for (let i = 0; i < count; i++) {
     if (!out.write(`${JSON.stringify(episode(i, pad))}\n`))
-      await new Promise((resolve) => out.once("drain", resolve));
+      await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
   return run;
