@@ -1,6 +1,12 @@
 // `agenttune report`, `agenttune compare`, `agenttune view`: read result dirs.
 import type { Command } from "commander";
-import { formatComparison, loadResults, writeReport } from "../eval/index.js";
+import {
+  formatComparison,
+  loadResults,
+  normalizersFromRuns,
+  readNormalizers,
+  writeReport,
+} from "../eval/index.js";
 import { serveViewer } from "../server/index.js";
 import { positiveInt } from "./options.js";
 
@@ -10,8 +16,11 @@ export function registerReport(program: Command) {
     .description("a self-contained HTML report (tables, SVG charts) and a Markdown version of result dirs")
     .argument("<dirs...>", "run dirs (summary.json) or suite dirs")
     .option("--out <file>", "HTML file; the Markdown goes beside it", "report.html")
+    .option("--normalizers <file>", "JSON {task: W} instead of the paper's normalizers")
     .action(async (dirs, opts) => {
-      const r = await writeReport(dirs, opts.out);
+      const r = await writeReport(dirs, opts.out, {
+        normalizers: opts.normalizers ? readNormalizers(opts.normalizers) : undefined,
+      });
       process.stdout.write(
         `${r.models} models, ${r.runs} runs, ${r.episodes} episodes → ${r.html} and ${r.markdown}\n`,
       );
@@ -22,8 +31,17 @@ export function registerReport(program: Command) {
       "per-task scores side by side with 95% intervals, deltas against the first, * where intervals do not overlap",
     )
     .argument("<dirs...>", "run dirs or suite dirs, the first is the baseline")
+    .option("--normalizers <file>", "JSON {task: W} instead of the paper's normalizers")
+    .action(async (dirs, opts) => {
+      const normalizers = opts.normalizers ? readNormalizers(opts.normalizers) : undefined;
+      process.stdout.write(`${formatComparison(await loadResults(dirs, { normalizers }))}\n`);
+    });
+  program
+    .command("normalizers")
+    .description("recompute the normalizers W (each task's mean score) from your own pool of result dirs")
+    .argument("<dirs...>", "run dirs or suite dirs of the reference models")
     .action(async (dirs) => {
-      process.stdout.write(`${formatComparison(await loadResults(dirs))}\n`);
+      process.stdout.write(`${JSON.stringify(await normalizersFromRuns(dirs), null, 2)}\n`);
     });
   program
     .command("view")

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { chromiumAvailable, launchChromium } from "../../test/helpers/chromium.js";
 import { runQuickstart } from "../quickstart.js";
 import { formatComparison } from "./compare.js";
-import { loadResults } from "./results-model.js";
+import { loadResults, normalizersFromRuns } from "./results-model.js";
 import { loadRun } from "./run-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "report-"));
@@ -56,6 +56,16 @@ describe("report", () => {
     );
     expect(table).toMatch(/oracle\s+100\.0 \[100\.0, 100\.0\]\s+8\.33/);
     expect(table).toMatch(/36\.4 \[\d+\.\d, \d+\.\d\] -63\.6 \*/);
+  });
+
+  it("recomputes normalizers from a pool of runs and uses them, or says which task lacks one", async () => {
+    await quickstart;
+    const pool = [join(dir, "qs", "eval", "db-oracle"), join(dir, "qs", "eval", "db-weak")];
+    const normalizers = await normalizersFromRuns(pool);
+    expect(normalizers.DB).toBeCloseTo((100 + (100 * 8) / 22) / 2);
+    const [oracle] = await loadResults(pool, { normalizers });
+    expect(oracle?.categories[0]?.overall).toBeCloseTo(100 / (normalizers.DB as number));
+    await expect(loadResults(pool, { normalizers: { OS: 19 } })).rejects.toThrow(/no normalizer for task DB/);
   });
 
   it("refuses results of another format version and mixed models, naming the file", async () => {

@@ -58,8 +58,12 @@ export interface ReportResult {
   episodes: number;
 }
 
-export async function writeReport(paths: readonly string[], out: string): Promise<ReportResult> {
-  const models = await loadResults(paths);
+export async function writeReport(
+  paths: readonly string[],
+  out: string,
+  options: { normalizers?: Readonly<Record<string, number>> } = {},
+): Promise<ReportResult> {
+  const models = await loadResults(paths, options);
   const { results, failures } = tables(models);
   const [scores, fails, turns, rewards] = await Promise.all([
     scoreChart(models),

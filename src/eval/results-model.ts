@@ -1,7 +1,10 @@
 // Loads run dirs into what reports and comparisons show: task scores with intervals, category overalls,
 // failure counts and small histograms (aggregates only, whatever the number of episodes).
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { formatZodIssue, InputError } from "../core/index.js";
 import { type FailureKind, failureKinds } from "./failure-analysis.js";
-import type { CategoryScore } from "./normalized-score.js";
+import { type CategoryScore, normalizersFromPool } from "./normalized-score.js";
 import { findRunDirs, loadRun } from "./run-store.js";
 import { categoryScores, scoreRun, type TaskScore } from "./suite.js";
 
@@ -24,8 +27,9 @@ export interface ModelResults {
   categories: CategoryScore[];
 }
 
-export async function loadResults(paths: readonly string[]): Promise<ModelResults[]> {
-  const byModel = new Map<string, RunResult[]>();
+/** Every run under `paths` with its task score, interval and aggregates. */
+export async function loadRunResults(paths: readonly string[]): Promise<RunResult[]> {
+  const results: RunResult[] = [];
   for (const dir of findRunDirs(paths)) {
     const run = await loadRun(dir);
     const failures: RunResult["failures"] = {};
@@ -49,9 +53,46 @@ export async function loadResults(paths: readonly string[]): Promise<ModelResult
       rewardBins,
       metrics: run.summary.metrics,
     };
-    byModel.set(result.model, [...(byModel.get(result.model) ?? []), result]);
+    results.push(result);
   }
-  return [...byModel].map(([model, runs]) => ({ model, runs, categories: categoryScores(runs) }));
+  return results;
+}
+
+/** Runs grouped by model, with each model's normalized category scores. */
+export async function loadResults(
+  paths: readonly string[],
+  { normalizers }: { normalizers?: Readonly<Record<string, number>> } = {},
+): Promise<ModelResults[]> {
+  const byModel = new Map<string, RunResult[]>();
+  for (const result of await loadRunResults(paths))
+    byModel.set(result.model, [...(byModel.get(result.model) ?? []), result]);
+  return [...byModel].map(([model, runs]) => ({
+    model,
+    runs,
+    categories: categoryScores(runs, normalizers),
+  }));
 }
 
 export { failureKinds };
+
+/** Normalizers W_t from a pool of result dirs: each task's mean score over the pool's models. */
+export async function normalizersFromRuns(paths: readonly string[]): Promise<Record<string, number>> {
+  const byModel = new Map<string, Record<string, number>>();
+  for (const r of await loadRunResults(paths))
+    byModel.set(r.model, { ...byModel.get(r.model), [r.task]: r.score });
+  return normalizersFromPool([...byModel.values()]);
+}
+
+/** Reads a normalizers JSON file ({"DB": 12, …}). */
+export function readNormalizers(file: string): Record<string, number> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(`--normalizers ${file}: ${(error as Error).message}`);
+  }
+  const parsed = z.record(z.string(), z.number().positive()).safeParse(value);
+  if (!parsed.success)
+    throw new InputError(`--normalizers ${file}: ${formatZodIssue(parsed.error.issues[0] as never)}`);
+  return parsed.data;
+}

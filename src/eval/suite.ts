@@ -98,11 +98,14 @@ export function scoreRun(run: LoadedRun, weight = 1): TaskScore {
   };
 }
 
-export function categoryScores(tasks: readonly TaskScore[]): CategoryScore[] {
+export function categoryScores(
+  tasks: readonly TaskScore[],
+  normalizers?: Readonly<Record<string, number>>,
+): CategoryScore[] {
   const scores = Object.fromEntries(tasks.map((t) => [t.task, t.score]));
   const weights = Object.fromEntries(tasks.map((t) => [t.task, t.weight]));
   return (["held-in", "held-out", "general"] as const).flatMap(
-    (c) => categoryScore(scores, c, { weights }) ?? [],
+    (c) => categoryScore(scores, c, { weights, ...(normalizers ? { normalizers } : {}) }) ?? [],
   );
 }
 
