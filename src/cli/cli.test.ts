@@ -1,31 +1,15 @@
 // The CLI end to end, as a user runs it: real processes, real files, a loopback model server.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
+import { agenttune, cliMain } from "./test-helpers/run-cli.js";
 
-const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 const fixture = fileURLToPath(new URL("../../test/fixtures/dbbench-sample.jsonl", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "cli-"));
-
-async function agenttune(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      "--import",
-      "tsx",
-      main,
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe("agenttune CLI", () => {
   it("evaluates the oracle on dbbench-format tasks", async () => {
@@ -117,7 +101,18 @@ describe("agenttune CLI", () => {
     });
     try {
       const out = join(dir, "interrupted");
-      const args = ["--import", "tsx", main, "eval", "--env", "db", "--tasks", fixture, "--concurrency", "1"];
+      const args = [
+        "--import",
+        "tsx",
+        cliMain,
+        "eval",
+        "--env",
+        "db",
+        "--tasks",
+        fixture,
+        "--concurrency",
+        "1",
+      ];
       const child = spawn(process.execPath, [...args, "--model", `${server.baseURL}#m`, "--out", out], {
         stdio: ["ignore", "pipe", "pipe"],
       });

@@ -1,32 +1,14 @@
 // The data factory's commands as a user runs them, chained on real files.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { dbSpec } from "../envs/db/spec.js";
 import type { DbTask } from "../envs/db/tasks.js";
 import { startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
+import { agenttune } from "./test-helpers/run-cli.js";
 
-const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "data-cli-"));
-
-async function agenttune(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      "--import",
-      "tsx",
-      main,
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe("data commands", () => {
   it("generate → collect (HTTP teacher, usage and cost) → filter → rationale → decontam → convert → stats", async () => {

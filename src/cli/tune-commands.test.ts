@@ -1,33 +1,15 @@
 // A dataset from the data factory through mix → template → mask → Parquet → LLaMA-Factory and OpenAI
 // exports → train --dry-run, as a user runs the commands.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
 import { byteLevelBpeTokenizer, writeTokenizerDir } from "../tune/test-helpers/tiny-tokenizers.js";
 import { loadTokenizer } from "../tune/tokenizer.js";
+import { agenttune } from "./test-helpers/run-cli.js";
 
-const main = fileURLToPath(new URL("./main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "tune-cli-"));
-
-async function agenttune(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      "--import",
-      "tsx",
-      main,
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe("tune commands", () => {
   it("data factory → mix → tokenize (Parquet) → LLaMA-Factory and OpenAI exports → train --dry-run", async () => {

@@ -1,5 +1,6 @@
 export * from "./append-log.js";
 export * from "./errors/index.js";
 export * from "./jsonl.js";
+export * from "./random.js";
 export * from "./types.js";
 export * from "./zod-issue.js";

@@ -1,20 +1,10 @@
 // Bootstrap confidence intervals over a task's episodes (percentile method, seeded, reproducible).
+import { mulberry32 } from "../core/index.js";
 
 export interface Interval {
   low: number;
   high: number;
   level: number;
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -27,7 +17,7 @@ export function bootstrapInterval<T>(
   { iterations = 1000, level = 0.95, seed = 1 }: { iterations?: number; level?: number; seed?: number } = {},
 ): Interval {
   if (items.length === 0) return { low: Number.NaN, high: Number.NaN, level };
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const values: number[] = [];
   const sample: T[] = new Array(items.length);
   for (let i = 0; i < iterations; i++) {

@@ -1,6 +1,7 @@
 // `compare`: per-task scores of several runs side by side, deltas against the first, and a mark where
 // the 95% intervals do not overlap.
 import type { ModelResults } from "./results-model.js";
+import { formatTextTable } from "./text-table.js";
 
 const overlaps = (a: { low: number; high: number }, b: { low: number; high: number }) =>
   a.low <= b.high && b.low <= a.high;
@@ -32,16 +33,8 @@ export function formatComparison(models: readonly ModelResults[]): string {
     });
     return [m.model, ...cells, ...overall];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
   return [
-    line(header),
-    line(widths.map((w) => "-".repeat(w))),
-    ...rows.map(line),
+    ...formatTextTable(header, rows),
     "",
     `scores in percent with 95% bootstrap intervals; deltas against ${base.model}; * = intervals do not overlap`,
   ].join("\n");

@@ -1,5 +1,6 @@
 // A plain-text table of run summaries for terminals and READMEs.
 import type { RunSummary } from "../runner/index.js";
+import { formatTextTable } from "./text-table.js";
 
 export function formatResultsTable(
   summaries: readonly RunSummary[],
@@ -17,11 +18,5 @@ export function formatResultsTable(
       .map(([label, n]) => `${label} ${n}`)
       .join(", ") || "-",
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return formatTextTable(header, rows).join("\n");
 }

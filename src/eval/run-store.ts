@@ -1,13 +1,24 @@
 // Reads run directories for reports, comparisons and the viewer: summary.json plus a digest of each
 // episode, streamed from results.jsonl so that memory stays small for runs of 100k episodes.
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { InputError, trajectorySchema } from "../core/index.js";
+import { InputError, type Trajectory, trajectorySchema } from "../core/index.js";
 import { type RunSummary, resultsFormatVersion } from "../runner/index.js";
 import { analyzeFailure, type FailureKind } from "./failure-analysis.js";
 
 export interface EpisodeDigest {
+  /** Where the episode's line sits in the results file, to read it back alone. */
+  offset: number;
+  length: number;
   id: string;
   taskId: string;
   success: boolean;
@@ -19,6 +30,7 @@ export interface EpisodeDigest {
 
 export interface LoadedRun {
   dir: string;
+  file: string;
   summary: RunSummary;
   episodes: EpisodeDigest[];
 }
@@ -39,26 +51,26 @@ function readSummary(dir: string): RunSummary {
   return summary;
 }
 
-/** Streams results.jsonl into episode digests; checks that one model wrote them all. */
+/**
+ * Streams results.jsonl into episode digests with their byte offsets (the conversations are not kept);
+ * checks that every line is a trajectory of the summary's model.
+ */
 export async function loadRun(dir: string): Promise<LoadedRun> {
   const summary = readSummary(dir);
   const file = ["results.jsonl", "trajectories.jsonl"].map((n) => join(dir, n)).find(existsSync);
   if (!file) throw new InputError(`${dir}: no results.jsonl`);
   const episodes: EpisodeDigest[] = [];
-  const lines = createInterface({
-    input: createReadStream(file, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
   let lineNo = 0;
-  for await (const line of lines) {
+  const add = (line: Buffer, offset: number) => {
     lineNo++;
-    if (!line.trim()) continue;
-    let parsed: ReturnType<typeof trajectorySchema.safeParse>;
+    if (line.length === 0) return;
+    let raw: unknown;
     try {
-      parsed = trajectorySchema.safeParse(JSON.parse(line));
+      raw = JSON.parse(line.toString("utf8"));
     } catch {
-      continue; // a torn last line of an interrupted run
+      return; // a torn last line of an interrupted run
     }
+    const parsed = trajectorySchema.safeParse(raw);
     if (!parsed.success)
       throw new InputError(`${file}:${lineNo}: not a trajectory: ${parsed.error.issues[0]?.message}`);
     const t = parsed.data;
@@ -69,6 +81,8 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     }
     const failure = analyzeFailure(t);
     episodes.push({
+      offset,
+      length: line.length,
       id: t.id,
       taskId: t.taskId,
       success: t.success,
@@ -77,8 +91,38 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
       durationMs: t.durationMs,
       ...(failure ? { failure } : {}),
     });
+  };
+  let position = 0;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const base = position - carry.length;
+    let start = 0;
+    for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, start)) {
+      add(data.subarray(start, nl), base + start);
+      start = nl + 1;
+    }
+    // copy the unfinished line: a view would keep the whole chunk alive
+    carry = Buffer.from(data.subarray(start));
+    position += chunk.length;
   }
-  return { dir, summary, episodes };
+  add(carry, position - carry.length);
+  return { dir, file, summary, episodes };
+}
+
+/** Reads one episode's line back from disk. */
+export function readEpisode(
+  run: Pick<LoadedRun, "file">,
+  episode: Pick<EpisodeDigest, "offset" | "length">,
+): Trajectory {
+  const fd = openSync(run.file, "r");
+  try {
+    const buffer = Buffer.alloc(episode.length);
+    readSync(fd, buffer, 0, episode.length, episode.offset);
+    return trajectorySchema.parse(JSON.parse(buffer.toString("utf8")));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Expands paths into run dirs: a run dir (summary.json) or a suite dir (one run dir per env). */

@@ -2,7 +2,7 @@
 // agent data makes up the share eta of the training set, by examples (default) or by tokens.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../core/index.js";
+import { InputError, mulberry32 } from "../core/index.js";
 import type { Conversation } from "./conversation.js";
 import { writeConversations } from "./conversation.js";
 
@@ -39,14 +39,7 @@ export const approxTokens = (c: Conversation) =>
 
 /** mulberry32-driven Fisher–Yates shuffle: the same seed gives the same order everywhere. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,6 +1,6 @@
 // Generates new dbbench-style tasks (tables, questions, gold SQL) of every type, each verified by
 // running its gold SQL on SQLite; with a model, the model proposes questions (self-instruct).
-import { InputError } from "../../core/index.js";
+import { InputError, mulberry32 } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
 import type { GenerateTasksOptions } from "../types.js";
 import { formatCell } from "./python-repr.js";
@@ -9,17 +9,6 @@ import { type DbTable, type DbTask, loadDbTasks } from "./tasks.js";
 
 type Rng = () => number;
 
-/** mulberry32: small, fast, seedable. */
-function rngFrom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 
@@ -329,7 +318,7 @@ export async function* generateDbTasks({
   model,
   source,
 }: GenerateTasksOptions): AsyncGenerator<DbTask> {
-  const rng = rngFrom(seed);
+  const rng = mulberry32(seed);
   // task derivation: new questions over the tables of an existing task file; else generated tables
   const derived: { table: DbTable; theme: Theme }[] = [];
   if (source) {
