@@ -12,19 +12,6 @@ export const conversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
-// {messages: [{role, content}]}: OpenAI chat fine-tuning JSONL and Hugging Face conversational JSONL
-const roleContentSchema = z.object({
-  messages: z
-    .array(
-      z.object({
-        role: z.enum(["system", "user", "assistant"]),
-        content: z.string(),
-        weight: z.union([z.literal(0), z.literal(1)]).optional(),
-      }),
-    )
-    .min(1),
-});
-
 export type GeneralFormat = "sharegpt" | "messages";
 
 /** Reads general-domain chats: ShareGPT (JSON or JSONL) or {messages} JSONL (OpenAI chat, HF conversational). */
@@ -46,7 +33,7 @@ export async function readGeneralConversations(
     };
   }
   if ("messages" in first) {
-    const records = await readRecords(file, roleContentSchema);
+    const records = await readRecords(file, openAiChatRecordSchema);
     return {
       format: "messages",
       conversations: records.map(({ value }, i) => ({
