@@ -1,7 +1,13 @@
 // A training conversation: agent trajectories and general chats in one shape, with per-turn loss flags.
 import { z } from "zod";
 import { InputError, messageSchema, readRecords, writeJsonlFile } from "../core/index.js";
-import { readDataset, shareGptRecordSchema, shareGptToMessages } from "../data/index.js";
+// {messages} records: OpenAI chat fine-tuning JSONL; Hugging Face conversational JSONL has the same shape
+import {
+  openAiChatRecordSchema,
+  readDataset,
+  shareGptRecordSchema,
+  shareGptToMessages,
+} from "../data/index.js";
 
 export const conversationSchema = z.object({
   id: z.string(),
