@@ -19,6 +19,10 @@ export function registerCollect(program: Command) {
     .option("--samples <k>", "trajectories per task", positiveInt, 1)
     .option("--temperature <t>", "sampling temperature", Number, 0)
     .option("--concurrency <n>", "episodes in flight", positiveInt, 4)
+    .option(
+      "--scripts <dir>",
+      "os: folder of the scripts the task file refers to (default: the task file's folder)",
+    )
     .option("--backend <spec>", "env backend (db: sqlite, mariadb, mysql://…)")
     .option(
       "--price <in=USD,out=USD>",

@@ -23,6 +23,10 @@ export function registerEval(program: Command) {
       "output directory (results.jsonl and summary.json; one folder per env for a suite)",
     )
     .option(
+      "--scripts <dir>",
+      "os: folder of the scripts the task file refers to (default: the task file's folder)",
+    )
+    .option(
       "--backend <spec>",
       "db: sqlite (default), mariadb (start a private server) or mysql://user:pass@host:port",
     )

@@ -18,6 +18,11 @@ export interface OracleSolver {
   reply(messages: readonly Message[]): string;
 }
 
+export interface LoadTasksOptions {
+  /** Folder of the scripts a task file refers to (os_interaction's script dir). */
+  scripts?: string;
+}
+
 export interface EnvOpenOptions {
   /** Backend selector, e.g. "sqlite" or "mysql://user:pass@host:3306" for db. */
   backend?: string;
@@ -54,7 +59,7 @@ export interface EnvSpec<Task> {
   /** Why a reply is not a valid action in this env's format, or undefined when it is. */
   replyProblem(reply: string): string | undefined;
   /** Loads tasks from the env's real benchmark format. */
-  loadTasks(source: string): AsyncIterable<Task>;
+  loadTasks(source: string, options?: LoadTasksOptions): AsyncIterable<Task>;
   generateTasks?(options: GenerateTasksOptions): AsyncIterable<Task>;
   open(options?: EnvOpenOptions): Promise<EnvBackend<Task>>;
   oracle(task: Task): OracleSolver;

@@ -103,7 +103,7 @@ ${htmlTable(failures)}
   const markdown = `# agenttune report\n\n## Results\n\n${markdownTable(results)}\n\n${note}\n\n## Episodes and failures\n\n${markdownTable(failures)}\n`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, html);
-  const markdownFile = out.replace(/\.html?$/, "") + ".md";
+  const markdownFile = `${out.replace(/\.html?$/, "")}.md`;
   writeFileSync(markdownFile, markdown);
   return {
     html: out,

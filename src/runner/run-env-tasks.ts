@@ -14,6 +14,8 @@ export interface RunEnvTasksOptions {
   env: string;
   /** Task file in the env's own format. */
   tasks: string;
+  /** Folder of scripts the task file refers to (os). */
+  scripts?: string;
   /** Model spec (see parseModel) or "oracle", or a ready ChatModel. */
   model: string | ChatModel;
   /** Timeouts and retries for HTTP model specs. */
@@ -42,6 +44,7 @@ export interface RunEnvTasksOptions {
 export async function runEnvTasks({
   env,
   tasks: taskFile,
+  scripts,
   model: modelSpec,
   modelOptions,
   out,
@@ -61,7 +64,7 @@ export async function runEnvTasks({
     throw new InputError(`--limit ${limit}: expected a positive whole number`);
   }
   const tasks: unknown[] = [];
-  for await (const task of spec.loadTasks(taskFile)) {
+  for await (const task of spec.loadTasks(taskFile, { scripts })) {
     if (limit !== undefined && tasks.length >= limit) break;
     tasks.push(task);
   }

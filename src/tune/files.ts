@@ -126,7 +126,7 @@ export async function tokenizeFile(
     template: template.name,
     policy: options.policy,
   };
-  const statsFile = options.out.replace(/\.parquet$/, "") + ".stats.json";
+  const statsFile = `${options.out.replace(/\.parquet$/, "")}.stats.json`;
   writeFileSync(statsFile, `${JSON.stringify(stats, null, 2)}\n`);
   return { ...report, out: options.out, rows: rows.length, statsFile };
 }

@@ -1,0 +1,87 @@
+// One os_interaction episode: init scripts and the start script in a fresh sandbox, bash actions in the
+// agent's persistent shell, then the match or the checks (run in that same sandbox).
+import type { StepResult } from "../../core/index.js";
+import type { Environment } from "../types.js";
+import { parseOsAction } from "./action.js";
+import { osMessages, osObservation } from "./prompt.js";
+import type { Sandbox } from "./sandbox.js";
+import type { OsTask } from "./tasks.js";
+
+export const defaultOsRoundLimit = 8;
+
+/** Judges an answer as AgentBench does: match (strip, then equal or regex) or every check exits 0. */
+export async function judgeOsAnswer(
+  task: OsTask,
+  sandbox: Sandbox,
+  answer: string | undefined,
+): Promise<{ pass: boolean; detail: string }> {
+  if (task.match) {
+    const given = answer === undefined ? undefined : task.match.strip ? answer.trim() : answer;
+    if (given === undefined) return { pass: false, detail: "no answer" };
+    if (task.match.answer !== undefined)
+      return { pass: given === task.match.answer, detail: `expected ${JSON.stringify(task.match.answer)}` };
+    if (task.match.regex !== undefined)
+      return { pass: new RegExp(task.match.regex).test(given), detail: `regex ${task.match.regex}` };
+    return { pass: false, detail: "match without answer or regex" };
+  }
+  const params = [String(answer ?? "None")];
+  for (const [i, script] of (task.check ?? []).entries()) {
+    const run = script ?? task.example;
+    if (!run) return { pass: false, detail: `check ${i}: null check without an example` };
+    const result = await sandbox.runScript(run.language, run.code, params);
+    if (result.exitCode !== 0)
+      return { pass: false, detail: `check ${i} exited ${result.exitCode ?? "(timeout)"}` };
+    params.push(result.output);
+  }
+  return { pass: true, detail: "all checks passed" };
+}
+
+export class OsEnvironment implements Environment {
+  private rounds = 0;
+
+  constructor(
+    private readonly task: OsTask,
+    private readonly sandbox: Sandbox,
+    private readonly roundLimit = defaultOsRoundLimit,
+    private readonly actionTimeoutMs = 10_000,
+  ) {}
+
+  async reset() {
+    for (const script of this.task.init) await this.sandbox.runScript(script.language, script.code);
+    if (this.task.start) await this.sandbox.run(this.task.start.code, { timeoutMs: this.actionTimeoutMs });
+    return { messages: osMessages(this.task) };
+  }
+
+  async step(reply: string): Promise<StepResult> {
+    this.rounds++;
+    const action = parseOsAction(reply);
+    if (action.kind === "invalid")
+      return {
+        observation: "",
+        reward: 0,
+        done: true,
+        failure: action.label,
+        info: { reason: action.reason },
+      };
+    if (action.kind === "commit") {
+      const verdict = await judgeOsAnswer(this.task, this.sandbox, action.answer);
+      return {
+        observation: "",
+        reward: verdict.pass ? 1 : 0,
+        done: true,
+        info: { answer: action.answer ?? null, detail: verdict.detail },
+      };
+    }
+    if (this.rounds >= this.roundLimit)
+      return { observation: "", reward: 0, done: true, failure: "round_limit" };
+    const result = await this.sandbox.run(action.code, { timeoutMs: this.actionTimeoutMs });
+    const note = result.timedOut
+      ? `${result.output ? "\n" : ""}[the command did not finish within ${this.actionTimeoutMs / 1000} s and was interrupted]`
+      : "";
+    return { observation: osObservation(result.output + note), reward: 0, done: false };
+  }
+
+  async close() {
+    await this.sandbox.close();
+  }
+}
