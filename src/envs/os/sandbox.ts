@@ -126,7 +126,7 @@ exec bwrap --unshare-all --die-with-parent --new-session \\
   --ro-bind "$2" /run/agenttune --proc /proc --dev /dev --chdir /root --hostname sandbox \\
   --setenv HOME /root --setenv USER root --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
   --setenv TERM dumb --setenv LANG C.UTF-8 --uid 0 --gid 0 \\
-  /bin/bash --noprofile --norc -c 'bash --noprofile --norc /run/agenttune/control.sh & exec 3<&- 4>&-; exec script -qfc "bash --noprofile --norc" /dev/null'
+  /bin/bash --noprofile --norc -c 'bash --noprofile --norc /run/agenttune/control.sh & exec 3<&- 4>&-; exec script -qfc "bash --noprofile --norc --noediting" /dev/null'
 `;
     const child = spawn(
       "unshare",

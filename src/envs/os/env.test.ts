@@ -1,0 +1,149 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { benchmarksDir } from "../../../test/helpers/backends.js";
+import { oracleModel, runEpisode } from "../../agent/index.js";
+import type { ChatModel } from "../../models/index.js";
+import type { EnvBackend } from "../types.js";
+import { parseOsAction } from "./action.js";
+import { generateOsTasks } from "./generate.js";
+import { osObservation } from "./prompt.js";
+import { osSpec } from "./spec.js";
+import type { OsTask } from "./tasks.js";
+import { sandboxAvailable } from "./test-sandbox.js";
+
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/os_interaction/", import.meta.url));
+const scripts = join(fixtures, "scripts");
+
+async function load(file: string, scriptDir = scripts): Promise<OsTask[]> {
+  const tasks: OsTask[] = [];
+  for await (const task of osSpec.loadTasks(file, { scripts: scriptDir })) tasks.push(task);
+  return tasks;
+}
+
+const replies = (...texts: string[]): ChatModel => {
+  let i = 0;
+  return { id: "test", complete: async () => ({ text: texts[i++] ?? "" }) };
+};
+
+describe("os protocol", () => {
+  it("takes the last recognised Act line, every bash block, and answer(...) between the outer parentheses", () => {
+    expect(parseOsAction("Think: x\n\nAct: bash\n\n```bash\nls\n```\n```bash\npwd\n```")).toEqual({
+      kind: "bash",
+      code: "ls\n\npwd",
+    });
+    expect(parseOsAction("Act: bash\nAct: answer(f(x) = 2)")).toEqual({ kind: "commit", answer: "f(x) = 2" });
+    expect(parseOsAction("Act: answer 42\nAct: finish")).toEqual({ kind: "commit" });
+    expect(parseOsAction("Act: answer(3)\nAct: answer no parens")).toEqual({ kind: "commit", answer: "3" });
+    expect(parseOsAction("I think it is 3")).toMatchObject({ kind: "invalid", label: "invalid_format" });
+    expect(parseOsAction("Act: dance")).toMatchObject({ kind: "invalid", label: "invalid_action" });
+  });
+
+  it("renders observations as AgentBench does", () => {
+    expect(osObservation("")).toBe("The output of the OS is empty.");
+    expect(osObservation("220")).toBe("The output of the OS:\n\n220");
+    const long = osObservation("x".repeat(801));
+    expect(long).toBe(
+      `The output of the OS:\n\n${"x".repeat(780)}\n[truncated because the output is too long]`,
+    );
+    expect(osObservation("x".repeat(800))).toBe(`The output of the OS:\n\n${"x".repeat(800)}`);
+  });
+
+  it("loads AgentBench records: ids, scripts from the script dir, checks with null for the example", async () => {
+    const tasks = await load(join(fixtures, "sample.json"));
+    expect(tasks.map((t) => t.id)).toEqual(Array.from({ length: 7 }, (_, i) => `sample.json#${i}`));
+    expect(tasks[0]?.check?.[0]).toBeNull();
+    expect(tasks[0]?.check?.[1]?.code).toContain("integer");
+    expect(tasks[1]?.init.map((s) => s.language)).toEqual(["bash", "python"]);
+    expect(tasks[2]?.match).toEqual({ regex: "^tick$", strip: true });
+    await expect(load(join(fixtures, "sample.json"), "/nonexistent")).rejects.toThrow(
+      /check\/integer-match\.py not found in \/nonexistent \(pass --scripts DIR\)/,
+    );
+  });
+});
+
+describe.skipIf(!sandboxAvailable)("os env", () => {
+  let backend: EnvBackend<OsTask>;
+  beforeAll(async () => {
+    backend = await osSpec.open();
+  });
+  afterAll(() => backend?.close());
+
+  it("the oracle passes every fixture task", async () => {
+    const tasks = await load(join(fixtures, "sample.json"));
+    const results = await Promise.all(
+      tasks.map((task) => runEpisode({ spec: osSpec, backend, task, model: oracleModel(osSpec) })),
+    );
+    expect(
+      results.filter((r) => !r.success).map((r) => `${r.taskId}: ${r.failure} ${JSON.stringify(r.info)}`),
+    ).toEqual([]);
+  });
+
+  it("follows the conversation: instructions with the one-shot, the task, OS outputs, answer checked", async () => {
+    const [task] = await load(join(fixtures, "sample.json"));
+    const result = await runEpisode({
+      spec: osSpec,
+      backend,
+      task: task as OsTask,
+      model: replies(
+        "Think: list.\n\nAct: bash\n\n```bash\nls /root/docs\n```",
+        "Think: empty?\n\nAct: bash\n\n```bash\ntrue\n```",
+        "Think: 3 files.\n\nAct: answer(3)",
+      ),
+    });
+    expect(result.messages[0]?.content).toMatch(
+      /Now, my problem is:\n\ntell me how many files are in the directory "\/etc"\?$/,
+    );
+    expect(result.messages[6]?.content).toBe(
+      `Now, I will start a new problem in a new OS. My problem is:\n\n${task?.description}`,
+    );
+    expect(result.messages[8]?.content).toBe("The output of the OS:\n\na  b  c  inner"); // ls on a terminal, as in AgentBench
+    expect(result.messages[10]?.content).toBe("The output of the OS is empty.");
+    expect(result).toMatchObject({ success: true, turns: 3 });
+    const wrong = await runEpisode({
+      spec: osSpec,
+      backend,
+      task: task as OsTask,
+      model: replies("Act: answer(4)"),
+    });
+    expect(wrong).toMatchObject({ success: false, failure: "wrong_answer" });
+  });
+
+  it("ends after 8 rounds without an answer", async () => {
+    const [task] = await load(join(fixtures, "sample.json"));
+    const loop = Array.from({ length: 9 }, (_, i) => `Act: bash\n\n\`\`\`bash\necho ${i}\n\`\`\``);
+    const result = await runEpisode({ spec: osSpec, backend, task: task as OsTask, model: replies(...loop) });
+    expect(result).toMatchObject({ success: false, failure: "round_limit", turns: 8 });
+  });
+
+  it("generates tasks of every family, each verified in the sandbox, deterministically", async () => {
+    const a: OsTask[] = [];
+    for await (const task of generateOsTasks({ count: 8, seed: 3 })) a.push(task);
+    expect(new Set(a.map((t) => t.labels[0]))).toEqual(
+      new Set(["file", "permission", "user", "process", "text", "archive", "log"]),
+    );
+    const results = await Promise.all(
+      a.map((task) => runEpisode({ spec: osSpec, backend, task, model: oracleModel(osSpec) })),
+    );
+    expect(results.every((r) => r.success)).toBe(true);
+    const b: OsTask[] = [];
+    for await (const task of generateOsTasks({ count: 8, seed: 3 })) b.push(task);
+    expect(b).toEqual(a);
+  }, 60_000);
+
+  const dir = benchmarksDir();
+  it.skipIf(!dir)(
+    "the oracle passes all 26 AgentBench dev tasks (with this project's check scripts)",
+    async () => {
+      const tasks = await load(join(dir ?? "", "agentbench", "os_interaction", "dev.json"));
+      expect(tasks).toHaveLength(26);
+      const results = await Promise.all(
+        tasks.map((task) => runEpisode({ spec: osSpec, backend, task, model: oracleModel(osSpec) })),
+      );
+      expect(
+        results.filter((r) => !r.success).map((r) => `${r.taskId}: ${r.failure} ${JSON.stringify(r.info)}`),
+      ).toEqual([]);
+    },
+    60_000,
+  );
+});

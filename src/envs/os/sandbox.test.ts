@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { cleanTerminalOutput, Sandbox } from "./sandbox.js";
+import { sandboxAvailable } from "./test-sandbox.js";
+
+describe("cleanTerminalOutput", () => {
+  it("removes colour codes, titles and carriage returns", () => {
+    expect(cleanTerminalOutput("\x1b[31mred\x1b[0m\r\n\x1b]0;title\x07ok\r")).toBe("red\nok");
+  });
+});
+
+describe.skipIf(!sandboxAvailable)("Sandbox", () => {
+  it("keeps shell state between actions and reports exit codes", async () => {
+    const sandbox = await Sandbox.create();
+    try {
+      expect(await sandbox.run("cd /tmp && export GREETING=hi && touch marker")).toMatchObject({
+        exitCode: 0,
+        timedOut: false,
+      });
+      expect(await sandbox.run('pwd; echo "$GREETING"; ls')).toEqual({
+        output: "/tmp\nhi\nmarker",
+        exitCode: 0,
+        timedOut: false,
+      });
+      expect((await sandbox.run("false")).exitCode).toBe(1);
+      expect((await sandbox.run("whoami; echo $HOME; hostname")).output).toBe("root\n/root\nsandbox");
+      // tabs are typed literally (no completion), as scripts with indented Python need
+      expect((await sandbox.run("python3 -c 'for i in range(2):\n\tprint(i)'")).output).toBe("0\n1");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("interrupts an action at its timeout, keeps the output so far and stays usable", async () => {
+    const sandbox = await Sandbox.create();
+    try {
+      const slow = await sandbox.run("echo started; sleep 30", { timeoutMs: 500 });
+      expect(slow).toMatchObject({ timedOut: true, exitCode: null });
+      expect(slow.output).toContain("started");
+      expect((await sandbox.run("echo 'unterminated", { timeoutMs: 500 })).timedOut).toBe(true);
+      expect(await sandbox.run("echo fine")).toEqual({ output: "fine", exitCode: 0, timedOut: false });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("runs independent scripts with byte-exact arguments, in bash, python and C", async () => {
+    const sandbox = await Sandbox.create();
+    try {
+      const py = await sandbox.runScript("python", "import sys\nprint(repr(sys.argv[1:]))\nsys.exit(3)", [
+        "a b",
+        "two\nlines\n",
+      ]);
+      expect(py).toEqual({ output: "['a b', 'two\\nlines\\n']\n", exitCode: 3, timedOut: false });
+      expect(await sandbox.runScript("bash", 'echo "[$1]"', ["$(not expanded)"])).toMatchObject({
+        output: "[$(not expanded)]\n",
+        exitCode: 0,
+      });
+      const c = await sandbox.runScript(
+        "c",
+        '#include <stdio.h>\nint main(int c, char **v) { printf("%s!", v[1]); return 0; }',
+        ["x"],
+      );
+      expect(c).toMatchObject({ output: "x!", exitCode: 0 });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("cuts huge outputs", async () => {
+    const sandbox = await Sandbox.create({ outputLimit: 1000 });
+    try {
+      const big = await sandbox.run("head -c 100000 /dev/zero | tr '\\0' x");
+      expect(big.output.length).toBeLessThan(1100);
+      expect(big.output).toMatch(/\[output cut at 1000 characters\]$/);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
