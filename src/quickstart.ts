@@ -3,7 +3,7 @@
 // hybrid mix with general chat and engine exports, then evaluation and a results table.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError, readJsonlAll } from "./core/index.js";
+import { InputError } from "./core/index.js";
 import {
   formatGenerateReport,
   generateTasksFile,
@@ -11,7 +11,7 @@ import {
   parsePipelineConfig,
   runPipeline,
 } from "./data/index.js";
-import { getEnvSpec } from "./envs/index.js";
+import { envNames, getEnvSpec } from "./envs/index.js";
 import { formatResultsTable, runEval, writeReport } from "./eval/index.js";
 import type { RunSummary } from "./runner/index.js";
 import { exportFile, type LlamaFactoryExport, mixFiles, type OpenAiExport } from "./tune/index.js";
@@ -19,7 +19,7 @@ import { exportFile, type LlamaFactoryExport, mixFiles, type OpenAiExport } from
 export interface QuickstartOptions {
   /** Output folder; must not exist yet. */
   out?: string;
-  /** DB tasks to generate. */
+  /** Tasks to generate per env (default: 22 for db, 8 for os). */
   count?: number;
   seed?: number;
   log?: (line: string) => void;
@@ -34,20 +34,38 @@ export interface QuickstartResult {
   report: string;
 }
 
+/** Tasks per env in the quickstart (the sandboxed os env is slower per task). */
+const quickstartCounts: Record<string, number> = { db: 22, os: 8 };
+
 export async function runQuickstart({
   out = join("agenttune-out", `quickstart-${new Date().toISOString().replace(/[:.]/g, "-")}`),
-  count = 22,
+  count,
   seed = 7,
   log = console.log,
 }: QuickstartOptions = {}): Promise<QuickstartResult> {
   if (existsSync(out) && readdirSync(out).length > 0)
     throw new InputError(`${out}: exists and is not empty; quickstart needs a fresh folder`);
   mkdirSync(join(out, "eval"), { recursive: true });
+  // every env that can run here (os needs bubblewrap)
+  const envs = envNames().filter((name) => {
+    const problem = getEnvSpec(name).unavailable?.();
+    if (problem) log(`(skipping ${name}: ${problem})`);
+    return !problem && getEnvSpec(name).generateTasks !== undefined;
+  });
+  const counts = Object.fromEntries(envs.map((env) => [env, count ?? quickstartCounts[env] ?? 10]));
 
-  log(`1/5 held-out eval tasks: ${count} new db tasks (another seed), each verified by its oracle on SQLite`);
-  const evalTasks = join(out, "eval", "db-tasks.jsonl");
-  const evalReport = await generateTasksFile({ env: "db", count, seed: seed + 1000, out: evalTasks });
-  log(`    ${formatGenerateReport(evalReport)}`);
+  log(`1/5 held-out eval tasks (another seed), each verified by its oracle on the real backend`);
+  const evalTasks: Record<string, string> = {};
+  for (const [i, env] of envs.entries()) {
+    evalTasks[env] = join(out, "eval", `${env}-tasks.jsonl`);
+    const report = await generateTasksFile({
+      env,
+      count: counts[env] ?? 10,
+      seed: seed + 1000 * (i + 1),
+      out: evalTasks[env],
+    });
+    log(`    ${formatGenerateReport(report)}`);
+  }
 
   log("2/5 training data: generate → collect (oracle teacher) → filter → decontaminate → AgentInstruct");
   const pipeline = await runPipeline({
@@ -56,8 +74,8 @@ export async function runQuickstart({
         out: join(out, "data"),
         teacher: "oracle",
         seed,
-        envs: { db: { count } },
-        decontam: { eval: [`db=${evalTasks}`] },
+        envs: Object.fromEntries(envs.map((env) => [env, { count: counts[env] }])),
+        decontam: { eval: envs.map((env) => `${env}=${evalTasks[env]}`) },
       },
       "quickstart",
     ),
@@ -94,26 +112,26 @@ export async function runQuickstart({
   const scriptFile = join(out, "eval", "weak-model.jsonl");
   await writeWeakModelScript(evalTasks, scriptFile);
   const summaries: RunSummary[] = [];
-  for (const [name, model] of [
-    ["oracle", "oracle"],
-    ["weak", `scripted:${scriptFile}`],
-  ] as const) {
-    log(`${summaries.length + 4}/5 evaluating the ${name} model on the held-out tasks`);
-    summaries.push(
-      await runEval({
-        env: "db",
-        tasks: evalTasks,
-        model,
-        out: join(out, "eval", `db-${name}`),
-        progress: false,
-      }),
-    );
+  const runDirs: string[] = [];
+  for (const [step, [name, model]] of (
+    [
+      ["oracle", "oracle"],
+      ["weak", `scripted:${scriptFile}`],
+    ] as const
+  ).entries()) {
+    log(`${step + 4}/5 evaluating the ${name} model on the held-out tasks`);
+    for (const env of envs) {
+      const dir = join(out, "eval", `${env}-${name}`);
+      summaries.push(
+        await runEval({ env, tasks: evalTasks[env] as string, model, out: dir, progress: false }),
+      );
+      runDirs.push(dir);
+    }
   }
   const table = formatResultsTable(summaries, [
     "SELECT_accuracy",
-    "INSERT_accuracy",
-    "UPDATE_accuracy",
     "overall_cat_accuracy",
+    "accuracy",
     "avg_rounds",
   ]);
   writeFileSync(join(out, "results.txt"), `${table}\n`);
@@ -125,10 +143,7 @@ export async function runQuickstart({
       .map(([env, s]) => `${env} ${s.records} records`)
       .join(", ")} in ${pipeline.dataset.dir}/ (stats: ${join(out, "data", "reports", "stats.txt")})`,
   );
-  const report = await writeReport(
-    summaries.map((_, i) => join(out, "eval", `db-${i === 0 ? "oracle" : "weak"}`)),
-    join(out, "report.html"),
-  );
+  const report = await writeReport(runDirs, join(out, "report.html"));
   log(`Training: npx agenttune train --engine llamafactory --config ${lf.trainYaml} --dry-run`);
   log(`Everything is in ${out}/ (data/, tune/: mix and engine exports, eval/: runs, results.txt)`);
   log(
@@ -138,28 +153,27 @@ export async function runQuickstart({
 }
 
 /**
- * A deterministic weak model: solves some tasks, answers others wrongly, breaks the format on some,
- * and runs out of rounds on the rest, so the table shows every kind of outcome.
+ * A deterministic weak model for every env: solves some tasks, breaks the format on others, and loops
+ * on one action until the round limit on the rest, so the table shows every kind of outcome.
  */
-async function writeWeakModelScript(taskFile: string, scriptFile: string) {
-  const spec = getEnvSpec("db");
+async function writeWeakModelScript(taskFiles: Record<string, string>, scriptFile: string) {
   const lines: string[] = [];
-  for (const { value } of await readJsonlAll(taskFile, spec.taskSchema)) {
-    const task = value as { id: string };
-    const index = Number(task.id.split("-").at(-1));
-    const oracle = spec.oracle(value);
-    const first = oracle.reply([]);
-    const second = oracle.reply([{ role: "assistant", content: first }]);
-    const replies = [
-      [first, second],
-      [first, 'I think that is it.\nAction: Answer\nFinal Answer: ["I am not sure"]'],
-      ["SELECT * FROM the table, please."],
-      Array.from(
-        { length: 6 },
-        () => "Let me look at the table.\nAction: Operation\n```sql\nSELECT * FROM nowhere\n```",
-      ),
-    ][index % 4];
-    lines.push(JSON.stringify({ taskId: task.id, replies }));
+  for (const [env, file] of Object.entries(taskFiles)) {
+    const spec = getEnvSpec(env);
+    for await (const task of spec.loadTasks(file)) {
+      const id = spec.taskId(task);
+      const index = Number(id.split("-").at(-1));
+      const oracle = spec.oracle(task);
+      const first = oracle.reply([]);
+      const second = oracle.reply([{ role: "assistant", content: first }]);
+      const replies = [
+        [first, second],
+        [first, "I am not sure what to do."],
+        ["I am not sure what to do."],
+        Array(10).fill(first),
+      ][index % 4];
+      lines.push(JSON.stringify({ taskId: id, replies }));
+    }
   }
   writeFileSync(scriptFile, `${lines.join("\n")}\n`);
 }

@@ -8,7 +8,7 @@ export function registerQuickstart(program: Command) {
     .command("quickstart")
     .description("run the whole chain offline with the built-in oracle: generate → evaluate → results table")
     .option("--out <dir>", "output folder (default: agenttune-out/quickstart-<time>)")
-    .option("--count <n>", "db tasks to generate", positiveInt, 22)
+    .option("--count <n>", "tasks per env (default: 22 db, 8 os)", positiveInt)
     .action(async (opts) => {
       await runQuickstart({ out: opts.out, count: opts.count });
     });

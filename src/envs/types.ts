@@ -61,6 +61,8 @@ export interface EnvSpec<Task> {
   /** Loads tasks from the env's real benchmark format. */
   loadTasks(source: string, options?: LoadTasksOptions): AsyncIterable<Task>;
   generateTasks?(options: GenerateTasksOptions): AsyncIterable<Task>;
+  /** Why the env cannot run on this machine (a missing tool), or undefined when it can. */
+  unavailable?(): string | undefined;
   open(options?: EnvOpenOptions): Promise<EnvBackend<Task>>;
   oracle(task: Task): OracleSolver;
   /** Aggregate metrics over finished episodes, the env's own benchmark metrics. */

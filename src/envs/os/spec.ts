@@ -19,6 +19,7 @@ export const osSpec: EnvSpec<OsTask> = {
   },
   loadTasks: (source, options) => loadOsTasks(source, options?.scripts),
   generateTasks: generateOsTasks,
+  unavailable: sandboxProblem,
   async open({ backend, roundLimit = defaultOsRoundLimit } = {}) {
     if (backend && backend !== "bwrap") throw new Error(`os: backend "${backend}": only bwrap is built in`);
     const problem = sandboxProblem();
