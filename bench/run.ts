@@ -1,8 +1,9 @@
 // npm run bench: every benchmark; each prints its rows and writes bench/results/<name>.json.
 import { benchDb } from "./db.js";
+import { benchOs } from "./os.js";
 import { printTable } from "./table.js";
 import { benchTokenize } from "./tokenize.js";
 
-const rows = [...(await benchDb()), ...(await benchTokenize())];
+const rows = [...(await benchDb()), ...(await benchOs()), ...(await benchTokenize())];
 printTable(rows);
-console.log("\nwrote bench/results/db.json, bench/results/tokenize.json");
+console.log("\nwrote bench/results/db.json, os.json, tokenize.json");

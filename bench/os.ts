@@ -1,0 +1,95 @@
+// The os sandbox: create+destroy time, one `echo` action against a raw `bash -c echo` (ratio), and 64
+// concurrent episodes (throughput and memory), in one run (bench/results/os.json).
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { oracleModel } from "../src/agent/index.js";
+import { generateOsTasks } from "../src/envs/os/generate.js";
+import { Sandbox, sandboxProblem } from "../src/envs/os/sandbox.js";
+import { osSpec } from "../src/envs/os/spec.js";
+import type { OsTask } from "../src/envs/os/tasks.js";
+import { runTasks } from "../src/runner/index.js";
+import { type Row, writeResults } from "./table.js";
+
+const memAvailableKb = () =>
+  Number(/MemAvailable:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
+
+export async function benchOs(): Promise<Row[]> {
+  const problem = sandboxProblem();
+  if (problem) return [{ measure: "os sandbox", value: "skipped", note: problem }];
+  const rows: Row[] = [];
+
+  // create + destroy
+  const n = 20;
+  let start = performance.now();
+  for (let i = 0; i < n; i++) await (await Sandbox.create()).close();
+  const createMs = (performance.now() - start) / n;
+  rows.push({
+    measure: "os sandbox create+destroy",
+    value: `${createMs.toFixed(1)} ms`,
+    note: `mean of ${n}: namespaces, tmpfs, overlays, /etc copy, bwrap, pty bash`,
+  });
+
+  // one echo action vs a raw bash -c echo, alternating rounds
+  const sandbox = await Sandbox.create();
+  const rounds = 4;
+  const per = 100;
+  let stepMs = 0;
+  let rawMs = 0;
+  for (let r = 0; r < rounds; r++) {
+    start = performance.now();
+    for (let i = 0; i < per; i++) await sandbox.run("echo hi");
+    stepMs += performance.now() - start;
+    start = performance.now();
+    for (let i = 0; i < per; i++) await promisify(execFile)("bash", ["-c", "echo hi"]);
+    rawMs += performance.now() - start;
+  }
+  await sandbox.close();
+  stepMs /= rounds * per;
+  rawMs /= rounds * per;
+  rows.push({
+    measure: "os echo step",
+    value: `${stepMs.toFixed(2)} ms`,
+    note: `${(stepMs / rawMs).toFixed(2)}× a raw \`bash -c echo\` (${rawMs.toFixed(2)} ms)`,
+  });
+
+  // 64 concurrent episodes of the oracle on generated tasks
+  const tasks: OsTask[] = [];
+  for await (const task of generateOsTasks({ count: 64, seed: 11 })) tasks.push(task);
+  const backend = await osSpec.open();
+  const outDir = mkdtempSync(join(tmpdir(), "bench-os-"));
+  const before = memAvailableKb();
+  let lowest = before;
+  const sampler = setInterval(() => {
+    lowest = Math.min(lowest, memAvailableKb());
+  }, 20);
+  start = performance.now();
+  const summary = await runTasks({
+    spec: osSpec,
+    backend,
+    tasks,
+    model: oracleModel(osSpec),
+    outDir,
+    concurrency: 64,
+  });
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(sampler);
+  rmSync(outDir, { recursive: true, force: true });
+  const perEpisodeMb = (before - lowest) / 1024 / 64;
+  rows.push({
+    measure: "os 64 concurrent episodes",
+    value: `${(tasks.length / seconds).toFixed(1)} episodes/s`,
+    note: `${seconds.toFixed(2)} s for 64 oracle episodes (success ${(100 * summary.successRate).toFixed(0)}%), peak memory ≈ ${perEpisodeMb.toFixed(1)} MiB per live episode`,
+  });
+  writeResults("os", {
+    date: new Date().toISOString(),
+    createMs,
+    stepMs,
+    rawMs,
+    ratio: stepMs / rawMs,
+    concurrent: { episodes: 64, seconds, perEpisodeMb, successRate: summary.successRate },
+  });
+  return rows;
+}
