@@ -56,6 +56,10 @@ describe("os protocol", () => {
     expect(tasks[0]?.check?.[1]?.code).toContain("integer");
     expect(tasks[1]?.init.map((s) => s.language)).toEqual(["bash", "python"]);
     expect(tasks[2]?.match).toEqual({ regex: "^tick$", strip: true });
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const single = join(mkdtempSync(join((await import("node:os")).tmpdir(), "os-single-")), "one.json");
+    writeFileSync(single, JSON.stringify({ description: "q", evaluation: { match: "x" } }, null, 2));
+    expect((await load(single)).map((t) => [t.id, t.match?.answer])).toEqual([["one.json#0", "x"]]);
     await expect(load(join(fixtures, "sample.json"), "/nonexistent")).rejects.toThrow(
       /check\/integer-match\.py not found in \/nonexistent \(pass --scripts DIR\)/,
     );

@@ -130,7 +130,12 @@ export function osTaskFromRecord(
  * resolved scripts). `scriptDir` defaults to the file's folder.
  */
 export async function* loadOsTasks(file: string, scriptDir = dirname(file)): AsyncGenerator<OsTask> {
-  const records = await readRecords(file, z.record(z.string(), z.unknown()));
+  // AgentBench accepts a .json file holding one task object as well as a list
+  const text = existsSync(file) ? readFileSync(file, "utf8").trimStart() : "";
+  const records =
+    text.startsWith("{") && file.endsWith(".json")
+      ? [{ line: 1, value: parseSingle(file, text) }]
+      : await readRecords(file, z.record(z.string(), z.unknown()));
   const name = basename(file);
   for (const { line, value } of records) {
     const where = `${file}:${line}`;
@@ -143,5 +148,13 @@ export async function* loadOsTasks(file: string, scriptDir = dirname(file)): Asy
     const parsed = osRecordSchema.safeParse(value);
     if (!parsed.success) throw new InputError(`${where}: ${formatZodIssue(parsed.error.issues[0] as never)}`);
     yield osTaskFromRecord(parsed.data, `${name}#${line - 1}`, scriptDir, where);
+  }
+}
+
+function parseSingle(file: string, text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new InputError(`${file}: invalid JSON: ${(error as Error).message}`);
   }
 }
