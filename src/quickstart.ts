@@ -19,7 +19,7 @@ import { exportFile, type LlamaFactoryExport, mixFiles, type OpenAiExport } from
 export interface QuickstartOptions {
   /** Output folder; must not exist yet. */
   out?: string;
-  /** Tasks to generate per env (default: 22 for db, 8 for os). */
+  /** Tasks to generate per env (default: 22 db, 16 kg, 8 os). */
   count?: number;
   seed?: number;
   log?: (line: string) => void;
@@ -35,7 +35,7 @@ export interface QuickstartResult {
 }
 
 /** Tasks per env in the quickstart (the sandboxed os env is slower per task). */
-const quickstartCounts: Record<string, number> = { db: 22, os: 8 };
+const quickstartCounts: Record<string, number> = { db: 22, kg: 16, os: 8 };
 
 export async function runQuickstart({
   out = join("agenttune-out", `quickstart-${new Date().toISOString().replace(/[:.]/g, "-")}`),
@@ -172,7 +172,10 @@ async function writeWeakModelScript(taskFiles: Record<string, string>, scriptFil
         ["I am not sure what to do."],
         Array(10).fill(first),
       ][index % 4];
-      lines.push(JSON.stringify({ taskId: id, replies }));
+      // envs that keep asking after a bad reply (kg) get the same reply again, up to the round limit
+      const padded = [...(replies ?? [])];
+      while (padded.length < spec.defaults.maxTurns) padded.push(padded.at(-1) ?? "");
+      lines.push(JSON.stringify({ taskId: id, replies: padded }));
     }
   }
   writeFileSync(scriptFile, `${lines.join("\n")}\n`);

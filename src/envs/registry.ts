@@ -1,11 +1,12 @@
 // Looks up environments by name.
 import { InputError } from "../core/index.js";
 import { dbSpec } from "./db/spec.js";
+import { kgSpec } from "./kg/spec.js";
 import { osSpec } from "./os/spec.js";
 import type { EnvSpec } from "./types.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: specs differ in their task type
-const specs: Record<string, EnvSpec<any>> = { db: dbSpec, os: osSpec };
+const specs: Record<string, EnvSpec<any>> = { db: dbSpec, kg: kgSpec, os: osSpec };
 
 export function envNames(): string[] {
   return Object.keys(specs);

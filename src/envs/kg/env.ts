@@ -1,0 +1,178 @@
+// One knowledgegraph episode: tool calls parsed as AgentBench parses them, executed as SPARQL on the
+// store, variables kept as query patterns, the answer committed with "Final Answer: #n".
+import type { StepResult } from "../../core/index.js";
+import type { Environment } from "../types.js";
+import { kgMessages } from "./prompt.js";
+import type { KgStore } from "./store.js";
+import { goldAnswers, type KgTask } from "./tasks.js";
+import * as tools from "./tools.js";
+
+export const defaultKgRoundLimit = 15;
+const toolNames = new Set([
+  "get_relations",
+  "get_neighbors",
+  "intersection",
+  "get_attributes",
+  "argmax",
+  "argmin",
+  "count",
+]);
+
+export class KgEnvironment implements Environment {
+  private readonly variables: tools.KgVariable[] = [];
+  /** What get_relations / get_attributes returned for an argument, keyed by its text. */
+  private readonly seenRelations = new Map<string, Set<string>>();
+  private readonly seenAttributes = new Map<string, Set<string>>();
+  private rounds = 0;
+
+  constructor(
+    private readonly task: KgTask,
+    private readonly store: KgStore,
+    private readonly roundLimit = defaultKgRoundLimit,
+  ) {}
+
+  async reset() {
+    return { messages: kgMessages(this.task) };
+  }
+
+  private argument(text: string): tools.ToolArgument {
+    const name = text.replace(/^variable /i, "").trim();
+    if (name.startsWith("#")) {
+      const index = Number(name.slice(1));
+      const variable = this.variables[index];
+      if (!Number.isInteger(index) || !variable) throw new tools.ToolError("no such variable");
+      return { kind: "variable", index, variable };
+    }
+    return { kind: "entity", id: this.task.entities[name] ?? name };
+  }
+
+  private async call(name: string, args: string[]): Promise<string> {
+    const key = (arg: string) => arg.replace(/^variable /i, "").trim();
+    const newVariable = (v: tools.KgVariable) => {
+      this.variables.push(v);
+      const id = this.variables.length - 1;
+      return v.type === "number"
+        ? `Observation: variable #${id}, which is a number`
+        : `Observation: variable #${id}, which are instances of ${v.type}`;
+    };
+    const [a = "", b = ""] = args;
+    switch (name) {
+      case "get_relations": {
+        const relations = await tools.getRelations(this.store, this.argument(a));
+        this.seenRelations.set(key(a), new Set(relations));
+        return `Observation: [${relations.join(", ")}]`;
+      }
+      case "get_neighbors":
+        if (!this.seenRelations.get(key(a))?.has(b.trim()))
+          throw new tools.ToolError("relation not listed by get_relations");
+        return newVariable(await tools.getNeighbors(this.store, this.argument(a), b.trim()));
+      case "intersection":
+        return newVariable(await tools.intersection(this.store, this.argument(a), this.argument(b)));
+      case "get_attributes": {
+        const attributes = await tools.getAttributes(this.store, this.argument(a));
+        this.seenAttributes.set(key(a), new Set(attributes));
+        return `Observation: [${attributes.join(", ")}]`;
+      }
+      case "argmax":
+      case "argmin": {
+        const arg = this.argument(a);
+        if (arg.kind !== "variable" || !this.seenAttributes.get(key(a))?.has(b.trim()))
+          throw new tools.ToolError("attribute not listed");
+        return newVariable(tools.superlative(arg, b.trim(), name === "argmax" ? "max" : "min"));
+      }
+      default: {
+        const arg = this.argument(a);
+        if (arg.kind !== "variable") throw new tools.ToolError("count needs a variable");
+        return newVariable(await tools.count(this.store, arg));
+      }
+    }
+  }
+
+  async step(reply: string): Promise<StepResult> {
+    this.rounds++;
+    // as AgentBench: text after "Observation:" is the model's invention and is dropped
+    const message = (reply.split("Observation:")[0] ?? "").replaceAll("\\_", "_");
+    const final = /(?:Find|Final) Answer: #(\d+)/.exec(message);
+    if (final) {
+      const variable = this.variables[Number(final[1])];
+      if (variable) {
+        const predicted = await tools.answerOf(this.store, variable);
+        return { observation: "", done: true, ...score(predicted, goldAnswers(this.task)) };
+      }
+      return this.next("Invalid variable id! Need to recheck the action.");
+    }
+    const line = message.split("\n").find((l) => /^Action.*?:/.test(l));
+    if (line === undefined) return this.next("No executable function found! Need to recheck the action.");
+    let observation = "Function is not executed!";
+    for (const name of [...line.matchAll(/(\w+)\(/g)].map((m) => m[1] ?? "")) {
+      if (!toolNames.has(name)) continue;
+      const inner = new RegExp(`${name}\\((.+?)\\)`).exec(line)?.[1];
+      if (inner === undefined) {
+        observation = `I may make a syntax error when calling ${name} (e.g., unmatched parenthesis). I need to fix it and reuse the tool`;
+        continue;
+      }
+      const args = inner.split(/\s*,\s*/);
+      try {
+        return this.next(await this.call(name, args));
+      } catch (error) {
+        if (!(error instanceof tools.ToolError) && !(error as Error).message.startsWith("not a valid id"))
+          throw error;
+        observation =
+          name === "intersection"
+            ? `${name}(${args.join(", ")}) cannot be executed. The two variables are not of the same type. You may further explore them by call get_relations`
+            : `${name}(${args.join(", ")}) cannot be executed. You may make a mistake and need to fix it.`;
+      }
+    }
+    return this.next(observation);
+  }
+
+  /** The members of the newest variable (for gold action replays). */
+  async lastAnswer(): Promise<string[]> {
+    const last = this.variables.at(-1);
+    return last ? tools.answerOf(this.store, last) : [];
+  }
+
+  private next(observation: string): StepResult {
+    if (this.rounds >= this.roundLimit)
+      return { observation: "", reward: 0, done: true, failure: "round_limit" };
+    return { observation, reward: 0, done: false };
+  }
+
+  async close() {}
+}
+
+/** AgentBench's per-question F1 (0 without overlap), exact match and executability. */
+export function score(
+  predicted: readonly string[],
+  gold: ReadonlySet<string>,
+): Pick<StepResult, "reward" | "info" | "failure"> {
+  const set = new Set(predicted);
+  const tp = [...set].filter((p) => gold.has(p)).length;
+  const precision = set.size ? tp / set.size : 0;
+  const recall = gold.size ? tp / gold.size : 0;
+  const f1 = tp === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  const em = tp === gold.size && tp === set.size ? 1 : 0;
+  return {
+    reward: f1,
+    ...(f1 < 1 ? { failure: "wrong_answer" as const } : {}),
+    info: { f1, em, executable: set.size > 0 ? 1 : 0, predicted: [...set].slice(0, 50) },
+  };
+}
+
+/** Replays gold actions on the store; the newest variable's members, or undefined if a call fails. */
+export async function replayActions(
+  store: KgStore,
+  entities: Record<string, string>,
+  actions: readonly string[],
+): Promise<string[] | undefined> {
+  const env = new KgEnvironment(
+    { qid: "replay", question: "", entities, actions: [...actions], answer: [] },
+    store,
+    actions.length + 1,
+  );
+  for (const action of actions) {
+    const result = await env.step(`Action: ${action}`);
+    if (!result.observation.startsWith("Observation:")) return undefined;
+  }
+  return env.lastAnswer();
+}

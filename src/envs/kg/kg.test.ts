@@ -1,0 +1,137 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { benchmarksDir } from "../../../test/helpers/backends.js";
+import { oracleModel, runEpisode } from "../../agent/index.js";
+import type { ChatModel } from "../../models/index.js";
+import { KgEnvironment, score } from "./env.js";
+import { defaultGraph, generateKgTasks, kgTemplates } from "./generate.js";
+import { kgSpec } from "./spec.js";
+import { iri, SparqlEndpointStore } from "./store.js";
+import type { KgTask } from "./tasks.js";
+
+const fixture = fileURLToPath(new URL("../../../test/fixtures/knowledgegraph/sample.json", import.meta.url));
+const replies = (...texts: string[]): ChatModel => {
+  let i = 0;
+  return { id: "test", complete: async () => ({ text: texts[i++] ?? "" }) };
+};
+async function load(file: string): Promise<KgTask[]> {
+  const tasks: KgTask[] = [];
+  for await (const task of kgSpec.loadTasks(file)) tasks.push(task);
+  return tasks;
+}
+
+describe("kg", () => {
+  it("the generated graph has tens of thousands of triples with names, types and numbers", () => {
+    const { world, store } = defaultGraph();
+    expect(world.triples).toBeGreaterThan(30_000);
+    expect(store.size).toBe(world.triples);
+  });
+
+  it("the oracle scores F1 1.0 on AgentBench-format fixture records and on generated tasks of every template", async () => {
+    const backend = await kgSpec.open();
+    const tasks = [...(await load(fixture))];
+    for await (const task of generateKgTasks({ count: kgTemplates.length * 2, seed: 5 })) tasks.push(task);
+    const results = await Promise.all(
+      tasks.map((task) => runEpisode({ spec: kgSpec, backend, task, model: oracleModel(kgSpec) })),
+    );
+    expect(results.filter((r) => !r.success).map((r) => r.taskId)).toEqual([]);
+    expect(kgSpec.metrics(results, new Map())).toMatchObject({ F1: 1, EM: 1, executability: 1 });
+  });
+
+  it("follows AgentBench's protocol: observations, errors, invalid variables, stray observations", async () => {
+    const [task] = await load(fixture);
+    const t = task as KgTask;
+    const name = Object.keys(t.entities)[0] as string;
+    const result = await runEpisode({
+      spec: kgSpec,
+      backend: await kgSpec.open(),
+      task: t,
+      model: replies(
+        `Thought: look.\nAction: get_relations(${name})\nObservation: [made.up]`,
+        `Action: get_neighbors(${name}, no.such.relation)`,
+        `Action: get_neighbors(${name}, location.city.country)`,
+        "Action: count(#7)",
+        "I am thinking.",
+        "Final Answer: #3",
+        "Final Answer: #0",
+      ),
+    });
+    const observations = result.messages
+      .slice(15)
+      .filter((m) => m.role === "user")
+      .map((m) => m.content);
+    expect(observations[0]).toMatch(/^Observation: \[.*location\.city\.country.*\]$/);
+    expect(observations[1]).toBe(
+      `get_neighbors(${name}, no.such.relation) cannot be executed. You may make a mistake and need to fix it.`,
+    );
+    expect(observations[2]).toBe("Observation: variable #0, which are instances of location.country");
+    expect(observations[3]).toBe("count(#7) cannot be executed. You may make a mistake and need to fix it.");
+    expect(observations[4]).toBe("No executable function found! Need to recheck the action.");
+    expect(observations[5]).toBe("Invalid variable id! Need to recheck the action.");
+    expect(result.messages[16]?.content).not.toContain("made.up"); // the model's invented observation is cut
+    expect(result).toMatchObject({ success: true, reward: 1 });
+  });
+
+  it("refuses SPARQL injection in relation names and ids, and ends after 15 actions", async () => {
+    expect(() => iri("people.person> } DROP ALL {")).toThrow(/not a valid id or relation/);
+    const [task] = await load(fixture);
+    const env = new KgEnvironment(task as KgTask, defaultGraph().store);
+    const step = await env.step('Action: get_relations(m.city1") } INSERT DATA { <a> <b> <c> } #)');
+    expect(step.observation).toMatch(/cannot be executed/);
+    const many = Array.from({ length: 16 }, () => "Action: get_relations(#0)");
+    const result = await runEpisode({
+      spec: kgSpec,
+      backend: await kgSpec.open(),
+      task: task as KgTask,
+      model: replies(...many),
+    });
+    expect(result).toMatchObject({ failure: "round_limit", turns: 15 });
+  });
+
+  it("scores F1, exact match and executability as AgentBench does", () => {
+    expect(score(["a", "b"], new Set(["b", "c"])).info).toMatchObject({ f1: 0.5, em: 0, executable: 1 });
+    expect(score([], new Set(["a"])).info).toMatchObject({ f1: 0, em: 0, executable: 0 });
+    expect(score(["a"], new Set(["a"]))).toMatchObject({ reward: 1, info: { em: 1 } });
+  });
+
+  it("talks to a SPARQL endpoint over HTTP, and says clearly when it is down or slow", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === "/slow") return; // never answers
+      res.writeHead(200, { "content-type": "application/sparql-results+json" });
+      res.end(
+        JSON.stringify({
+          results: { bindings: [{ r: { type: "uri", value: "http://rdf.freebase.com/ns/a.b" } }] },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await new SparqlEndpointStore(`${base}/sparql`).select("SELECT ?r WHERE {}")).toEqual([
+        { r: "http://rdf.freebase.com/ns/a.b" },
+      ]);
+      await expect(new SparqlEndpointStore(`${base}/slow`, 100, 1).select("SELECT * {}")).rejects.toThrow(
+        /\/slow: timed out after 100 ms/,
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+    await expect(new SparqlEndpointStore(`${base}/sparql`, 200, 0).select("SELECT * {}")).rejects.toThrow(
+      /SPARQL endpoint .*fetch failed/,
+    );
+  });
+
+  const dir = benchmarksDir();
+  it.skipIf(!dir)("loads the AgentBench dev split unchanged (20 Freebase questions)", async () => {
+    const tasks = await load(join(dir ?? "", "agentbench", "knowledgegraph", "dev.json"));
+    expect(tasks).toHaveLength(20);
+    expect(tasks[0]?.actions[0]).toBe("get_relations(m.09rl290)");
+    expect(kgSpec.oracle(tasks[0] as KgTask).reply([])).toBe(
+      "Thought: I follow the plan to the answer.\nAction: get_relations(m.09rl290)",
+    );
+  });
+});

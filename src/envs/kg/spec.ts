@@ -1,0 +1,60 @@
+// The kg environment (AgentBench knowledgegraph): tools compiled to SPARQL on Oxigraph or an endpoint.
+import { InputError } from "../../core/index.js";
+import type { EnvSpec } from "../types.js";
+import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
+import { defaultGraph, generateKgTasks } from "./generate.js";
+import { kgOracle } from "./oracle.js";
+import { type KgStore, OxigraphStore, SparqlEndpointStore } from "./store.js";
+import { type KgTask, kgTaskSchema, loadKgTasks } from "./tasks.js";
+
+/** "oxigraph" (the generated graph, default), a .nt/.ttl file to load, or an http(s) SPARQL endpoint. */
+export function openKgStore(backend = "oxigraph"): KgStore {
+  if (backend === "oxigraph") return defaultGraph().store;
+  if (/^https?:\/\//.test(backend)) return new SparqlEndpointStore(backend);
+  if (/\.(nt|ttl)$/.test(backend)) {
+    const store = new OxigraphStore();
+    store.loadFile(backend);
+    return store;
+  }
+  throw new InputError(`--backend "${backend}": expected oxigraph, a .nt/.ttl file or a SPARQL endpoint URL`);
+}
+
+export const kgSpec: EnvSpec<KgTask> = {
+  name: "kg",
+  description:
+    "AgentBench knowledgegraph: answer questions over a knowledge base with tools compiled to SPARQL",
+  taskSchema: kgTaskSchema,
+  taskId: (task) => task.qid,
+  taskText: (task) => task.question,
+  replyProblem: (reply) =>
+    /(?:Find|Final) Answer: #\d+/.test(reply) || /^Action.*?:.*\w+\(/m.test(reply)
+      ? undefined
+      : "no Action: tool(...) line and no Final Answer: #n",
+  loadTasks: loadKgTasks,
+  generateTasks: generateKgTasks,
+  async open({ backend, roundLimit = defaultKgRoundLimit } = {}) {
+    const store = openKgStore(backend);
+    return {
+      name: store.name,
+      maxTurns: roundLimit,
+      create: async (task) => new KgEnvironment(task, store, roundLimit),
+      close: async () => {},
+    };
+  },
+  oracle: kgOracle,
+  metrics: (results) => {
+    const n = Math.max(1, results.length);
+    const sum = (key: string) =>
+      results.reduce((s, r) => s + Number((r.info as Record<string, number> | undefined)?.[key] ?? 0), 0);
+    return {
+      F1: sum("f1") / n,
+      EM: sum("em") / n,
+      executability: sum("executable") / n,
+      avg_rounds: results.reduce((s, r) => s + r.turns, 0) / n,
+    };
+  },
+  benchmark: { task: "KG", category: "held-in" },
+  // AgentBench reports KG as the mean answer F1
+  score: (metrics) => 100 * (metrics.F1 ?? 0),
+  defaults: { maxTurns: defaultKgRoundLimit, maxTokens: 128, minReward: 1 },
+};
