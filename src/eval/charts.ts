@@ -71,26 +71,17 @@ export async function failureChart(models: readonly ModelResults[]): Promise<str
   } as TopLevelSpec);
 }
 
-export async function turnsChart(models: readonly ModelResults[]): Promise<string> {
-  const values = models.flatMap((m) =>
-    m.runs.flatMap((r) =>
-      Object.entries(r.turnCounts).map(([turns, episodes]) => ({
-        model: m.model,
-        task: r.task,
-        turns: Number(turns),
-        episodes,
-      })),
-    ),
-  );
+/** Grouped bars of episode counts per bin, one colour per model. */
+function countsChart(title: string, field: string, values: Record<string, unknown>[]): Promise<string> {
   return renderSvg({
     ...base,
-    title: "Agent turns per episode",
+    title,
     data: { values },
     width: 320,
     height: 180,
     mark: "bar",
     encoding: {
-      x: { field: "turns", type: "ordinal" },
+      x: { field, type: "ordinal" },
       xOffset: { field: "model" },
       y: { field: "episodes", type: "quantitative", aggregate: "sum", title: "episodes" },
       color: { field: "model", type: "nominal" },
@@ -98,7 +89,20 @@ export async function turnsChart(models: readonly ModelResults[]): Promise<strin
   } as TopLevelSpec);
 }
 
-export async function rewardChart(models: readonly ModelResults[]): Promise<string> {
+export function turnsChart(models: readonly ModelResults[]): Promise<string> {
+  const values = models.flatMap((m) =>
+    m.runs.flatMap((r) =>
+      Object.entries(r.turnCounts).map(([turns, episodes]) => ({
+        model: m.model,
+        turns: Number(turns),
+        episodes,
+      })),
+    ),
+  );
+  return countsChart("Agent turns per episode", "turns", values);
+}
+
+export function rewardChart(models: readonly ModelResults[]): Promise<string> {
   const values = models.flatMap((m) =>
     m.runs.flatMap((r) =>
       r.rewardBins.map((episodes, bin) => ({
@@ -108,18 +112,5 @@ export async function rewardChart(models: readonly ModelResults[]): Promise<stri
       })),
     ),
   );
-  return renderSvg({
-    ...base,
-    title: "Reward distribution",
-    data: { values },
-    width: 320,
-    height: 180,
-    mark: "bar",
-    encoding: {
-      x: { field: "reward", type: "ordinal" },
-      xOffset: { field: "model" },
-      y: { field: "episodes", type: "quantitative", aggregate: "sum", title: "episodes" },
-      color: { field: "model", type: "nominal" },
-    },
-  } as TopLevelSpec);
+  return countsChart("Reward distribution", "reward", values);
 }
