@@ -4,9 +4,10 @@ import { dbSpec } from "./db/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { osSpec } from "./os/spec.js";
 import type { EnvSpec } from "./types.js";
+import { webshopSpec } from "./webshop/spec.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: specs differ in their task type
-const specs: Record<string, EnvSpec<any>> = { db: dbSpec, kg: kgSpec, os: osSpec };
+const specs: Record<string, EnvSpec<any>> = { db: dbSpec, kg: kgSpec, os: osSpec, webshop: webshopSpec };
 
 export function envNames(): string[] {
   return Object.keys(specs);

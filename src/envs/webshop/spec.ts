@@ -1,0 +1,53 @@
+// The webshop environment (WebShop): generated catalog + BM25 search + text mode (and an HTML site).
+import { readRecords } from "../../core/index.js";
+import type { EnvSpec } from "../types.js";
+import { type Goal, generateCatalog, goalSchema, sampleGoals } from "./catalog.js";
+import { defaultWebshopRoundLimit, WebshopEnvironment } from "./env.js";
+import { webshopOracle } from "./oracle.js";
+import { parseWebshopAction } from "./prompt.js";
+import { Shop } from "./shop.js";
+
+let defaultShop: Shop | undefined;
+
+/** The default shop: 5,000 generated products (built once per process). */
+export function getDefaultShop(): Shop {
+  defaultShop ??= new Shop(generateCatalog(1, 5000));
+  return defaultShop;
+}
+
+export const webshopSpec: EnvSpec<Goal> = {
+  name: "webshop",
+  description: "WebShop: find and buy the product an instruction describes, in a shop with search",
+  taskSchema: goalSchema,
+  taskId: (goal) => goal.id,
+  taskText: (goal) => goal.instruction_text,
+  replyProblem: (reply) => (parseWebshopAction(reply) ? undefined : "no Action: search[…] or click[…]"),
+  async *loadTasks(source) {
+    for (const { value } of await readRecords(source, goalSchema)) yield value;
+  },
+  async *generateTasks({ count, seed }) {
+    for (const goal of sampleGoals(getDefaultShop().products, count, seed)) yield goal;
+  },
+  async open({ roundLimit = defaultWebshopRoundLimit } = {}) {
+    const shop = getDefaultShop();
+    return {
+      name: "generated-5k",
+      maxTurns: roundLimit,
+      create: async (goal) => new WebshopEnvironment(shop, goal, roundLimit),
+      close: async () => {},
+    };
+  },
+  oracle: webshopOracle,
+  metrics: (results) => {
+    const n = Math.max(1, results.length);
+    return {
+      average_reward: results.reduce((s, r) => s + r.reward, 0) / n,
+      success_rate: results.filter((r) => r.reward >= 1).length / n,
+      avg_rounds: results.reduce((s, r) => s + r.turns, 0) / n,
+    };
+  },
+  benchmark: { task: "WebShop", category: "held-in" },
+  // AgentBench reports WebShop as the average reward
+  score: (_metrics, { averageReward }) => 100 * averageReward,
+  defaults: { maxTurns: defaultWebshopRoundLimit, maxTokens: 128, minReward: 1 },
+};
