@@ -1,0 +1,195 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launchChromium } from "../../../test/helpers/chromium.js";
+import { oracleModel, runEpisode } from "../../agent/index.js";
+import type { ChatModel } from "../../models/index.js";
+import { type Goal, generateCatalog, type Product, sampleGoals } from "./catalog.js";
+import { parseWebshopAction } from "./prompt.js";
+import { attributeMatches, normalizeColor, optionMatches, purchaseReward, typeReward } from "./reward.js";
+import { Session } from "./shop.js";
+import { createShopSite, serveShopSite } from "./site.js";
+import { getDefaultShop, webshopSpec } from "./spec.js";
+
+const product: Product = {
+  asin: "B0TEST0001",
+  name: "Halo floral long lasting eau de parfum",
+  product_category: "Beauty & Personal Care › Fragrance › Women's",
+  query: "women perfume",
+  price: 42.5,
+  bullet_points: ["Travel size: fits in a bag"],
+  description: "A fresh scent with natural ingredients.",
+  attributes: ["long lasting", "gift set"],
+  options: { size: ["1.7 fl oz", "3.4 fl oz"], color: ["navy blue", "rose"] },
+  reviews: [],
+};
+const goal: Goal = {
+  id: "g",
+  asin: product.asin,
+  name: "Halo floral long lasting eau de parfum",
+  product_category: product.product_category,
+  query: "women perfume",
+  instruction_text: "i need a long lasting eau de parfum",
+  attributes: ["long lasting", "travel size"],
+  goal_options: { size: "3.4 fl oz", color: "blue" },
+  price_upper: 50,
+};
+
+describe("WebShop reward, component by component", () => {
+  it("r_type: 1 with query, category or title-noun overlap; 0.1 and 0 as the title nouns vanish", () => {
+    expect(typeReward(product, goal)).toMatchObject({
+      rType: 1,
+      queryMatch: true,
+      categoryMatch: true,
+      titleScore: 1,
+    });
+    const other = {
+      ...product,
+      name: "Nova cotton polo shirt",
+      query: "men shirt",
+      product_category: "Clothing › Men › Shirts",
+    };
+    expect(typeReward(other, goal).rType).toBe(0);
+    // one of the goal's nouns (ten) in the title: title_score 0.1 ≥ 0.1 but ≤ 0.2, no query/category match → 0.5
+    const partial = { ...other, name: "Nova parfum" };
+    const score = typeReward(partial, goal).titleScore;
+    expect(score).toBeGreaterThan(0);
+    expect(typeReward(partial, goal).rType).toBe(score > 0.2 ? 1 : score < 0.1 ? 0.1 : 0.5);
+  });
+
+  it("attributes: fuzzy token-set ratio > 85 against the product's attributes, else a substring of title, bullets or description", () => {
+    expect(attributeMatches(product, goal)).toBe(2); // "long lasting" by attribute, "travel size" from the bullet point
+    expect(attributeMatches(product, { ...goal, attributes: ["vegan"] })).toBe(0);
+  });
+
+  it("options: colour-normalised fuzzy matches", () => {
+    expect(normalizeColor("navy blue")).toBe("blue"); // the first colour of the list found in the text
+    expect(normalizeColor("rose")).toBe("rose");
+    expect(optionMatches(["3.4 fl oz", "navy blue"], goal)).toBe(2);
+    expect(optionMatches(["3.4 fl oz", "rose"], goal)).toBe(1);
+  });
+
+  it("total = (attributes + options + price) / (n_attr + n_opt + 1) × r_type", () => {
+    expect(purchaseReward(product, { size: "3.4 fl oz", color: "blue" }, goal).reward).toBe(1);
+    expect(purchaseReward(product, { size: "1.7 fl oz", color: "rose" }, goal).reward).toBeCloseTo(3 / 5); // 2 attributes + price
+    expect(
+      purchaseReward({ ...product, price: 80 }, { size: "3.4 fl oz", color: "blue" }, goal).reward,
+    ).toBeCloseTo(4 / 5);
+  });
+});
+
+describe("shop", () => {
+  const shop = getDefaultShop();
+  it("generates at least 5,000 products and WebShop-style goals, deterministically", () => {
+    expect(shop.products.length).toBeGreaterThanOrEqual(5000);
+    expect(generateCatalog(1, 50)).toEqual(generateCatalog(1, 50));
+    const [g] = sampleGoals(shop.products, 1, 9);
+    expect(g?.instruction_text).toMatch(/^i need .*, and price lower than \d+\.00 dollars$/);
+  });
+
+  it("applies WebShop's validity rules: search only on the search page, only listed clickables", () => {
+    const [g] = sampleGoals(shop.products, 1, 2);
+    const session = new Session(shop, g as Goal);
+    expect(session.act({ kind: "click", value: "buy now" })).toBe(false);
+    expect(session.act({ kind: "search", query: "   " })).toBe(false);
+    expect(session.act({ kind: "search", query: "x".repeat(100_000) })).toBe(true); // huge queries are cut, not crashed on
+    expect(session.act({ kind: "search", query: "again" })).toBe(false);
+    expect(session.observation()).toMatch(
+      /^Instruction: \[SEP\] .* \[SEP\] Back to Search \[SEP\] Page 1 \(Total results: \d+\)/,
+    );
+    expect(session.act({ kind: "click", value: "Back to Search" })).toBe(true);
+    expect(session.observation()).toMatch(/^WebShop \[SEP\] Instruction: \[SEP\] .* \[SEP\] Search$/);
+  });
+
+  it("parses the first Action: + newline + search[…] or click[…]", () => {
+    expect(parseWebshopAction("Thought:\nx\n\nAction:\nclick[buy now]\nAction:\nclick[b]")).toEqual({
+      kind: "click",
+      value: "buy now",
+    });
+    expect(parseWebshopAction("Thought:\nx\n\nAction:\nsearch[shoes]")).toEqual({
+      kind: "search",
+      query: "shoes",
+    });
+    expect(parseWebshopAction("Action: search[shoes]")).toBeUndefined(); // the action goes on the line after "Action:"
+    expect(parseWebshopAction("I will buy it")).toBeUndefined();
+  });
+});
+
+describe("webshop env", () => {
+  it("the oracle earns reward 1.0 on 500 generated goals in text mode", async () => {
+    const backend = await webshopSpec.open();
+    const goals = sampleGoals(getDefaultShop().products, 500, 5);
+    const results = await Promise.all(
+      goals.map((g) => runEpisode({ spec: webshopSpec, backend, task: g, model: oracleModel(webshopSpec) })),
+    );
+    expect(results.filter((r) => r.reward !== 1).map((r) => `${r.taskId}: ${r.reward} ${r.failure}`)).toEqual(
+      [],
+    );
+  }, 60_000);
+
+  it("ends on a reply without an action, shows the page again after an invalid one, and stops after 10 rounds", async () => {
+    const backend = await webshopSpec.open();
+    const [g] = sampleGoals(getDefaultShop().products, 1, 6);
+    const say = (...texts: string[]): ChatModel => {
+      let i = 0;
+      return { id: "t", complete: async () => ({ text: texts[i++] ?? texts.at(-1) ?? "" }) };
+    };
+    const format = await runEpisode({
+      spec: webshopSpec,
+      backend,
+      task: g as Goal,
+      model: say("I would like to shop."),
+    });
+    expect(format).toMatchObject({ failure: "invalid_format", reward: 0, turns: 1 });
+    const loop = await runEpisode({
+      spec: webshopSpec,
+      backend,
+      task: g as Goal,
+      model: say("Thought:\nx\n\nAction:\nclick[nothing here]"),
+    });
+    expect(loop).toMatchObject({ failure: "round_limit", turns: 10 });
+    expect(loop.messages.at(-2)?.content).toMatch(/^Observation:\nWebShop \[SEP\]/);
+  });
+});
+
+describe("shop site", () => {
+  const shop = getDefaultShop();
+  const goals = sampleGoals(shop.products, 20, 8);
+
+  it("keeps sessions apart and answers invalid actions with the same page", async () => {
+    const app = createShopSite(shop, goals);
+    const a = (await app.request("/start/0")).headers.get("location") ?? "";
+    const b = (await app.request("/start/1")).headers.get("location") ?? "";
+    expect(a).not.toBe(b);
+    const form = (fields: Record<string, string>) => ({ method: "POST", body: new URLSearchParams(fields) });
+    expect((await app.request(`${a}/search`, form({ q: "shirt" }))).status).toBe(302);
+    expect(await (await app.request(b)).text()).toContain('name="q"'); // b is still on the search page
+    expect((await app.request(`${a}/click`, form({ value: "not on the page" }))).status).toBe(400);
+  });
+
+  describe.skipIf(!chromiumAvailable)("in Chromium", () => {
+    let site: Awaited<ReturnType<typeof serveShopSite>> | undefined;
+    afterAll(() => site?.close());
+
+    it("a browser buys the goal product of 20 goals with reward 1.0", async () => {
+      site = await serveShopSite(shop, goals);
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        for (const [i, g] of goals.entries()) {
+          await page.goto(`${site.url}start/${i}`);
+          await page.fill("input[name=q]", g.name);
+          await page.getByRole("button", { name: "Search" }).click();
+          while ((await page.getByRole("button", { name: g.asin, exact: true }).count()) === 0) {
+            await page.getByRole("button", { name: "Next >" }).click();
+          }
+          await page.getByRole("button", { name: g.asin, exact: true }).click();
+          for (const value of Object.values(g.goal_options))
+            await page.getByRole("button", { name: value, exact: true }).click();
+          await page.getByRole("button", { name: "Buy Now" }).click();
+          expect(await page.locator("#score").textContent(), g.id).toBe("1.00");
+        }
+      } finally {
+        await browser.close();
+      }
+    }, 120_000);
+  });
+});
