@@ -1,4 +1,5 @@
 // The webshop environment (WebShop): generated catalog + BM25 search + text mode (and an HTML site).
+import { statSync } from "node:fs";
 import { readRecords } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
 import { type Goal, generateCatalog, goalSchema, sampleGoals } from "./catalog.js";
@@ -6,6 +7,7 @@ import { defaultWebshopRoundLimit, WebshopEnvironment } from "./env.js";
 import { webshopOracle } from "./oracle.js";
 import { parseWebshopAction } from "./prompt.js";
 import { Shop } from "./shop.js";
+import { loadWebshopDir } from "./webshop-files.js";
 
 let defaultShop: Shop | undefined;
 
@@ -23,15 +25,41 @@ export const webshopSpec: EnvSpec<Goal> = {
   taskText: (goal) => goal.instruction_text,
   replyProblem: (reply) => (parseWebshopAction(reply) ? undefined : "no Action: search[…] or click[…]"),
   async *loadTasks(source) {
+    // a WebShop data dir (human instructions over its products), or goals as JSONL
+    if (statSync(source, { throwIfNoEntry: false })?.isDirectory()) {
+      for (const goal of loadWebshopDir(source).goals) yield goal;
+      return;
+    }
     for (const { value } of await readRecords(source, goalSchema)) yield value;
   },
-  async *generateTasks({ count, seed }) {
-    for (const goal of sampleGoals(getDefaultShop().products, count, seed)) yield goal;
-  },
-  async open({ roundLimit = defaultWebshopRoundLimit } = {}) {
+  async *generateTasks({ count, seed, model }) {
     const shop = getDefaultShop();
+    for (const goal of sampleGoals(shop.products, count, seed)) {
+      if (!model) {
+        yield goal;
+        continue;
+      }
+      // self-instruct: a paraphrase is kept only if searching with it still finds the goal product
+      const { text } = await model.complete(
+        [
+          {
+            role: "user",
+            content: `Paraphrase this shopping request, keeping every attribute, option and the price limit:\n${goal.instruction_text}`,
+          },
+        ],
+        { temperature: 0.7, maxTokens: 100 },
+      );
+      const paraphrase = text.trim().split("\n")[0] ?? "";
+      yield paraphrase && shop.search(paraphrase).includes(goal.asin)
+        ? { ...goal, instruction_text: paraphrase }
+        : goal;
+    }
+  },
+  /** backend: a WebShop data dir (its products), else the generated 5k catalog. */
+  async open({ backend, roundLimit = defaultWebshopRoundLimit } = {}) {
+    const shop = backend ? new Shop(loadWebshopDir(backend).products) : getDefaultShop();
     return {
-      name: "generated-5k",
+      name: backend ? `webshop-data:${shop.products.length}` : "generated-5k",
       maxTurns: roundLimit,
       create: async (goal) => new WebshopEnvironment(shop, goal, roundLimit),
       close: async () => {},

@@ -193,3 +193,46 @@ describe("shop site", () => {
     }, 120_000);
   });
 });
+
+describe("WebShop's own files", () => {
+  const dir = new URL("../../../test/fixtures/webshop", import.meta.url).pathname;
+
+  it("load products (items_shuffle, items_ins_v2) and human goals (items_human_ins); the oracle buys each at 1.0", async () => {
+    const { loadWebshopDir } = await import("./webshop-files.js");
+    const { products, goals } = loadWebshopDir(dir);
+    expect(products.map((p) => [p.asin, p.price])).toEqual([
+      ["B0FIX00001", 45.99],
+      ["B0FIX00002", 24.5],
+      ["B0FIX00003", 19],
+    ]);
+    expect(products[1]?.options).toEqual({ color: ["navy", "white"], size: ["medium", "large"] });
+    expect(goals[1]).toMatchObject({
+      id: "B0FIX00002#0",
+      attributes: ["slim fit", "machine wash"],
+      goal_options: { color: "navy", size: "large" },
+    });
+    const backend = await webshopSpec.open({ backend: dir });
+    const results = await Promise.all(
+      goals.map((g) => runEpisode({ spec: webshopSpec, backend, task: g, model: oracleModel(webshopSpec) })),
+    );
+    expect(results.map((r) => r.reward)).toEqual([1, 1, 1]);
+  });
+
+  it("self-instruct keeps a paraphrase only when searching with it still finds the goal product", async () => {
+    const [original] = sampleGoals(getDefaultShop().products, 1, 1);
+    const paraphraser = (text: string): ChatModel => ({ id: "p", complete: async () => ({ text }) });
+    const kept = [];
+    for await (const g of webshopSpec.generateTasks?.({
+      count: 1,
+      seed: 1,
+      model: paraphraser(`looking for ${original?.name}`),
+    }) ?? [])
+      kept.push(g);
+    expect(kept[0]?.instruction_text).toBe(`looking for ${original?.name}`);
+    const dropped = [];
+    for await (const g of webshopSpec.generateTasks?.({ count: 1, seed: 1, model: paraphraser("zzz qqq") }) ??
+      [])
+      dropped.push(g);
+    expect(dropped[0]?.instruction_text).toBe(original?.instruction_text);
+  });
+});
