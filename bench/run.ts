@@ -4,7 +4,14 @@ import { benchKg } from "./kg.js";
 import { benchOs } from "./os.js";
 import { printTable } from "./table.js";
 import { benchTokenize } from "./tokenize.js";
+import { benchWebshop } from "./webshop.js";
 
-const rows = [...(await benchDb()), ...(await benchOs()), ...(await benchKg()), ...(await benchTokenize())];
+const rows = [
+  ...(await benchDb()),
+  ...(await benchOs()),
+  ...(await benchKg()),
+  ...(await benchWebshop()),
+  ...(await benchTokenize()),
+];
 printTable(rows);
-console.log("\nwrote bench/results/db.json, os.json, kg.json, tokenize.json");
+console.log("\nwrote bench/results/db.json, os.json, kg.json, webshop.json, tokenize.json");
