@@ -1,4 +1,5 @@
 // npm run bench: every benchmark; each prints its rows and writes bench/results/<name>.json.
+import { benchAlfworld } from "./alfworld.js";
 import { benchDb } from "./db.js";
 import { benchKg } from "./kg.js";
 import { benchOs } from "./os.js";
@@ -11,7 +12,8 @@ const rows = [
   ...(await benchOs()),
   ...(await benchKg()),
   ...(await benchWebshop()),
+  ...(await benchAlfworld()),
   ...(await benchTokenize()),
 ];
 printTable(rows);
-console.log("\nwrote bench/results/db.json, os.json, kg.json, webshop.json, tokenize.json");
+console.log("\nwrote bench/results/db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json");

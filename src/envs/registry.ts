@@ -1,5 +1,6 @@
 // Looks up environments by name.
 import { InputError } from "../core/index.js";
+import { alfworldSpec } from "./alfworld/spec.js";
 import { dbSpec } from "./db/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { osSpec } from "./os/spec.js";
@@ -7,7 +8,13 @@ import type { EnvSpec } from "./types.js";
 import { webshopSpec } from "./webshop/spec.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: specs differ in their task type
-const specs: Record<string, EnvSpec<any>> = { db: dbSpec, kg: kgSpec, os: osSpec, webshop: webshopSpec };
+const specs: Record<string, EnvSpec<any>> = {
+  alfworld: alfworldSpec,
+  db: dbSpec,
+  kg: kgSpec,
+  os: osSpec,
+  webshop: webshopSpec,
+};
 
 export function envNames(): string[] {
   return Object.keys(specs);
