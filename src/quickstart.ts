@@ -19,7 +19,7 @@ import { exportFile, type LlamaFactoryExport, mixFiles, type OpenAiExport } from
 export interface QuickstartOptions {
   /** Output folder; must not exist yet. */
   out?: string;
-  /** Tasks to generate per env (default: 12 alfworld, 22 db, 16 kg, 8 os, 20 webshop). */
+  /** Tasks to generate per env (default: 12 alfworld, 22 db, 16 kg, 20 mind2web steps, 8 os, 20 webshop). */
   count?: number;
   seed?: number;
   log?: (line: string) => void;
@@ -35,7 +35,14 @@ export interface QuickstartResult {
 }
 
 /** Tasks per env in the quickstart (the sandboxed os env is slower per task). */
-const quickstartCounts: Record<string, number> = { alfworld: 12, db: 22, kg: 16, os: 8, webshop: 20 };
+const quickstartCounts: Record<string, number> = {
+  alfworld: 12,
+  db: 22,
+  kg: 16,
+  mind2web: 20,
+  os: 8,
+  webshop: 20,
+};
 
 export async function runQuickstart({
   out = join("agenttune-out", `quickstart-${new Date().toISOString().replace(/[:.]/g, "-")}`),

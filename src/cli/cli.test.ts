@@ -155,7 +155,10 @@ describe("agenttune CLI", () => {
   });
 
   it.each([
-    [["--env", "nope"], /^agenttune: unknown env "nope": known envs are alfworld, db, kg, os, webshop\n$/],
+    [
+      ["--env", "nope"],
+      /^agenttune: unknown env "nope": known envs are alfworld, db, kg, mind2web, os, webshop\n$/,
+    ],
     [["--model", "gpt4"], /^agenttune: unknown model spec "gpt4"/],
     [["--tasks", "BAD"], /^agenttune: .*bad\.jsonl:2: invalid JSON/],
     [["--tasks", "SCHEMA"], /^agenttune: .*schema\.jsonl:1: table\.table_info\.columns:/],

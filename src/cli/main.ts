@@ -11,6 +11,7 @@ import { registerMix } from "./mix.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerQuickstart } from "./quickstart.js";
 import { registerRationale } from "./rationale.js";
+import { registerRecord } from "./record.js";
 import { registerReport } from "./report.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrain } from "./train.js";
@@ -35,6 +36,7 @@ registerMix(program);
 registerTune(program);
 registerTrain(program);
 registerReport(program);
+registerRecord(program);
 
 try {
   await program.parseAsync();

@@ -10,4 +10,5 @@ export * from "./near-duplicates.js";
 export * from "./pipeline.js";
 export * from "./pipeline-config.js";
 export * from "./rationale.js";
+export * from "./record-mind2web.js";
 export * from "./stats.js";

@@ -3,6 +3,7 @@ import { InputError } from "../core/index.js";
 import { alfworldSpec } from "./alfworld/spec.js";
 import { dbSpec } from "./db/spec.js";
 import { kgSpec } from "./kg/spec.js";
+import { mind2webSpec } from "./mind2web/spec.js";
 import { osSpec } from "./os/spec.js";
 import type { EnvSpec } from "./types.js";
 import { webshopSpec } from "./webshop/spec.js";
@@ -12,6 +13,7 @@ const specs: Record<string, EnvSpec<any>> = {
   alfworld: alfworldSpec,
   db: dbSpec,
   kg: kgSpec,
+  mind2web: mind2webSpec,
   os: osSpec,
   webshop: webshopSpec,
 };

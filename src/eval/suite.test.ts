@@ -8,7 +8,14 @@ const dir = mkdtempSync(join(tmpdir(), "suite-"));
 
 describe("suites", () => {
   it("the built-in held-in suite has every held-in env agenttune has", () => {
-    expect(heldInSuite().envs.map((e) => e.env)).toEqual(["alfworld", "db", "kg", "os", "webshop"]);
+    expect(heldInSuite().envs.map((e) => e.env)).toEqual([
+      "alfworld",
+      "db",
+      "kg",
+      "mind2web",
+      "os",
+      "webshop",
+    ]);
     expect(heldInSuite().envs[0]).toMatchObject({ tasks: "generated", count: 100, weight: 1 });
   });
 

@@ -1,0 +1,117 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { chromiumAvailable } from "../../../test/helpers/chromium.js";
+import { oracleModel, runEpisode } from "../../agent/index.js";
+import type { Trajectory } from "../../core/index.js";
+import type { ChatModel } from "../../models/index.js";
+import { operationF1, parseMind2WebAnswer } from "./protocol.js";
+import { mind2webSpec, recordedMind2WebFile } from "./spec.js";
+import type { StepProblem } from "./tasks.js";
+
+const fixture = fileURLToPath(new URL("../../../test/fixtures/mind2web/test_task_0.json", import.meta.url));
+async function load(file: string): Promise<StepProblem[]> {
+  const steps: StepProblem[] = [];
+  for await (const step of mind2webSpec.loadTasks(file)) steps.push(step);
+  return steps;
+}
+const say = (text: string): ChatModel => ({ id: "t", complete: async () => ({ text }) });
+
+describe("mind2web", () => {
+  it("loads Mind2Web's format into step problems with the split, previous actions and candidates", async () => {
+    const steps = await load(fixture);
+    expect(steps.map((s) => [s.id, s.previousActions.length, s.candidates.length, s.split])).toEqual([
+      ["fixture-0001#0", 0, 3, "test_task"],
+      ["fixture-0001#1", 1, 2, "test_task"],
+    ]);
+    expect(steps[0]?.candidates.find((c) => c.positive)?.snippet).toBe('<select name="from"></select>');
+  });
+
+  it("scores operations by token F1 and parses answers", () => {
+    expect(operationF1("TYPE new york", "TYPE new york")).toBe(1);
+    expect(operationF1("TYPE new york city", "TYPE new york")).toBeCloseTo((2 * (3 / 4) * 1) / (3 / 4 + 1));
+    expect(operationF1("CLICK", "SELECT Oslo")).toBe(0);
+    expect(parseMind2WebAnswer("Answer: c\nAction: select\nValue: Oslo")).toEqual({
+      letter: "C",
+      op: "SELECT",
+      value: "Oslo",
+    });
+    expect(parseMind2WebAnswer("I pick the button")).toBeUndefined();
+  });
+
+  it("computes element accuracy, action F1, step and task success per task, then averages over tasks", () => {
+    const r = (taskId: string, element: number, f1: number): Trajectory => ({
+      id: taskId,
+      env: "mind2web",
+      taskId,
+      model: "m",
+      messages: [],
+      reward: element && f1 === 1 ? 1 : 0,
+      success: element === 1 && f1 === 1,
+      turns: 1,
+      info: {
+        element_accuracy: element,
+        action_f1: f1,
+        step_success: element === 1 && f1 === 1 ? 1 : 0,
+        annotation_id: taskId.split("#")[0],
+      },
+      startedAt: "",
+      durationMs: 0,
+    });
+    // task a: steps (1, 1.0) and (1, 0.5); task b: one step (0, 0)
+    const metrics = mind2webSpec.metrics([r("a#0", 1, 1), r("a#1", 1, 0.5), r("b#0", 0, 0)], new Map());
+    expect(metrics).toEqual({
+      element_accuracy: (1 + 0) / 2,
+      action_f1: (0.75 + 0) / 2,
+      step_success_rate: (0.5 + 0) / 2,
+      task_success_rate: 0,
+    });
+  });
+
+  it("the oracle picks the gold choice on the fixture and every recorded step (step SR 1.0)", async () => {
+    const backend = await mind2webSpec.open();
+    const steps = [...(await load(fixture)), ...(await load(recordedMind2WebFile() ?? ""))];
+    expect(steps.length).toBeGreaterThan(100);
+    const results = await Promise.all(
+      steps.map((task) =>
+        runEpisode({ spec: mind2webSpec, backend, task, model: oracleModel(mind2webSpec) }),
+      ),
+    );
+    expect(mind2webSpec.metrics(results, new Map())).toMatchObject({
+      element_accuracy: 1,
+      action_f1: 1,
+      step_success_rate: 1,
+      task_success_rate: 1,
+    });
+  });
+
+  it("labels a reply without an answer, and scores 'None of the above' as a miss", async () => {
+    const backend = await mind2webSpec.open();
+    const [step] = await load(fixture);
+    expect(
+      await runEpisode({ spec: mind2webSpec, backend, task: step as StepProblem, model: say("no idea") }),
+    ).toMatchObject({ failure: "invalid_format" });
+    const none = await runEpisode({
+      spec: mind2webSpec,
+      backend,
+      task: step as StepProblem,
+      model: say("Answer: A\nAction: CLICK\nValue:"),
+    });
+    expect(none).toMatchObject({ success: false, info: { element_accuracy: 0 } });
+  });
+
+  it.skipIf(!chromiumAvailable)(
+    "records Mind2Web-format tasks from the sites in Chromium",
+    async () => {
+      const { mkdtempSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const { recordMind2Web } = await import("../../data/record-mind2web.js");
+      const out = join(mkdtempSync(join(tmpdir(), "m2w-")), "recorded.json");
+      expect(await recordMind2Web({ count: 3, seed: 9, out })).toMatchObject({ tasks: 3 });
+      const steps = await load(out);
+      expect(new Set(steps.map((s) => s.website))).toEqual(new Set(["travel", "settings", "webshop"]));
+      expect(steps.every((s) => s.candidates.filter((c) => c.positive).length === 1)).toBe(true);
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,56 @@
+// The Mind2Web multiple-choice protocol (AgentBench / MindAct): the cleaned HTML, the task, the
+// previous actions, and choices A (none of the above) and B–F; the answer is
+// "Answer: X\nAction: CLICK|TYPE|SELECT\nValue: …". Groups of five until one candidate is left.
+import type { StepProblem } from "./tasks.js";
+
+export const letters = ["B", "C", "D", "E", "F"];
+
+export function questionPrompt(
+  problem: StepProblem,
+  group: readonly StepProblem["candidates"][number][],
+  { chainOfThought = false } = {},
+): string {
+  const previous = problem.previousActions.length ? problem.previousActions.join("\n") : "None";
+  const choices = ["A. None of the above", ...group.map((c, i) => `${letters[i]}. ${c.snippet}`)].join("\n");
+  return `'''\n${problem.html.slice(0, 6000)}\n'''\n\nBased on the HTML webpage above, try to complete the following task:\nTask: ${problem.task}\nPrevious actions:\n${previous}\nWhat should be the next action? Please select from the following choices (If the correct action is not in the page above, please select A. 'None of the above'):\n\n${choices}${
+    chainOfThought ? "\n\nThink step by step first, then end with the answer in the format below." : ""
+  }\n\nAnswer in this format:\nAnswer: <letter>\nAction: CLICK, TYPE or SELECT\nValue: <text to type or the option to select; empty for CLICK>`;
+}
+
+export interface Mind2WebAnswer {
+  letter: string;
+  op: string;
+  value: string;
+}
+
+export function parseMind2WebAnswer(reply: string): Mind2WebAnswer | undefined {
+  const letter = /Answer:\s*([A-F])\b/i.exec(reply)?.[1]?.toUpperCase();
+  if (!letter) return undefined;
+  const op = /Action:\s*(CLICK|TYPE|SELECT)/i.exec(reply)?.[1]?.toUpperCase() ?? "";
+  const value = /Value:\s*(.*)/.exec(reply)?.[1]?.trim() ?? "";
+  return { letter, op, value };
+}
+
+/** Token-level F1 of "OP value" strings, as Mind2Web scores operations. */
+export function operationF1(predicted: string, gold: string): number {
+  const p = predicted.toLowerCase().split(/\s+/).filter(Boolean);
+  const g = gold.toLowerCase().split(/\s+/).filter(Boolean);
+  if (p.length === 0 || g.length === 0) return p.length === g.length ? 1 : 0;
+  const counts = new Map<string, number>();
+  for (const t of g) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of p) {
+    const n = counts.get(t) ?? 0;
+    if (n > 0) {
+      common++;
+      counts.set(t, n - 1);
+    }
+  }
+  if (common === 0) return 0;
+  const precision = common / p.length;
+  const recall = common / g.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+export const operationString = (op: string, value: string) =>
+  (op === "CLICK" ? "CLICK" : `${op} ${value}`).trim();

@@ -1,0 +1,83 @@
+// The mind2web environment: next-action prediction as multiple choice over candidate elements.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EnvSpec } from "../types.js";
+import { Mind2WebEnvironment } from "./env.js";
+import { letters, parseMind2WebAnswer } from "./protocol.js";
+import { loadMind2WebSteps, type StepProblem, stepProblemSchema } from "./tasks.js";
+
+/** The recorded default data shipped with the package (Mind2Web format, from agenttune's own sites). */
+export function recordedMind2WebFile(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    const file = join(dir, "data", "mind2web-recorded.json");
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+export const mind2webSpec: EnvSpec<StepProblem> = {
+  name: "mind2web",
+  description: "Mind2Web: pick the next element and operation on a web page, as multiple choice",
+  taskSchema: stepProblemSchema,
+  taskId: (p) => p.id,
+  taskText: (p) => `${p.task} ${p.previousActions.join(" ")}`,
+  replyProblem: (reply) => (parseMind2WebAnswer(reply) ? undefined : 'no "Answer: X"'),
+  loadTasks: loadMind2WebSteps,
+  async *generateTasks({ count }) {
+    const file = recordedMind2WebFile();
+    if (!file) return;
+    let n = 0;
+    for await (const step of loadMind2WebSteps(file)) {
+      if (n++ >= count) return;
+      yield step;
+    }
+  },
+  async open() {
+    return {
+      name: "multiple-choice",
+      maxTurns: 20,
+      create: async (p) => new Mind2WebEnvironment(p),
+      close: async () => {},
+    };
+  },
+  oracle: (problem) => ({
+    reply(messages) {
+      const prompt = messages.at(-1)?.content ?? "";
+      const gold = problem.candidates.find((c) => c.positive);
+      const index = gold
+        ? [...prompt.matchAll(/^([B-F])\. (.*)$/gm)].find((m) => m[2] === gold.snippet)?.[1]
+        : undefined;
+      const letter = index && letters.includes(index) ? index : "A";
+      return `Answer: ${letter}\nAction: ${problem.operation.op}\nValue: ${problem.operation.op === "CLICK" ? "" : problem.operation.value}`;
+    },
+  }),
+  // per task first, then the mean over tasks, as Mind2Web reports them
+  metrics: (results) => {
+    const info = (r: (typeof results)[number]) => (r.info ?? {}) as Record<string, number | string>;
+    const byTask = new Map<string, Record<string, number>[]>();
+    for (const r of results) {
+      const id = String(info(r).annotation_id ?? r.taskId.split("#")[0]);
+      const step = {
+        element_accuracy: Number(info(r).element_accuracy ?? 0),
+        action_f1: Number(info(r).action_f1 ?? 0),
+        step_success: Number(info(r).step_success ?? 0),
+      };
+      byTask.set(id, [...(byTask.get(id) ?? []), step]);
+    }
+    const tasks = [...byTask.values()];
+    const n = Math.max(1, tasks.length);
+    const macro = (key: string) =>
+      tasks.reduce((s, steps) => s + steps.reduce((k, x) => k + (x[key] ?? 0), 0) / steps.length, 0) / n;
+    return {
+      element_accuracy: macro("element_accuracy"),
+      action_f1: macro("action_f1"),
+      step_success_rate: macro("step_success"),
+      task_success_rate: tasks.filter((steps) => steps.every((x) => x.step_success === 1)).length / n,
+    };
+  },
+  benchmark: { task: "Mind2Web", category: "held-in" },
+  score: (metrics) => 100 * (metrics.step_success_rate ?? 0),
+  defaults: { maxTurns: 20, maxTokens: 128, minReward: 1 },
+};
