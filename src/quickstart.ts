@@ -139,6 +139,7 @@ export async function runQuickstart({
     "SELECT_accuracy",
     "overall_cat_accuracy",
     "accuracy",
+    "step_success_rate",
     "avg_rounds",
   ]);
   writeFileSync(join(out, "results.txt"), `${table}\n`);
@@ -169,7 +170,8 @@ async function writeWeakModelScript(taskFiles: Record<string, string>, scriptFil
     const spec = getEnvSpec(env);
     for await (const task of spec.loadTasks(file)) {
       const id = spec.taskId(task);
-      const index = Number(id.split("-").at(-1));
+      // a stable pick from the id's characters (ids differ per env: "db-12", "travel-1-0#3")
+      const index = [...id].reduce((sum, ch) => sum + ch.charCodeAt(0), 0);
       const oracle = spec.oracle(task);
       const first = oracle.reply([]);
       const second = oracle.reply([{ role: "assistant", content: first }]);

@@ -85,6 +85,22 @@ describe("mind2web", () => {
     });
   });
 
+  it("draws whole recorded tasks in a seeded order, so another seed gives other tasks", async () => {
+    const draw = async (seed: number) => {
+      const steps: StepProblem[] = [];
+      for await (const step of mind2webSpec.generateTasks?.({ count: 40, seed }) ?? [])
+        steps.push(step as StepProblem);
+      return steps;
+    };
+    const [a, again, b] = [await draw(1), await draw(1), await draw(2)];
+    expect(again.map((s) => s.id)).toEqual(a.map((s) => s.id));
+    expect(b.map((s) => s.id)).not.toEqual(a.map((s) => s.id));
+    // steps of one task come together and in order
+    const first = a.filter((s) => s.annotationId === a[0]?.annotationId);
+    expect(first.map((s) => s.id)).toEqual(first.map((_, i) => `${a[0]?.annotationId}#${i}`));
+    expect(a.slice(0, first.length)).toEqual(first);
+  });
+
   it("labels a reply without an answer, and scores 'None of the above' as a miss", async () => {
     const backend = await mind2webSpec.open();
     const [step] = await load(fixture);

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mulberry32 } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
 import { Mind2WebEnvironment } from "./env.js";
 import { letters, parseMind2WebAnswer } from "./protocol.js";
@@ -25,13 +26,21 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
   taskText: (p) => `${p.task} ${p.previousActions.join(" ")}`,
   replyProblem: (reply) => (parseMind2WebAnswer(reply) ? undefined : 'no "Answer: X"'),
   loadTasks: loadMind2WebSteps,
-  async *generateTasks({ count }) {
+  // whole recorded tasks in a seeded order, so another seed (the eval split) draws mostly other tasks
+  async *generateTasks({ count, seed }) {
     const file = recordedMind2WebFile();
     if (!file) return;
+    const byTask = new Map<string, StepProblem[]>();
+    for await (const step of loadMind2WebSteps(file))
+      byTask.set(step.annotationId, [...(byTask.get(step.annotationId) ?? []), step]);
+    const rng = mulberry32(seed);
+    const order = [...byTask.keys()].map((id) => ({ id, key: rng() })).sort((a, b) => a.key - b.key);
     let n = 0;
-    for await (const step of loadMind2WebSteps(file)) {
-      if (n++ >= count) return;
-      yield step;
+    for (const { id } of order) {
+      for (const step of byTask.get(id) ?? []) {
+        if (n++ >= count) return;
+        yield step;
+      }
     }
   },
   async open() {
@@ -46,9 +55,12 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
     reply(messages) {
       const prompt = messages.at(-1)?.content ?? "";
       const gold = problem.candidates.find((c) => c.positive);
-      const index = gold
-        ? [...prompt.matchAll(/^([B-F])\. (.*)$/gm)].find((m) => m[2] === gold.snippet)?.[1]
-        : undefined;
+      const choices = [...prompt.matchAll(/^([B-F])\. (.*)$/gm)];
+      // without a prompt (a script written ahead), the first round shows the first five candidates
+      const index =
+        choices.length > 0
+          ? choices.find((m) => m[2] === gold?.snippet)?.[1]
+          : letters[problem.candidates.slice(0, 5).findIndex((c) => c.positive)];
       const letter = index && letters.includes(index) ? index : "A";
       return `Answer: ${letter}\nAction: ${problem.operation.op}\nValue: ${problem.operation.op === "CLICK" ? "" : problem.operation.value}`;
     },
