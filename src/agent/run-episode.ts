@@ -28,7 +28,7 @@ export async function runEpisode<Task>({
   task,
   model,
   maxTurns = backend.maxTurns ?? spec.defaults.maxTurns,
-  maxTokens = spec.defaults.maxTokens,
+  maxTokens = backend.maxTokens ?? spec.defaults.maxTokens,
   temperature = 0,
   history,
   sample = 0,

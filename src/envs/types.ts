@@ -36,6 +36,8 @@ export interface EnvBackend<Task> {
   readonly name: string;
   /** Most model replies per episode when the backend's options change it (e.g. a round limit). */
   readonly maxTurns?: number;
+  /** Most new tokens per reply when the backend's variant needs more (e.g. a chain-of-thought prompt). */
+  readonly maxTokens?: number;
   create(task: Task): Promise<Environment>;
   close(): Promise<void>;
 }

@@ -37,6 +37,24 @@ describe("mind2web", () => {
       value: "Oslo",
     });
     expect(parseMind2WebAnswer("I pick the button")).toBeUndefined();
+    // chain of thought: the last answer counts, an empty Value does not swallow the next line
+    const reasoning = "A. None of the above is wrong, so not Answer: A.\nAnswer: D\nAction: CLICK\nValue:\n";
+    expect(parseMind2WebAnswer(reasoning)).toEqual({ letter: "D", op: "CLICK", value: "" });
+  });
+
+  it("offers the plain and the chain-of-thought prompt as backends, and names unknown ones", async () => {
+    const [step] = await load(fixture);
+    if (!step) throw new Error("fixture is empty");
+    const plain = await mind2webSpec.open();
+    const cot = await mind2webSpec.open({ backend: "multiple-choice-cot" });
+    const prompt = async (backend: typeof plain) =>
+      (await (await backend.create(step)).reset()).messages.at(-1)?.content ?? "";
+    expect(await prompt(plain)).not.toContain("Think step by step");
+    expect(await prompt(cot)).toContain("Think step by step");
+    expect([plain.maxTokens, cot.maxTokens]).toEqual([undefined, 512]);
+    await expect(mind2webSpec.open({ backend: "cot" })).rejects.toThrow(
+      '--backend cot: mind2web knows "multiple-choice" and "multiple-choice-cot"',
+    );
   });
 
   it("computes element accuracy, action F1, step and task success per task, then averages over tasks", () => {

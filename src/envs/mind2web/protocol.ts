@@ -23,11 +23,15 @@ export interface Mind2WebAnswer {
   value: string;
 }
 
+/** Reads the last "Answer:" and the Action/Value after it, so reasoning before the answer may quote the format. */
 export function parseMind2WebAnswer(reply: string): Mind2WebAnswer | undefined {
-  const letter = /Answer:\s*([A-F])\b/i.exec(reply)?.[1]?.toUpperCase();
-  if (!letter) return undefined;
-  const op = /Action:\s*(CLICK|TYPE|SELECT)/i.exec(reply)?.[1]?.toUpperCase() ?? "";
-  const value = /Value:\s*(.*)/.exec(reply)?.[1]?.trim() ?? "";
+  const answers = [...reply.matchAll(/Answer:\s*([A-F])\b/gi)];
+  const last = answers.at(-1);
+  const letter = last?.[1]?.toUpperCase();
+  if (!last || !letter) return undefined;
+  const rest = reply.slice(last.index);
+  const op = /Action:\s*(CLICK|TYPE|SELECT)/i.exec(rest)?.[1]?.toUpperCase() ?? "";
+  const value = /Value:[ \t]*(.*)/.exec(rest)?.[1]?.trim() ?? "";
   return { letter, op, value };
 }
 

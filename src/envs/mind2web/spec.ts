@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { mulberry32 } from "../../core/index.js";
+import { InputError, mulberry32 } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
 import { Mind2WebEnvironment } from "./env.js";
 import { letters, parseMind2WebAnswer } from "./protocol.js";
@@ -43,11 +43,19 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
       }
     }
   },
-  async open() {
+  /** backend: "multiple-choice" (default, the plain prompt) or "multiple-choice-cot" (chain of thought). */
+  async open({ backend = "multiple-choice" } = {}) {
+    if (backend !== "multiple-choice" && backend !== "multiple-choice-cot")
+      throw new InputError(
+        `--backend ${backend}: mind2web knows "multiple-choice" and "multiple-choice-cot"`,
+      );
+    const chainOfThought = backend === "multiple-choice-cot";
     return {
-      name: "multiple-choice",
+      name: backend,
       maxTurns: 20,
-      create: async (p) => new Mind2WebEnvironment(p),
+      // reasoning before the answer needs room; the plain prompt keeps AgentTuning's 128
+      ...(chainOfThought ? { maxTokens: 512 } : {}),
+      create: async (p: StepProblem) => new Mind2WebEnvironment(p, chainOfThought),
       close: async () => {},
     };
   },
