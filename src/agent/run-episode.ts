@@ -43,6 +43,7 @@ export async function runEpisode<Task>({
   let error: string | undefined;
   let info: Record<string, unknown> | undefined;
   let usage: Usage | undefined;
+  let independentTurns = false;
 
   const finish = (): Trajectory => ({
     id: `${spec.name}/${taskId}/${sample}`,
@@ -53,6 +54,7 @@ export async function runEpisode<Task>({
     reward,
     success: reward >= 1 && !failure,
     turns,
+    ...(independentTurns ? { independentTurns } : {}),
     ...(failure ? { failure } : {}),
     ...(error ? { error } : {}),
     ...(info ? { info } : {}),
@@ -71,6 +73,7 @@ export async function runEpisode<Task>({
     return finish();
   }
   const prefixLength = messages.length;
+  independentTurns = env.independentTurns === true;
   const episodeModel = (await model.forEpisode?.({ taskId, task })) ?? model;
   try {
     while (true) {
@@ -78,7 +81,9 @@ export async function runEpisode<Task>({
         failure = "round_limit";
         break;
       }
-      const prompt = truncateHistory(messages, prefixLength, history);
+      const prompt = env.independentTurns
+        ? truncateHistory(messages.slice(-1), 1, history)
+        : truncateHistory(messages, prefixLength, history);
       if (!prompt) {
         failure = "context_limit";
         break;

@@ -61,6 +61,8 @@ export const trajectorySchema = z.object({
   reward: z.number(),
   success: z.boolean(),
   turns: z.number().int().nonnegative(),
+  /** Each (user, assistant) round was its own prompt (Mind2Web); training data splits it so. */
+  independentTurns: z.boolean().optional(),
   failure: failureLabelSchema.optional(),
   error: z.string().optional(),
   info: z.record(z.string(), z.unknown()).optional(),

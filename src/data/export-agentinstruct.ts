@@ -1,4 +1,5 @@
 // Writes trajectories as an AgentInstruct dataset: one split file per env, ids "<env>_<n>" in a stable order.
+// Trajectories whose rounds were independent prompts (Mind2Web) become one record per round.
 import { join } from "node:path";
 import type { Trajectory } from "../core/index.js";
 import {
@@ -13,11 +14,19 @@ export interface AgentInstructExport {
   splits: Record<string, { file: string; records: number }>;
 }
 
+/** The conversations a model was trained to continue: one per round when each round was its own prompt. */
+function conversationsOf(t: Trajectory): Pick<Trajectory, "messages">[] {
+  if (!t.independentTurns) return [t];
+  const rounds: Pick<Trajectory, "messages">[] = [];
+  for (let i = 0; i + 1 < t.messages.length; i += 2) rounds.push({ messages: t.messages.slice(i, i + 2) });
+  return rounds;
+}
+
 export function exportAgentInstruct(trajectories: readonly Trajectory[], dir: string): AgentInstructExport {
   const byEnv = new Map<string, AgentInstructRecord[]>();
   for (const t of sortTrajectories(trajectories)) {
     const list = byEnv.get(t.env) ?? [];
-    list.push(toAgentInstruct(t, `${t.env}_${list.length}`));
+    for (const part of conversationsOf(t)) list.push(toAgentInstruct(part, `${t.env}_${list.length}`));
     byEnv.set(t.env, list);
   }
   const splits: AgentInstructExport["splits"] = {};

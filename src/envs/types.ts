@@ -11,6 +11,11 @@ export interface Environment {
   step(action: string): Promise<StepResult>;
   /** Always called, also on error or abort. */
   close(): Promise<void>;
+  /**
+   * Each observation is a whole prompt and the model sees only the newest one (AgentBench clears
+   * Mind2Web's session before every round); the trajectory still records every turn.
+   */
+  readonly independentTurns?: boolean;
 }
 
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */

@@ -1,27 +1,31 @@
-// One Mind2Web step: choice rounds over groups of five candidates until one is left (one round with the
-// default five candidates, as AgentInstruct's single-turn Mind2Web data); the prediction is scored for
-// element accuracy, operation F1 and step success.
+// One Mind2Web step as AgentBench runs it: the candidates in a queue, five at a time into a fresh
+// multiple-choice prompt, a chosen one back to the end of the queue, until one is left; the last
+// choice is the prediction, scored for element accuracy, operation F1 and step success.
 import type { StepResult } from "../../core/index.js";
 import type { Environment } from "../types.js";
 import { letters, operationF1, operationString, parseMind2WebAnswer, questionPrompt } from "./protocol.js";
 import type { StepProblem } from "./tasks.js";
 
 export class Mind2WebEnvironment implements Environment {
-  private pool: StepProblem["candidates"];
+  readonly independentTurns = true;
+  /** Candidates still in play; a chosen one goes to the back of the queue (AgentBench's rounds). */
+  private queue: StepProblem["candidates"];
   private group: StepProblem["candidates"] = [];
-  private next: StepProblem["candidates"] = [];
-  private lastOp = { op: "", value: "" };
+  private prediction: { candidate: StepProblem["candidates"][number]; op: string; value: string } | undefined;
+  private unreadable = 0;
+  private readonly shown = new Set<string>();
 
   constructor(
     private readonly problem: StepProblem,
     private readonly chainOfThought = false,
   ) {
-    this.pool = [...problem.candidates];
+    this.queue = [...problem.candidates];
   }
 
   private ask(): string {
-    this.group = this.pool.slice(0, 5);
-    this.pool = this.pool.slice(5);
+    this.group = this.queue.slice(0, 5);
+    for (const c of this.group) this.shown.add(c.id);
+    this.queue = this.queue.slice(5);
     return questionPrompt(this.problem, this.group, { chainOfThought: this.chainOfThought });
   }
 
@@ -30,42 +34,30 @@ export class Mind2WebEnvironment implements Environment {
   }
 
   async step(reply: string): Promise<StepResult> {
+    // a reply without "Answer: X" counts as A (none of the above), as AgentBench reads it
     const answer = parseMind2WebAnswer(reply);
-    if (!answer)
-      return {
-        observation: "",
-        reward: 0,
-        done: true,
-        failure: "invalid_format",
-        info: this.score(undefined),
-      };
-    const chosen = answer.letter === "A" ? undefined : this.group[letters.indexOf(answer.letter)];
-    if (chosen) {
-      // a chosen element goes back into the pool for the next round
-      this.next.push(chosen);
-      this.lastOp = { op: answer.op, value: answer.value };
+    if (!answer) this.unreadable++;
+    const letter = answer?.letter ?? "A";
+    const chosen = letter === "A" ? undefined : this.group[letters.indexOf(letter)];
+    if (chosen && answer) {
+      this.queue.push(chosen);
+      this.prediction = { candidate: chosen, op: answer.op, value: answer.value };
     }
-    if (this.pool.length > 0) return { observation: this.ask(), reward: 0, done: false };
-    if (this.next.length > 1) {
-      this.pool = this.next;
-      this.next = [];
+    // a lone candidate the model never saw is still shown (AgentBench would score the step 0)
+    const [last] = this.queue;
+    if (this.queue.length > 1 || (last && !this.shown.has(last.id)))
       return { observation: this.ask(), reward: 0, done: false };
-    }
-    const info = this.score(this.next[0]);
-    return {
-      observation: "",
-      reward: info.step_success,
-      done: true,
-      ...(info.step_success ? {} : { failure: "wrong_answer" as const }),
-      info,
-    };
+    // an empty queue means the last group was all refused: no prediction
+    const info = this.score(this.queue.length === 0 ? undefined : this.prediction);
+    const failure = info.step_success ? undefined : this.unreadable > 0 ? "invalid_format" : "wrong_answer";
+    return { observation: "", reward: info.step_success, done: true, ...(failure ? { failure } : {}), info };
   }
 
-  private score(prediction: StepProblem["candidates"][number] | undefined) {
-    const element = prediction?.positive ? 1 : 0;
+  private score(prediction: Mind2WebEnvironment["prediction"]) {
+    const element = prediction?.candidate.positive ? 1 : 0;
     const f1 = prediction
       ? operationF1(
-          operationString(this.lastOp.op, this.lastOp.value),
+          operationString(prediction.op, prediction.value),
           operationString(this.problem.operation.op, this.problem.operation.value),
         )
       : 0;

@@ -7,7 +7,7 @@ import type { Trajectory } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
 import { operationF1, parseMind2WebAnswer } from "./protocol.js";
 import { mind2webSpec, recordedMind2WebFile } from "./spec.js";
-import type { StepProblem } from "./tasks.js";
+import { mind2webTaskSchema, type StepProblem, stepProblems } from "./tasks.js";
 
 const fixture = fileURLToPath(new URL("../../../test/fixtures/mind2web/test_task_0.json", import.meta.url));
 async function load(file: string): Promise<StepProblem[]> {
@@ -132,6 +132,68 @@ describe("mind2web", () => {
       model: say("Answer: A\nAction: CLICK\nValue:"),
     });
     expect(none).toMatchObject({ success: false, info: { element_accuracy: 0 } });
+  });
+
+  it("runs AgentBench's rounds: five at a time, a pick back to the queue, each prompt on its own", async () => {
+    const candidate = (i: number, rank?: number) => ({
+      tag: "button",
+      attributes: "{}",
+      backend_node_id: String(i),
+      text: `item ${i}`,
+      ...(rank === undefined ? {} : { rank }),
+    });
+    const task = mind2webTaskSchema.parse({
+      annotation_id: "rounds",
+      confirmed_task: "Press item 0",
+      actions: [
+        {
+          action_uid: "x",
+          operation: { op: "CLICK", value: "" },
+          pos_candidates: [candidate(0, 3)],
+          // ranks 0..11 but 3: the two ranked 10 and 11 are dropped (top 10)
+          neg_candidates: [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11].map((r) => candidate(r + 1, r)),
+        },
+      ],
+    });
+    const [problem] = stepProblems(task);
+    if (!problem) throw new Error("no step");
+    expect(problem.candidates.map((c) => c.id).sort((a, b) => Number(a) - Number(b))).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+      "10",
+    ]);
+    // always "B": 10 candidates → 5 | 5 → queue [b1, b2] → one prompt of two → its B is the prediction
+    const seen: number[] = [];
+    const alwaysB: ChatModel = {
+      id: "b",
+      complete: async (messages) => {
+        seen.push(messages.length);
+        return { text: "Answer: B\nAction: CLICK\nValue:" };
+      },
+    };
+    const backend = await mind2webSpec.open();
+    const run = await runEpisode({ spec: mind2webSpec, backend, task: problem, model: alwaysB });
+    expect(run.turns).toBe(3);
+    expect(seen).toEqual([1, 1, 1]);
+    const firstOfGroup = [problem.candidates[0], problem.candidates[5]];
+    expect(run.info?.element_accuracy).toBe(firstOfGroup[0]?.positive ? 1 : 0);
+    // the oracle wins every order; a reply without an answer counts as A and is labelled
+    const oracle = await runEpisode({
+      spec: mind2webSpec,
+      backend,
+      task: problem,
+      model: oracleModel(mind2webSpec),
+    });
+    expect(oracle).toMatchObject({ success: true, info: { element_accuracy: 1, action_f1: 1 } });
+    const mumble = await runEpisode({ spec: mind2webSpec, backend, task: problem, model: say("hmm") });
+    expect(mumble).toMatchObject({ turns: 2, failure: "invalid_format", info: { element_accuracy: 0 } });
   });
 
   it.skipIf(!chromiumAvailable)(

@@ -35,24 +35,15 @@ export function parseMind2WebAnswer(reply: string): Mind2WebAnswer | undefined {
   return { letter, op, value };
 }
 
-/** Token-level F1 of "OP value" strings, as Mind2Web scores operations. */
+/** F1 over the token sets of "OP value" strings, as Mind2Web and AgentBench score operations (case kept). */
 export function operationF1(predicted: string, gold: string): number {
-  const p = predicted.toLowerCase().split(/\s+/).filter(Boolean);
-  const g = gold.toLowerCase().split(/\s+/).filter(Boolean);
-  if (p.length === 0 || g.length === 0) return p.length === g.length ? 1 : 0;
-  const counts = new Map<string, number>();
-  for (const t of g) counts.set(t, (counts.get(t) ?? 0) + 1);
-  let common = 0;
-  for (const t of p) {
-    const n = counts.get(t) ?? 0;
-    if (n > 0) {
-      common++;
-      counts.set(t, n - 1);
-    }
-  }
+  const p = new Set(predicted.split(/\s+/).filter(Boolean));
+  const g = new Set(gold.split(/\s+/).filter(Boolean));
+  if (p.size === 0 || g.size === 0) return p.size === g.size ? 1 : 0;
+  const common = [...p].filter((t) => g.has(t)).length;
   if (common === 0) return 0;
-  const precision = common / p.length;
-  const recall = common / g.length;
+  const precision = common / p.size;
+  const recall = common / g.size;
   return (2 * precision * recall) / (precision + recall);
 }
 

@@ -10,6 +10,8 @@ const candidateSchema = z
     /** A JSON string of the element's attributes, as Mind2Web stores it. */
     attributes: z.string().default("{}"),
     backend_node_id: z.string(),
+    /** The candidate ranker's place (0 = best), when the file carries MindAct's scores. */
+    rank: z.number().optional(),
   })
   .passthrough();
 export type Candidate = z.infer<typeof candidateSchema>;
@@ -85,26 +87,48 @@ export function candidateSnippet(candidate: Candidate): string {
   return `<${candidate.tag}${attrs.length ? ` ${attrs.join(" ")}` : ""}>${text}</${candidate.tag}>`;
 }
 
+/** Candidates the ranker put in the top k (all of them when the file has no ranks), in rank order. */
+function topRanked(candidates: readonly Candidate[], topK: number): Candidate[] {
+  const rank = (c: Candidate) => (typeof c.rank === "number" ? c.rank : undefined);
+  if (!candidates.some((c) => rank(c) !== undefined)) return candidates.slice(0, topK);
+  return candidates
+    .filter((c) => (rank(c) ?? Number.POSITIVE_INFINITY) < topK)
+    .sort((a, b) => (rank(a) ?? 0) - (rank(b) ?? 0));
+}
+
+/** Fisher–Yates with a seeded generator: the same seed gives the same order on every engine. */
+function shuffled<T>(items: readonly T[], rng: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 /**
- * Splits tasks into step problems. Candidates: every positive plus up to `negatives` negatives
- * (Mind2Web's top-ranked ones come first; the choice is deterministic by seed), shuffled.
+ * Splits tasks into step problems. Candidates as AgentBench builds them: the positives and the
+ * negatives ranked below `topK` by the candidate ranker (Mind2Web's `rank` field; without ranks, the
+ * first `topK` negatives of the file), shuffled deterministically by seed.
  */
 export function stepProblems(
   task: Mind2WebTask,
-  { negatives = 4, seed = 1, split }: { negatives?: number; seed?: number; split?: string } = {},
+  { topK = 10, seed = 1, split }: { topK?: number; seed?: number; split?: string } = {},
 ): StepProblem[] {
   return task.actions.map((action, step) => {
     const rng = mulberry32(seed * 1_000_003 + step + task.annotation_id.length);
-    const negs = action.neg_candidates
-      .slice(0, Math.max(negatives * 3, negatives))
-      .sort(() => rng() - 0.5)
-      .slice(0, negatives);
-    const candidates = [
-      ...action.pos_candidates
-        .slice(0, 1)
-        .map((c) => ({ id: c.backend_node_id, snippet: candidateSnippet(c), positive: true })),
-      ...negs.map((c) => ({ id: c.backend_node_id, snippet: candidateSnippet(c), positive: false })),
-    ].sort(() => rng() - 0.5);
+    const snippet = (c: Candidate, positive: boolean) => ({
+      id: c.backend_node_id,
+      snippet: candidateSnippet(c),
+      positive,
+    });
+    const candidates = shuffled(
+      [
+        ...topRanked(action.pos_candidates, topK).map((c) => snippet(c, true)),
+        ...topRanked(action.neg_candidates, topK).map((c) => snippet(c, false)),
+      ],
+      rng,
+    );
     return {
       id: `${task.annotation_id}#${step}`,
       annotationId: task.annotation_id,
