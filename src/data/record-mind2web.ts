@@ -1,14 +1,15 @@
 // Records Mind2Web-format tasks from agenttune's own sites (the WebShop site, a travel booking form, a
 // settings page) by running a scripted oracle through them in Chromium and snapshotting, at each
 // step, the cleaned HTML and every interactive element as a candidate (the acted-on one positive).
-import { existsSync, writeFileSync } from "node:fs";
-import { chromium, type Page } from "playwright-core";
+import { writeFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { EnvError, mulberry32 } from "../core/index.js";
 import { cities, languages, serveApp, settingsSite, travelSite } from "../envs/mind2web/sites.js";
 import type { Mind2WebTask } from "../envs/mind2web/tasks.js";
 import { sampleGoals } from "../envs/webshop/catalog.js";
 import { createShopSite } from "../envs/webshop/site.js";
 import { getDefaultShop } from "../envs/webshop/spec.js";
+import { chromiumPath, launchChromium } from "./chromium.js";
 
 interface ScriptedStep {
   /** Playwright selector of the element acted on. */
@@ -25,10 +26,6 @@ interface Scenario {
   task: string;
   domain: string;
   steps: ScriptedStep[];
-}
-
-export function chromiumPath(): string | undefined {
-  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 }
 
 function scenarios(count: number, seed: number): Scenario[] {
@@ -211,18 +208,7 @@ export async function recordMind2Web({
     settings: await serveApp(settingsSite()),
     webshop: await serveApp(createShopSite(getDefaultShop(), goals)),
   };
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium(executablePath);
   const tasks: Mind2WebTask[] = [];
   try {
     const page = await browser.newPage();

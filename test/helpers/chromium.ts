@@ -1,26 +1,11 @@
-// Launches Debian's Chromium through playwright-core for browser tests (no browser download).
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+// Browser tests launch Debian's Chromium the way the recorder does, and skip (or fail under
+// AGENTTUNE_REQUIRE_BACKENDS) without it.
+import { chromiumPath } from "../../src/data/chromium.js";
 import { backendAvailable } from "./backends.js";
 
-const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
+export { launchChromium } from "../../src/data/chromium.js";
 
 export const chromiumAvailable = backendAvailable(
   "chromium (apt-get install chromium)",
-  executablePath !== undefined,
+  chromiumPath() !== undefined,
 );
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
