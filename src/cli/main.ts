@@ -8,6 +8,7 @@ import { registerDecontam } from "./decontam.js";
 import { registerEval } from "./eval.js";
 import { registerFilter } from "./filter.js";
 import { registerMix } from "./mix.js";
+import { registerOs } from "./os.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerQuickstart } from "./quickstart.js";
 import { registerRationale } from "./rationale.js";
@@ -37,6 +38,7 @@ registerTune(program);
 registerTrain(program);
 registerReport(program);
 registerRecord(program);
+registerOs(program);
 
 try {
   await program.parseAsync();

@@ -28,7 +28,8 @@ export async function judgeOsAnswer(
   for (const [i, script] of (task.check ?? []).entries()) {
     const run = script ?? task.example;
     if (!run) return { pass: false, detail: `check ${i}: null check without an example` };
-    const result = await sandbox.runScript(run.language, run.code, params);
+    // in the trusted view: the image's own tools, every agent process stopped
+    const result = await sandbox.runScript(run.language, run.code, params, { judge: true });
     if (result.exitCode !== 0)
       return { pass: false, detail: `check ${i} exited ${result.exitCode ?? "(timeout)"}` };
     params.push(result.output);

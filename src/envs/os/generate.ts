@@ -5,6 +5,7 @@ import { mulberry32 } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
 import type { GenerateTasksOptions } from "../types.js";
 import { judgeOsAnswer } from "./env.js";
+import { cachedOsImage } from "./image.js";
 import { Sandbox } from "./sandbox.js";
 import { type OsTask, osTaskSchema, type Script } from "./tasks.js";
 
@@ -147,7 +148,7 @@ const families: ((rng: Rng) => Draft)[] = [
 
 /** Runs the example and the checks in a fresh sandbox; true when the example's output passes. */
 export async function verifyOsTask(task: OsTask): Promise<boolean> {
-  const sandbox = await Sandbox.create();
+  const sandbox = await Sandbox.create({ image: cachedOsImage() }); // as episodes will run it
   try {
     for (const script of task.init) await sandbox.runScript(script.language, script.code);
     if (task.start) await sandbox.run(task.start.code);

@@ -1,6 +1,16 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { cleanTerminalOutput, Sandbox } from "./sandbox.js";
-import { sandboxAvailable } from "./test-sandbox.js";
+import { sandboxAvailable, testImage } from "./test-sandbox.js";
+
+const hostHasGcc = (() => {
+  try {
+    execFileSync("sh", ["-c", "command -v gcc"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 describe("cleanTerminalOutput", () => {
   it("removes colour codes, titles and carriage returns", () => {
@@ -10,7 +20,7 @@ describe("cleanTerminalOutput", () => {
 
 describe.skipIf(!sandboxAvailable)("Sandbox", () => {
   it("keeps shell state between actions and reports exit codes", async () => {
-    const sandbox = await Sandbox.create();
+    const sandbox = await Sandbox.create({ image: testImage });
     try {
       expect(await sandbox.run("cd /tmp && export GREETING=hi && touch marker")).toMatchObject({
         exitCode: 0,
@@ -31,7 +41,7 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
   });
 
   it("interrupts an action at its timeout, keeps the output so far and stays usable", async () => {
-    const sandbox = await Sandbox.create();
+    const sandbox = await Sandbox.create({ image: testImage });
     try {
       const slow = await sandbox.run("echo started; sleep 30", { timeoutMs: 500 });
       expect(slow).toMatchObject({ timedOut: true, exitCode: null });
@@ -43,8 +53,8 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
     }
   });
 
-  it("runs independent scripts with byte-exact arguments, in bash, python and C", async () => {
-    const sandbox = await Sandbox.create();
+  it("runs independent scripts with byte-exact arguments, in bash and python, in the agent's and the judge's view", async () => {
+    const sandbox = await Sandbox.create({ image: testImage });
     try {
       const py = await sandbox.runScript("python", "import sys\nprint(repr(sys.argv[1:]))\nsys.exit(3)", [
         "a b",
@@ -55,6 +65,20 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
         output: "[$(not expanded)]\n",
         exitCode: 0,
       });
+      // judges run the same way, in their trusted view
+      expect(await sandbox.runScript("bash", 'echo "[$1]"', ["a\nb"], { judge: true })).toMatchObject({
+        output: "[a\nb]\n",
+        exitCode: 0,
+      });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  // AgentBench's image has no compiler (nor has agenttune's); the host view has the host's, where present
+  it.skipIf(!hostHasGcc)("compiles and runs C check scripts where the view has gcc", async () => {
+    const sandbox = await Sandbox.create({});
+    try {
       const c = await sandbox.runScript(
         "c",
         '#include <stdio.h>\nint main(int c, char **v) { printf("%s!", v[1]); return 0; }',
@@ -67,7 +91,7 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
   });
 
   it("cuts huge outputs", async () => {
-    const sandbox = await Sandbox.create({ outputLimit: 1000 });
+    const sandbox = await Sandbox.create({ image: testImage, outputLimit: 1000 });
     try {
       const big = await sandbox.run("head -c 100000 /dev/zero | tr '\\0' x");
       expect(big.output.length).toBeLessThan(1100);

@@ -1,22 +1,32 @@
-// A Linux sandbox per episode without a daemon: bubblewrap with every namespace unshared inside a user +
-// mount namespace whose tmpfs holds overlays of the host's /usr, /var and /opt and a copy of /etc, so the
-// agent may write anywhere and nothing reaches the host. One persistent bash on a pty for the agent
-// (state persists between actions), and a control shell for independent scripts (init, checks).
+// A Linux sandbox per episode without a daemon. Inside a user namespace whose 65,536 ids are an unused
+// subordinate range on the host (so the sandbox's root is nobody outside), a sized tmpfs holds an overlay
+// of the clean image (or, without one, a read-only view of the host's system dirs); bubblewrap adds
+// fresh pid/net/ipc/uts namespaces, Docker's capability set and a scrubbed environment. A cgroup bounds
+// memory (tmpfs included), processes and CPU; prlimit sets what no shell command can undo. One persistent
+// bash on a pty for the agent; init scripts and trusted judges run beside it (see sandbox-scripts.ts).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { EnvError } from "../../core/index.js";
+import { type CgroupSupport, cgroupSupport, EpisodeCgroup } from "./cgroup.js";
+import { ensureRootIdRange, type IdMap, mappedIds, subordinateIdMap } from "./idmap.js";
+import type { OsImage } from "./image.js";
+import { judgeScript, setupScript } from "./sandbox-scripts.js";
 
 export interface SandboxOptions {
-  /** Size of the tmpfs holding every write of the episode (MiB). */
+  /** The clean root filesystem (see image.ts); without one, the host's system dirs read-only. */
+  image?: OsImage;
+  /** Size of the tmpfs holding every write of the episode, /dev/shm included (MiB). */
   diskMb?: number;
-  /** Most processes at once (cgroup pids.max when agenttune runs as root, else ulimit -u). */
-  maxProcesses?: number;
-  /** Virtual memory per process (MiB, ulimit -v). */
+  /** Memory of the whole episode, tmpfs pages included (cgroup; MiB). Without a cgroup: per process. */
   memoryMb?: number;
+  /** Most processes at once (cgroup pids; without root, RLIMIT_NPROC over the user's processes). */
+  maxProcesses?: number;
+  /** CPU time as cores (cgroup cpu quota). */
+  cpus?: number;
   /** Most bytes of output kept per action. */
   outputLimit?: number;
 }
@@ -29,25 +39,91 @@ export interface ShellResult {
 
 export type ScriptLanguage = "bash" | "python" | "c" | "c++";
 
-const controlScript = `# agenttune control shell: runs independent scripts, one job id per line on fd 3, results on fd 4
-while IFS= read -r id <&3; do
-  out=$(bash --noprofile --norc "/run/agenttune/$id.run" </dev/null 2>&1; printf '\\036%d' "$?")
-  rc=\${out##*$'\\036'}
-  out=\${out%$'\\036'*}
-  printf '%s\\036%s\\036%s\\n' "$id" "$(printf '%s' "$out" | base64 -w0)" "$rc" >&4
-done
-`;
+/** What holds on this machine, for the warning line and the README's security model. */
+export interface SandboxIsolation {
+  /** "full": root inside is an unprivileged subordinate uid outside; "single": it is the invoking user. */
+  idMap: "full" | "single";
+  cgroup: CgroupSupport;
+  /** One line naming what is not enforced here, or undefined when everything is. */
+  warning?: string;
+}
+
+const tools: [string, string][] = [
+  ["bwrap", "bubblewrap"],
+  ["unshare", "util-linux"],
+  ["nsenter", "util-linux"],
+  ["prlimit", "util-linux"],
+  ["script", "bsdutils"],
+  ["bash", "bash"],
+];
 
 /** Checks that the tools are there, with a clear message when not. */
 export function sandboxProblem(): string | undefined {
-  for (const tool of ["bwrap", "unshare", "script"]) {
+  for (const [tool, pkg] of tools) {
     try {
       execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
     } catch {
-      return `${tool} not found: apt-get install ${tool === "bwrap" ? "bubblewrap" : "util-linux bsdutils"}`;
+      return `${tool} not found: apt-get install ${pkg}`;
+    }
+  }
+  if (process.getuid?.() === 0) {
+    try {
+      execFileSync("sh", ["-c", "command -v newuidmap && command -v newgidmap"], { stdio: "ignore" });
+    } catch {
+      return "newuidmap not found (needed for the sandbox's unprivileged root): apt-get install uidmap";
     }
   }
   return undefined;
+}
+
+/** The id map sandboxes use here: the full subordinate range as root, else none (one id). */
+function sandboxIdMap(): IdMap | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  ensureRootIdRange();
+  const ids = subordinateIdMap();
+  if (!ids) throw new EnvError("os sandbox: root has no subordinate id range in /etc/subuid and /etc/subgid");
+  return ids;
+}
+
+export function sandboxIsolation(): SandboxIsolation {
+  const full = process.getuid?.() === 0;
+  const cgroup = cgroupSupport();
+  const gaps: string[] = [];
+  if (!full)
+    gaps.push(
+      "not root, so the sandbox's root is your own uid (no id map, no clean image; useradd/chown of other ids fail)",
+    );
+  if (!cgroup.controllers.includes("memory"))
+    gaps.push("no memory cgroup: memory is bounded per process only (RLIMIT_AS), not per episode");
+  if (!cgroup.controllers.includes("pids"))
+    gaps.push("no pids cgroup: the process limit counts all of your processes (RLIMIT_NPROC)");
+  if (!cgroup.controllers.includes("cpu")) gaps.push("no cpu cgroup: CPU time is not bounded");
+  return {
+    idMap: full ? "full" : "single",
+    cgroup,
+    warning: gaps.length
+      ? `os sandbox: ${gaps.join("; ")} (${cgroup.missing ?? "see README, Security model"})`
+      : undefined,
+  };
+}
+
+let openFiles: number | undefined;
+
+/** 8,192 open files, or the host's hard limit when lower (no one may raise a hard limit). */
+function openFilesLimit(): number {
+  if (openFiles === undefined) {
+    const hard = execFileSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).trim();
+    openFiles = hard === "unlimited" ? 8192 : Math.min(8192, Number(hard) || 1024);
+  }
+  return openFiles;
+}
+
+function runningProcesses(): number {
+  try {
+    return Number(execFileSync("sh", ["-c", 'ps -u "$(id -u)" -o pid= | wc -l'], { encoding: "utf8" }));
+  } catch {
+    return 0;
+  }
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
@@ -70,8 +146,8 @@ export class Sandbox {
   private constructor(
     private readonly child: ChildProcess,
     private readonly ctlDir: string,
-    private readonly mountDir: string,
-    private readonly cgroup: string | undefined,
+    private readonly baseDir: string,
+    private readonly cgroup: EpisodeCgroup | undefined,
     private readonly outputLimit: number,
   ) {
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -90,75 +166,89 @@ export class Sandbox {
   }
 
   static async create({
+    image,
     diskMb = 512,
+    memoryMb = 1024,
     maxProcesses = 512,
-    memoryMb = 4096,
+    cpus = 1,
     outputLimit = 1_000_000,
   }: SandboxOptions = {}): Promise<Sandbox> {
     const problem = sandboxProblem();
     if (problem) throw new EnvError(`os sandbox: ${problem}`);
+    const ids = sandboxIdMap();
+    if (image && (image.manifest.uidBase ?? undefined) !== ids?.uid.start)
+      throw new EnvError(
+        `os sandbox: the image at ${image.rootfs} is owned by ids from ${image.manifest.uidBase ?? "your uid"}, the sandbox maps ${ids?.uid.start ?? "your uid"}: rebuild it (agenttune os image --force)`,
+      );
     const base = mkdtempSync(join(tmpdir(), "agenttune-sandbox-"));
     const ctlDir = join(base, "ctl");
     const mountDir = join(base, "root");
-    mkdirSync(ctlDir);
+    mkdirSync(ctlDir, { mode: 0o755 });
     mkdirSync(mountDir);
-    writeFileSync(join(ctlDir, "control.sh"), controlScript);
-    // runs in the new user + mount namespace: private tmpfs, overlays, then bwrap
-    const setup = `set -e
-D="$1"
-read -r go <&3
-mount -t tmpfs -o size=${diskMb}m,mode=755 tmpfs "$D"
-for d in usr var opt; do
-  [ -d "/$d" ] || continue
-  mkdir -p "$D/u/$d" "$D/w/$d" "$D/m/$d"
-  mount -t overlay overlay -o "lowerdir=/$d,upperdir=$D/u/$d,workdir=$D/w/$d" "$D/m/$d"
-done
-mkdir -p "$D/m/opt"
-cp -a /etc "$D/etc" 2>/dev/null || true
-mkdir -p "$D/root" "$D/home" "$D/srv" "$D/mnt" "$D/tmp"
-chmod 1777 "$D/tmp"
-ulimit -u ${maxProcesses} 2>/dev/null || true
-ulimit -v ${memoryMb * 1024} 2>/dev/null || true
-exec bwrap --unshare-all --die-with-parent --new-session \\
-  --tmpfs / --bind "$D/m/usr" /usr --bind "$D/etc" /etc --bind "$D/m/var" /var --bind "$D/m/opt" /opt \\
-  --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/sbin /sbin \\
-  --bind "$D/root" /root --bind "$D/home" /home --bind "$D/srv" /srv --bind "$D/mnt" /mnt --bind "$D/tmp" /tmp \\
-  --ro-bind "$2" /run/agenttune --proc /proc --dev /dev --chdir /root --hostname sandbox \\
-  --setenv HOME /root --setenv USER root --setenv PATH /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
-  --setenv TERM dumb --setenv LANG C.UTF-8 --uid 0 --gid 0 \\
-  /bin/bash --noprofile --norc -c 'bash --noprofile --norc /run/agenttune/control.sh & exec 3<&- 4>&-; exec script -qfc "bash --noprofile --norc --noediting" /dev/null'
-`;
+    chmodSync(base, 0o755);
+    if (ids) chownSync(mountDir, ids.uid.start, ids.gid.start);
+    const cgroup = EpisodeCgroup.create({ memoryMb, maxProcesses, cpus });
+    const held = cgroupSupport().controllers;
+    // limits no process inside can raise (set before the namespace exists)
+    const limits = ["--core=0", `--nofile=${openFilesLimit()}`];
+    if (!cgroup || !held.includes("memory")) limits.push(`--as=${memoryMb * 1024 * 1024}`);
+    if (!ids && (!cgroup || !held.includes("pids")))
+      limits.push(`--nproc=${runningProcesses() + maxProcesses}`);
+    const userns = ids
+      ? [
+          `--map-users=${ids.uid.start},0,${mappedIds}`,
+          `--map-groups=${ids.gid.start},0,${mappedIds}`,
+          "--setuid",
+          "0",
+          "--setgid",
+          "0",
+        ]
+      : ["--map-root-user"];
     const child = spawn(
-      "unshare",
+      "prlimit",
       [
+        ...limits,
+        "unshare",
         "--user",
-        "--map-root-user",
+        ...userns,
         "--mount",
         "--propagation",
         "private",
-        "sh",
+        "bash",
+        "--noprofile",
+        "--norc",
         "-c",
-        setup,
+        setupScript,
         "sandbox",
         mountDir,
         ctlDir,
+        image?.rootfs ?? "",
+        String(diskMb),
+        judgeScript,
       ],
+      // nothing of agenttune's environment (API keys…) reaches the sandbox
       {
         stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"],
+        env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+        cwd: "/",
       },
     );
-    const cgroup = joinCgroup(child.pid, maxProcesses);
-    (child.stdio[3] as Writable).write("go\n");
+    // a sandbox that died is seen through its exit; writes to its pipes must not throw
+    for (const stream of [child.stdin, child.stdio[3]]) (stream as Writable | null)?.on("error", () => {});
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-2000);
     });
     const sandbox = new Sandbox(child, ctlDir, base, cgroup, outputLimit);
     try {
+      if (child.pid === undefined) throw new Error("prlimit did not start");
+      cgroup?.add(child.pid);
+      (child.stdio[3] as Writable).write("go\n");
       // make the agent's shell quiet and exact: no echo, no prompts, no CR/LF translation
       await sandbox.run("stty -echo -onlcr 2>/dev/null; PS1=''; PS2=''; PROMPT_COMMAND=''; unset HISTFILE", {
         timeoutMs: 15_000,
       });
+      if (sandbox.closed) throw new Error("the sandbox exited");
     } catch (error) {
       await sandbox.close();
       throw new EnvError(
@@ -214,38 +304,44 @@ exec bwrap --unshare-all --die-with-parent --new-session \\
     return { output: output.replace(/\n$/, ""), exitCode: match ? Number(match[1]) : null, timedOut };
   }
 
-  /** Runs a script as its own process in the sandbox (not in the agent's shell), with arguments. */
+  /**
+   * Runs a script as its own process (not in the agent's shell), with arguments and a fixed environment.
+   * `judge`: in the trusted view (the image's own tools and loader, every agent process stopped), as
+   * check scripts must; otherwise in the agent's view, as init scripts are.
+   */
   async runScript(
     language: ScriptLanguage,
     code: string,
     args: readonly string[] = [],
-    { timeoutMs = 60_000 } = {},
+    { timeoutMs = 60_000, judge = false } = {},
   ): Promise<ShellResult> {
     if (this.closed) throw new EnvError("os sandbox: closed");
     const id = `job${++this.jobs}`;
     const file = (suffix: string) => join(this.ctlDir, `${id}.${suffix}`);
     const inside = (suffix: string) => `/run/agenttune/${id}.${suffix}`;
     const ext = { bash: "sh", python: "py", c: "c", "c++": "cpp" }[language];
-    writeFileSync(file(ext), code);
-    for (const [i, arg] of args.entries()) writeFileSync(file(`a${i}`), arg);
+    writeFileSync(file(ext), code, { mode: 0o644 });
+    for (const [i, arg] of args.entries()) writeFileSync(file(`a${i}`), arg, { mode: 0o644 });
     // arguments are read back byte for byte (command substitution would drop trailing newlines)
     const reads = args
       .map((_, i) => `a${i}="$(cat ${inside(`a${i}`)}; printf x)"; a${i}="\${a${i}%x}"`)
       .join("\n");
     const argv = args.map((_, i) => `"$a${i}"`).join(" ");
     const seconds = Math.ceil(timeoutMs / 1000);
+    // a judge's python ignores site dirs and user site (.pth files, sitecustomize the agent may plant)
+    const python = judge ? "python3 -I -S" : "python3";
     const command = {
       bash: `timeout ${seconds} bash ${inside(ext)} ${argv}`,
-      python: `timeout ${seconds} python3 ${inside(ext)} ${argv}`,
+      python: `timeout ${seconds} ${python} ${inside(ext)} ${argv}`,
       c: `gcc -o /tmp/.${id} ${inside(ext)} && timeout ${seconds} /tmp/.${id} ${argv}`,
       "c++": `g++ -o /tmp/.${id} ${inside(ext)} && timeout ${seconds} /tmp/.${id} ${argv}`,
     }[language];
-    writeFileSync(file("run"), `${reads}\ncd /root\n${command}\n`);
-    (this.child.stdio[3] as Writable).write(`${id}\n`);
+    writeFileSync(file("run"), `${reads}\ncd /root\n${command}\n`, { mode: 0o644 });
+    (this.child.stdio[3] as Writable).write(`${id} ${judge ? "judge" : "agent"}\n`);
     const line = new RegExp(`^${id}\\x1e([^\\x1e]*)\\x1e(\\d+)$`, "m");
     const done = await this.waitFor(
       () => line.test(this.control),
-      Date.now() + timeoutMs + 5000,
+      Date.now() + timeoutMs + 10_000,
       this.controlWaiters,
     );
     for (const suffix of [ext, "run", ...args.map((_, i) => `a${i}`)]) rmSync(file(suffix), { force: true });
@@ -254,40 +350,19 @@ exec bwrap --unshare-all --die-with-parent --new-session \\
     return { output: Buffer.from(encoded, "base64").toString("utf8"), exitCode: Number(rc), timedOut: false };
   }
 
+  /** Times the episode hit its memory limit (0 without a memory cgroup). */
+  memoryLimitHits(): number {
+    return this.cgroup?.memoryEvents() ?? 0;
+  }
+
   /** Kills every process of the episode; the tmpfs with all its writes goes with the namespace. */
   async close(): Promise<void> {
-    if (!this.closed) {
+    if (!this.closed && this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
       this.child.kill("SIGKILL");
       await exited;
     }
-    if (this.cgroup) {
-      for (let i = 0; i < 100 && existsSync(this.cgroup); i++) {
-        try {
-          rmdirSync(this.cgroup);
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 20)); // processes still leaving
-        }
-      }
-    }
-    rmSync(this.mountDir, { recursive: true, force: true });
+    await this.cgroup?.destroy();
+    rmSync(this.baseDir, { recursive: true, force: true });
   }
-}
-
-/** Puts the sandbox into its own pids cgroup when we may (root, cgroup v1 or v2); undefined otherwise. */
-function joinCgroup(pid: number | undefined, maxProcesses: number): string | undefined {
-  if (pid === undefined || process.getuid?.() !== 0) return undefined;
-  for (const root of ["/sys/fs/cgroup/pids", "/sys/fs/cgroup"]) {
-    if (!existsSync(join(root, "cgroup.procs"))) continue;
-    const dir = join(root, `agenttune-${pid}-${randomBytes(3).toString("hex")}`);
-    try {
-      mkdirSync(dir);
-      writeFileSync(join(dir, "pids.max"), String(maxProcesses));
-      writeFileSync(join(dir, "cgroup.procs"), String(pid));
-      return dir;
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  return undefined;
 }

@@ -1,11 +1,37 @@
 // The os environment (AgentBench os_interaction): tasks, the sandbox, oracle, metrics and generator.
+import { EnvError } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
 import { generateOsTasks } from "./generate.js";
+import { cachedOsImage, importOsImage, type OsImage } from "./image.js";
 import { osOracle } from "./oracle.js";
-import { Sandbox, sandboxProblem } from "./sandbox.js";
+import { Sandbox, sandboxIsolation, sandboxProblem } from "./sandbox.js";
 import { loadOsTasks, type OsTask, osTaskSchema } from "./tasks.js";
+
+const noticed = new Set<string>();
+function notice(line: string) {
+  if (noticed.has(line)) return;
+  noticed.add(line);
+  process.stderr.write(`${line}\n`);
+}
+
+/**
+ * `--backend` for os: unset or "bwrap" (the cached clean image, else the host view), "host" (the host's
+ * system dirs read-only), or "image:PATH" (a root filesystem dir or tar, e.g. from `docker export`).
+ */
+async function openImage(backend: string | undefined): Promise<OsImage | undefined> {
+  if (backend === "host") return undefined;
+  if (backend?.startsWith("image:")) return importOsImage(backend.slice("image:".length), { log: notice });
+  if (backend && backend !== "bwrap")
+    throw new EnvError(`os: backend "${backend}": use bwrap (default), host or image:PATH`);
+  const image = cachedOsImage();
+  if (!image)
+    notice(
+      "os: no clean image built yet, so episodes see the host's system dirs read-only (tasks that install, add users or write to /usr, /etc or /var fail as they would not in AgentBench's container); build it once with `agenttune os image` (about a minute, needs Debian's mirror)",
+    );
+  return image;
+}
 
 export const osSpec: EnvSpec<OsTask> = {
   name: "os",
@@ -21,13 +47,15 @@ export const osSpec: EnvSpec<OsTask> = {
   generateTasks: generateOsTasks,
   unavailable: sandboxProblem,
   async open({ backend, roundLimit = defaultOsRoundLimit } = {}) {
-    if (backend && backend !== "bwrap") throw new Error(`os: backend "${backend}": only bwrap is built in`);
     const problem = sandboxProblem();
-    if (problem) throw new Error(`os sandbox: ${problem}`);
+    if (problem) throw new EnvError(`os sandbox: ${problem}`);
+    const image = await openImage(backend ?? process.env.AGENTTUNE_OS_IMAGE);
+    const isolation = sandboxIsolation();
+    if (isolation.warning) notice(isolation.warning);
     return {
-      name: "bwrap",
+      name: image ? `bwrap image ${image.manifest.key}` : "bwrap host-view",
       maxTurns: roundLimit,
-      create: async (task) => new OsEnvironment(task, await Sandbox.create(), roundLimit),
+      create: async (task) => new OsEnvironment(task, await Sandbox.create({ image }), roundLimit),
       close: async () => {},
     };
   },
