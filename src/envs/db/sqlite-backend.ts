@@ -4,16 +4,23 @@ import { clauseOf, MysqlSyntaxError, type Translation, toSqlite } from "./mysql-
 import type { Cell } from "./python-repr.js";
 import type { QueryOutcome, SqlBackend, TaskDatabase } from "./sql-backend.js";
 import { tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
+import { IsolatedSqliteDatabase, SqliteWorkerPool } from "./sqlite-process.js";
 import { md5Hex, tableHash } from "./table-hash.js";
 import type { DbTable } from "./tasks.js";
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-export function createSqliteBackend(): SqlBackend {
+/** Each episode's database in a child process of its own (see sqlite-process.ts). */
+export function createSqliteBackend({
+  statementTimeoutMs,
+}: {
+  statementTimeoutMs?: number;
+} = {}): SqlBackend {
+  const pool = new SqliteWorkerPool();
   return {
     name: "sqlite",
-    openTask: async (table) => new SqliteTaskDatabase(table),
-    close: async () => {},
+    openTask: async (table) => new IsolatedSqliteDatabase(table, pool, statementTimeoutMs),
+    close: () => pool.close(),
   };
 }
 
@@ -22,6 +29,8 @@ export class SqliteTaskDatabase implements TaskDatabase {
 
   constructor(private readonly table: DbTable) {
     this.db = new Database(":memory:");
+    // SQLite's own heap (a REPEAT of a billion characters, a huge temp b-tree) fails with "out of memory"
+    this.db.pragma(`hard_heap_limit = ${256 * 1024 * 1024}`);
     registerMysqlFunctions(this.db);
     if (unsupportedColumnName(table) !== undefined) return;
     const columns = table.table_info.columns
@@ -35,11 +44,13 @@ export class SqliteTaskDatabase implements TaskDatabase {
     })();
   }
 
-  async execute(sql: string): Promise<QueryOutcome> {
+  async execute(sql: string): Promise<QueryOutcome & { wrote?: boolean }> {
     let statement: Database.Statement;
     let translation: Translation | undefined;
     try {
       translation = toSqlite(sql);
+      // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
+      if (!sqliteStatementAllowed(translation.sql)) return { error: syntaxError(sql) };
       statement = this.db.prepare(translation.sql);
     } catch (error) {
       return { error: mysqlError(error, sql, this.table.table_name, translation) };
@@ -47,11 +58,10 @@ export class SqliteTaskDatabase implements TaskDatabase {
     try {
       if (!statement.reader) {
         statement.run();
-        return { rows: [] };
+        return { rows: [], wrote: true };
       }
       statement.safeIntegers(true).raw(true);
-      const rows = statement.all() as unknown[][];
-      return { rows: rows.map((row) => row.map(toCell)) };
+      return { rows: readCapped(statement.iterate() as IterableIterator<unknown[]>) };
     } catch (error) {
       return { error: mysqlError(error, sql, this.table.table_name, translation) };
     }
@@ -73,6 +83,62 @@ export class SqliteTaskDatabase implements TaskDatabase {
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+/**
+ * Statement kinds a MySQL client can send that SQLite runs the same way. Everything else (ATTACH,
+ * DETACH, PRAGMA, VACUUM, REINDEX, ANALYZE, CREATE VIRTUAL TABLE) is a syntax error in MySQL too.
+ */
+const allowedStatements = new Set([
+  "select",
+  "with",
+  "insert",
+  "update",
+  "delete",
+  "replace",
+  "create",
+  "drop",
+  "alter",
+  "values",
+  "begin",
+  "commit",
+  "rollback",
+  "savepoint",
+  "release",
+  "explain",
+]);
+
+export function sqliteStatementAllowed(sqliteSql: string): boolean {
+  const words = sqliteSql
+    .replace(/\/\*[\s\S]*?(\*\/|$)|--[^\n]*/g, " ")
+    .replace(/^[\s(]+/, "")
+    .split(/[^A-Za-z_]+/, 3)
+    .map((w) => w.toLowerCase());
+  const [first = "", second = ""] = words;
+  if (!allowedStatements.has(first)) return false;
+  return !(first === "create" && second === "virtual");
+}
+
+/**
+ * The observation shows the first 800 characters of the rows' text, so reading stops after enough
+ * rows to fill far more than that: what the agent sees is unchanged, memory stays bounded.
+ */
+export const resultRowLimit = 10_000;
+export const resultCharLimit = 4_000_000;
+
+function readCapped(rows: IterableIterator<unknown[]>): Cell[][] {
+  const out: Cell[][] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const cells = row.map(toCell);
+    for (const cell of cells) if (cell && cell.kind === "str") chars += cell.value.length;
+    out.push(cells);
+    if (out.length >= resultRowLimit || chars >= resultCharLimit) {
+      rows.return?.();
+      break;
+    }
+  }
+  return out;
 }
 
 function toCell(value: unknown): Cell {
@@ -212,7 +278,7 @@ function plainSyntaxError(sql: string): string | undefined {
   }
 }
 
-function syntaxError(near: string): string {
+export function syntaxError(near: string): string {
   // the server drops the statement's terminating semicolon before it quotes the rest
   let rest = near.trim().replace(/;\s*$/, "");
   if (rest.length > 80) rest = `${rest.slice(0, 77)}...`; // MariaDB quotes at most 80 characters
