@@ -108,8 +108,12 @@ class Worker {
     this.hold(false);
   }
 
+  private dying = false;
+
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null && this.child.connected;
+    return (
+      !this.dying && this.child.exitCode === null && this.child.signalCode === null && this.child.connected
+    );
   }
 
   /** The last lines the process wrote to stderr, for error messages. */
@@ -158,6 +162,7 @@ class Worker {
   }
 
   async kill() {
+    this.dying = true;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
     await this.exited;
   }
