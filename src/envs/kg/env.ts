@@ -6,6 +6,7 @@ import { kgMessages } from "./prompt.js";
 import type { KgStore } from "./store.js";
 import { goldAnswers, type KgTask } from "./tasks.js";
 import * as tools from "./tools.js";
+import { QueryTimeout } from "./worker-store.js";
 
 export const defaultKgRoundLimit = 15;
 const toolNames = new Set([
@@ -96,7 +97,11 @@ export class KgEnvironment implements Environment {
     if (final) {
       const variable = this.variables[Number(final[1])];
       if (variable) {
-        const predicted = await tools.answerOf(this.store, variable);
+        // a variable whose members cannot be read in time answers nothing
+        const predicted = await tools.answerOf(this.store, variable).catch((error) => {
+          if (error instanceof QueryTimeout) return [];
+          throw error;
+        });
         return { observation: "", done: true, ...score(predicted, goldAnswers(this.task)) };
       }
       return this.next("Invalid variable id! Need to recheck the action.");
@@ -115,8 +120,11 @@ export class KgEnvironment implements Environment {
       try {
         return this.next(await this.call(name, args));
       } catch (error) {
-        if (!(error instanceof tools.ToolError) && !(error as Error).message.startsWith("not a valid id"))
-          throw error;
+        const agentsFault =
+          error instanceof tools.ToolError ||
+          error instanceof QueryTimeout || // a query the agent's calls made too big, as an endpoint timeout
+          (error as Error).message.startsWith("not a valid id");
+        if (!agentsFault) throw error;
         observation =
           name === "intersection"
             ? `${name}(${args.join(", ")}) cannot be executed. The two variables are not of the same type. You may further explore them by call get_relations`

@@ -131,11 +131,18 @@ export const kgTemplates: Template[] = [
 ];
 
 let cached: { world: KgWorld; store: OxigraphStore } | undefined;
+let cachedWorld: KgWorld | undefined;
 
-/** The default graph (seed 42) loaded once per process. */
+/** The default graph's contents (seed 42), built once per process. */
+export function defaultWorld(): KgWorld {
+  cachedWorld ??= buildWorld(42);
+  return cachedWorld;
+}
+
+/** The default graph loaded in this thread (task generation and checks; episodes use worker threads). */
 export function defaultGraph(): { world: KgWorld; store: OxigraphStore } {
   if (!cached) {
-    const world = buildWorld(42);
+    const world = defaultWorld();
     const store = new OxigraphStore();
     store.load(world.ntriples);
     cached = { world, store };

@@ -1,20 +1,27 @@
 // The kg environment (AgentBench knowledgegraph): tools compiled to SPARQL on Oxigraph or an endpoint.
+import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
 import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
-import { defaultGraph, generateKgTasks } from "./generate.js";
+import { defaultWorld, generateKgTasks } from "./generate.js";
 import { kgOracle } from "./oracle.js";
-import { type KgStore, OxigraphStore, SparqlEndpointStore } from "./store.js";
+import { type KgStore, SparqlEndpointStore } from "./store.js";
 import { type KgTask, kgTaskSchema, loadKgTasks } from "./tasks.js";
+import { WorkerOxigraphStore } from "./worker-store.js";
 
-/** "oxigraph" (the generated graph, default), a .nt/.ttl file to load, or an http(s) SPARQL endpoint. */
+/**
+ * "oxigraph" (the generated graph, default), a .nt/.ttl file to load, or an http(s) SPARQL endpoint.
+ * Local graphs are served by worker threads, so every query has a time limit (see worker-store.ts).
+ */
 export function openKgStore(backend = "oxigraph"): KgStore {
-  if (backend === "oxigraph") return defaultGraph().store;
+  if (backend === "oxigraph") return new WorkerOxigraphStore(defaultWorld().ntriples);
   if (/^https?:\/\//.test(backend)) return new SparqlEndpointStore(backend);
   if (/\.(nt|ttl)$/.test(backend)) {
-    const store = new OxigraphStore();
-    store.loadFile(backend);
-    return store;
+    if (!existsSync(backend)) throw new InputError(`--backend ${backend}: no such file`);
+    return new WorkerOxigraphStore(
+      readFileSync(backend, "utf8"),
+      backend.endsWith(".ttl") ? "text/turtle" : "application/n-triples",
+    );
   }
   throw new InputError(`--backend "${backend}": expected oxigraph, a .nt/.ttl file or a SPARQL endpoint URL`);
 }
@@ -38,7 +45,7 @@ export const kgSpec: EnvSpec<KgTask> = {
       name: store.name,
       maxTurns: roundLimit,
       create: async (task) => new KgEnvironment(task, store, roundLimit),
-      close: async () => {},
+      close: () => store.close(),
     };
   },
   oracle: kgOracle,
