@@ -4,7 +4,7 @@ import type { StepResult } from "../../core/index.js";
 import type { Environment } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { osMessages, osObservation } from "./prompt.js";
-import type { Sandbox } from "./sandbox.js";
+import { type Sandbox, ShellExited } from "./sandbox.js";
 import type { OsTask } from "./tasks.js";
 
 export const defaultOsRoundLimit = 8;
@@ -75,7 +75,20 @@ export class OsEnvironment implements Environment {
     }
     if (this.rounds >= this.roundLimit)
       return { observation: "", reward: 0, done: true, failure: "round_limit" };
-    const result = await this.sandbox.run(action.code, { timeoutMs: this.actionTimeoutMs });
+    let result: Awaited<ReturnType<Sandbox["run"]>>;
+    try {
+      result = await this.sandbox.run(action.code, { timeoutMs: this.actionTimeoutMs });
+    } catch (error) {
+      if (!(error instanceof ShellExited)) throw error;
+      // `exit`, `kill -9 -1`: the agent ended its own machine; the episode fails, the run goes on
+      return {
+        observation: "",
+        reward: 0,
+        done: true,
+        failure: "invalid_action",
+        info: { reason: error.message },
+      };
+    }
     const note = result.timedOut
       ? `${result.output ? "\n" : ""}[the command did not finish within ${this.actionTimeoutMs / 1000} s and was interrupted]`
       : "";

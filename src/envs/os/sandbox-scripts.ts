@@ -81,7 +81,8 @@ env --default-signal=INT,QUIT bwrap --unshare-pid --unshare-net --unshare-ipc --
     .join(" ")} --info-fd 6 \
   /bin/bash --noprofile --norc -c 'exec script -qfc "bash --noprofile --norc --noediting" /dev/null' \
   <&5 6>"$D/info" 3<&- 4>&- 5<&- &
-exec 5<&-
+# from here on only bwrap holds stdout: its end tells the parent that the agent's shell is gone
+exec 5<&- 1>/dev/null
 A=$(sed -n 's/.*"child-pid": *\([0-9]*\).*/\1/p' <"$D/info")
 [ -n "$A" ] || exit 1
 # the agent's processes, by host pid: all of its pid namespace but bwrap's init, script and script's

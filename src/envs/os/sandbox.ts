@@ -134,6 +134,13 @@ export function cleanTerminalOutput(text: string): string {
   return text.replace(ansi, "").replace(/\r+\n/g, "\n").replace(/\r/g, "");
 }
 
+/** The agent ended its own shell: the episode's failure, not the backend's. */
+export class ShellExited extends Error {
+  constructor() {
+    super("the agent's shell exited");
+  }
+}
+
 export class Sandbox {
   private buffer = "";
   private waiters: (() => void)[] = [];
@@ -141,6 +148,8 @@ export class Sandbox {
   private controlWaiters: (() => void)[] = [];
   private jobs = 0;
   private closed = false;
+  /** The agent's shell ended (`exit`, `kill -9 -1`): the episode's processes are gone. */
+  shellExited = false;
   private readonly nonce = randomBytes(6).toString("hex");
 
   private constructor(
@@ -153,6 +162,10 @@ export class Sandbox {
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       this.buffer += chunk;
       if (this.buffer.length > outputLimit * 2) this.buffer = this.buffer.slice(-outputLimit * 2);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    child.stdout?.once("end", () => {
+      this.shellExited = true;
       for (const wake of this.waiters.splice(0)) wake();
     });
     (child.stdio[4] as Readable).setEncoding("utf8").on("data", (chunk: string) => {
@@ -275,16 +288,18 @@ export class Sandbox {
   /** Runs `command` in the agent's persistent shell; after the timeout, Ctrl-C and the output so far. */
   async run(command: string, { timeoutMs = 10_000 } = {}): Promise<ShellResult> {
     if (this.closed) throw new EnvError("os sandbox: the shell has exited");
+    if (this.shellExited) throw new ShellExited();
     const marker = new RegExp(`\\x1eAT${this.nonce}:(\\d+)\\x1e`);
     this.buffer = "";
     const stdin = this.child.stdin as Writable;
     const sentinel = `__at_rc=$?; printf '\\036AT%s:%d\\036\\n' ${this.nonce} "$__at_rc"\n`;
     stdin.write(`${command}\n${sentinel}`);
     let timedOut = !(await this.waitFor(
-      () => marker.test(this.buffer),
+      () => marker.test(this.buffer) || this.shellExited,
       Date.now() + timeoutMs,
       this.waiters,
     ));
+    if (this.shellExited && !marker.test(this.buffer)) throw new ShellExited();
     if (timedOut && !this.closed) {
       // interrupt what runs (or an unfinished quote) and resynchronise the shell
       const before = this.buffer;

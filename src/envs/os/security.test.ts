@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cgroupSupport } from "./cgroup.js";
-import { judgeOsAnswer } from "./env.js";
+import { judgeOsAnswer, OsEnvironment } from "./env.js";
 import { Sandbox, type SandboxOptions } from "./sandbox.js";
 import type { OsTask } from "./tasks.js";
 import { imageAvailable, sandboxAvailable, testImage } from "./test-sandbox.js";
@@ -326,6 +326,30 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     },
     30_000,
   );
+
+  it("an agent that ends its own shell fails its episode at once, and the next one starts", async () => {
+    const task: OsTask = {
+      id: "exit",
+      description: "x",
+      init: [],
+      labels: [],
+      match: { answer: "1", strip: true },
+    };
+    for (const command of ["exit", "kill -9 -1", "exec true"]) {
+      const sandbox = await Sandbox.create({ image: testImage });
+      const env = new OsEnvironment(task, sandbox);
+      try {
+        await env.reset();
+        const started = Date.now();
+        const step = await env.step(`Think: go.\n\nAct: bash\n\n\`\`\`bash\n${command}\n\`\`\``);
+        expect(step).toMatchObject({ done: true, reward: 0, failure: "invalid_action" });
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        await env.close();
+      }
+    }
+    await withSandbox(async (s) => expect((await s.run("echo next")).output).toBe("next"));
+  }, 60_000);
 
   it("leaves no daemon behind when the episode closes", async () => {
     const marker = "314159.26";

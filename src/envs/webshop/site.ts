@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Goal, Product } from "./catalog.js";
 import { resultsPerPage, Session, type Shop } from "./shop.js";
 
@@ -53,9 +54,21 @@ function render(sid: string, session: Session, notice = ""): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>WebShop</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem}form.inline{display:inline}button{margin:.15rem}button.selected{background:#1f5fbf;color:#fff}#instruction{background:#f4f4f4;padding:.5rem;margin-bottom:1rem}.notice{color:#b3261e}</style></head><body>${instruction}${notice ? `<p class="notice">${escapeHtml(notice)}</p>` : ""}${body}</body></html>`;
 }
 
+/** Form posts are a search box or a button: 64 KiB is far more than either. */
+export const maxRequestBytes = 64 * 1024;
+/** Live sessions kept; the oldest goes when a new one would pass this (an agent opening sessions in a loop). */
+export const maxSessions = 10_000;
+
 export function createShopSite(shop: Shop, goals: readonly Goal[]): Hono {
   const sessions = new Map<string, Session>();
   const app = new Hono();
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: maxRequestBytes,
+      onError: (c) => c.text(`request body over ${maxRequestBytes} bytes`, 413),
+    }),
+  );
   app.get("/", (c) =>
     c.html(`<!doctype html><p>${goals.length} goals: open /start/0 … /start/${goals.length - 1}</p>`),
   );
@@ -63,6 +76,7 @@ export function createShopSite(shop: Shop, goals: readonly Goal[]): Hono {
     const goal = goals[Number(c.req.param("goal"))];
     if (!goal) return c.text("no such goal", 404);
     const sid = randomBytes(8).toString("hex");
+    if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value as string);
     sessions.set(sid, new Session(shop, goal));
     return c.redirect(`/s/${sid}`);
   });

@@ -6,7 +6,7 @@ import { type Goal, generateCatalog, type Product, sampleGoals } from "./catalog
 import { parseWebshopAction } from "./prompt.js";
 import { attributeMatches, normalizeColor, optionMatches, purchaseReward, typeReward } from "./reward.js";
 import { Session } from "./shop.js";
-import { createShopSite, serveShopSite } from "./site.js";
+import { createShopSite, maxSessions, serveShopSite } from "./site.js";
 import { getDefaultShop, webshopSpec } from "./spec.js";
 
 const product: Product = {
@@ -164,6 +164,29 @@ describe("shop site", () => {
     expect(await (await app.request(b)).text()).toContain('name="q"'); // b is still on the search page
     expect((await app.request(`${a}/click`, form({ value: "not on the page" }))).status).toBe(400);
   });
+
+  it("refuses oversized posts over real HTTP and bounds its sessions, and keeps serving", async () => {
+    const site = await serveShopSite(shop, goals);
+    try {
+      const start = await fetch(`${site.url}start/0`, { redirect: "manual" });
+      const sid = start.headers.get("location") ?? "";
+      const huge = new URLSearchParams({ q: "x".repeat(50 * 1024 * 1024) });
+      const refused = await fetch(new URL(`${sid}/search`, site.url), { method: "POST", body: huge });
+      expect(refused.status).toBe(413);
+      const ok = await fetch(new URL(`${sid}/search`, site.url), {
+        method: "POST",
+        body: new URLSearchParams({ q: "shirt" }),
+        redirect: "manual",
+      });
+      expect(ok.status).toBe(302);
+    } finally {
+      await site.close();
+    }
+    const app = createShopSite(shop, goals);
+    const first = (await app.request("/start/0")).headers.get("location") ?? "";
+    for (let i = 0; i < maxSessions; i++) await app.request("/start/1");
+    expect((await app.request(first)).status).toBe(404); // the oldest went
+  }, 60_000);
 
   describe.skipIf(!chromiumAvailable)("in Chromium", () => {
     let site: Awaited<ReturnType<typeof serveShopSite>> | undefined;
