@@ -125,7 +125,7 @@ export class EpisodeCgroup {
   /** Kills whatever is left in the groups and removes them. */
   async destroy(): Promise<void> {
     for (const dir of this.dirs) {
-      for (let i = 0; i < 500 && existsSync(dir); i++) {
+      for (let i = 0; i < 2500 && existsSync(dir); i++) {
         try {
           for (const pid of readPids(dir)) {
             try {
@@ -136,7 +136,7 @@ export class EpisodeCgroup {
           }
           rmdirSync(dir);
         } catch {
-          await new Promise((resolve) => setTimeout(resolve, 10)); // processes still leaving
+          await new Promise((resolve) => setTimeout(resolve, 2)); // processes still leaving
         }
       }
     }

@@ -57,8 +57,15 @@ const tools: [string, string][] = [
   ["bash", "bash"],
 ];
 
-/** Checks that the tools are there, with a clear message when not. */
+let checkedProblem: { problem: string | undefined } | undefined;
+
+/** Checks that the tools are there, with a clear message when not (once per process). */
 export function sandboxProblem(): string | undefined {
+  checkedProblem ??= { problem: findSandboxProblem() };
+  return checkedProblem.problem;
+}
+
+function findSandboxProblem(): string | undefined {
   for (const [tool, pkg] of tools) {
     try {
       execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
@@ -132,6 +139,13 @@ const ansi = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()]
 /** Output as a person reads it: terminal escapes and carriage returns removed. */
 export function cleanTerminalOutput(text: string): string {
   return text.replace(ansi, "").replace(/\r+\n/g, "\n").replace(/\r/g, "");
+}
+
+const pendingCleanups = new Set<Promise<void>>();
+
+function track(cleanup: Promise<void>) {
+  pendingCleanups.add(cleanup);
+  void cleanup.finally(() => pendingCleanups.delete(cleanup));
 }
 
 /** The agent ended its own shell: the episode's failure, not the backend's. */
@@ -377,7 +391,13 @@ export class Sandbox {
       this.child.kill("SIGKILL");
       await exited;
     }
-    await this.cgroup?.destroy();
     rmSync(this.baseDir, { recursive: true, force: true });
+    // the pid namespace's end kills the rest; its cgroup is removed as the kernel lets go of it
+    if (this.cgroup) track(this.cgroup.destroy());
+  }
+
+  /** Resolves when every closed sandbox's cgroup is gone (backends await it when they close). */
+  static async settled(): Promise<void> {
+    await Promise.all(pendingCleanups);
   }
 }

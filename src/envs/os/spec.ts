@@ -56,7 +56,7 @@ export const osSpec: EnvSpec<OsTask> = {
       name: image ? `bwrap image ${image.manifest.key}` : "bwrap host-view",
       maxTurns: roundLimit,
       create: async (task) => new OsEnvironment(task, await Sandbox.create({ image }), roundLimit),
-      close: async () => {},
+      close: () => Sandbox.settled(),
     };
   },
   oracle: osOracle,
