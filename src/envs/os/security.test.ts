@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cgroupSupport } from "./cgroup.js";
 import { judgeOsAnswer, OsEnvironment } from "./env.js";
-import { Sandbox, type SandboxOptions } from "./sandbox.js";
+import { Sandbox, type SandboxOptions, ShellExited } from "./sandbox.js";
 import type { OsTask } from "./tasks.js";
 import { imageAvailable, sandboxAvailable, testImage } from "./test-sandbox.js";
 
@@ -366,7 +366,10 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
 
   it("cannot kill agenttune, and nothing survives when agenttune itself is killed", async () => {
     await withSandbox(async (s) => {
-      await s.run(`kill -9 ${process.pid} 2>&1; kill -9 -1 2>/dev/null; echo tried`);
+      // the last kill ends the agent's own shell: that is its episode's end, not agenttune's
+      await expect(s.run(`kill -9 ${process.pid} 2>&1; kill -9 -1 2>/dev/null; echo tried`)).rejects.toThrow(
+        ShellExited,
+      );
     });
     expect(process.kill(process.pid, 0)).toBe(true); // we are still here
 
