@@ -163,7 +163,10 @@ class Worker {
 
   async kill() {
     this.dying = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.hold(true); // its exit is awaited: the handle must keep the loop alive until then
+      this.child.kill("SIGKILL");
+    }
     await this.exited;
   }
 }

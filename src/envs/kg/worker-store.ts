@@ -140,6 +140,12 @@ export class WorkerOxigraphStore implements KgStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    // awaited exits need handles that keep the loop alive
+    await Promise.all(
+      this.workers.map((w) => {
+        w.worker.ref();
+        return w.worker.terminate();
+      }),
+    );
   }
 }

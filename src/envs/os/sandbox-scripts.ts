@@ -85,16 +85,23 @@ env --default-signal=INT,QUIT bwrap --unshare-pid --unshare-net --unshare-ipc --
 exec 5<&- 1>/dev/null
 A=$(sed -n 's/.*"child-pid": *\([0-9]*\).*/\1/p' <"$D/info")
 [ -n "$A" ] || exit 1
-# the agent's processes, by host pid: all of its pid namespace but bwrap's init, script and script's
-# shell (pids 1-3 inside; script stops itself again when it sees its child stopped)
+# the agent's processes, by host pid: every descendant of the namespace's init (orphans are reparented
+# to it) but bwrap's init, script and script's shell (pids 1-3 inside; script stops itself again when it
+# sees its child stopped). Builtins only: no process per host process.
 agent_signal() {
-  local ns p k v inner
-  ns=$(readlink "/proc/$A/ns/pid") || return 0
-  for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$ns" ] || continue
+  local queue=("$A") more=() pid k v inner kids
+  while [ ${"$"}{#queue[@]} -gt 0 ]; do
+    pid=${"$"}{queue[0]}
+    queue=("${"$"}{queue[@]:1}")
+    for kids in /proc/"$pid"/task/*/children; do
+      [ -r "$kids" ] || continue
+      more=()
+      read -r -a more <"$kids" 2>/dev/null # no newline at the end: read "fails" yet fills more
+      queue+=("${"$"}{more[@]}")
+    done
     inner=
-    while read -r k v; do [ "$k" = NSpid: ] && inner=${"$"}{v##*[[:space:]]}; done <"$p/status" 2>/dev/null
-    [ -n "$inner" ] && [ "$inner" -gt 3 ] && kill "-$1" "${"$"}{p#/proc/}" 2>/dev/null
+    while read -r k v; do [ "$k" = NSpid: ] && inner=${"$"}{v##*[[:space:]]}; done <"/proc/$pid/status" 2>/dev/null
+    [ -n "$inner" ] && [ "$inner" -gt 3 ] && kill "-$1" "$pid" 2>/dev/null
   done
 }
 while read -r id mode <&3; do
