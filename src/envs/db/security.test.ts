@@ -150,45 +150,56 @@ describe.each(backends)("db security on %s", (name, open) => {
     expect(text(await db.execute(endless))).toBe(statementTimeoutError);
     expect(text(await db.execute("SELECT 1"))).toBe("[(1,)]");
   }, 30_000);
+});
 
-  it.skipIf(name !== "mariadb")(
-    "episodes see only their own database and cannot manage the server",
-    async () => {
-      const [a, b] = [await task("alpha"), await task("beta")];
-      const dbs = text(await a.execute("SHOW DATABASES"));
-      expect(dbs).toContain("alpha");
-      expect(dbs).not.toContain("beta");
-      expect(dbs).not.toContain("mysql'");
-      for (const sql of [
-        "UPDATE beta.beta SET a = 'x'",
-        "SELECT * FROM beta.beta",
-        "SELECT * FROM mysql.user",
-        "SHUTDOWN",
-        "CREATE USER evil IDENTIFIED BY 'x'",
-        "GRANT ALL ON *.* TO CURRENT_USER",
-        "SET GLOBAL max_connections = 1",
-        "SET GLOBAL secure_file_priv = ''",
-        "KILL 1",
-        "CREATE DATABASE other",
-      ]) {
-        expect(text(await a.execute(sql)), sql).toMatch(/^1\d{3} \(/);
-      }
-      expect(text(await a.execute("SELECT @@skip_networking"))).toBe("[(1,)]");
-      expect(text(await b.execute("SELECT a FROM beta ORDER BY a"))).toBe("[('1',), ('2',)]");
-    },
-  );
+describe.skipIf(!mariadbAvailable)("db security on mariadb: accounts", () => {
+  let backend: SqlBackend;
+  const opened: TaskDatabase[] = [];
+  const task = async (tableName: string) => {
+    const db = await backend.openTask(table(tableName));
+    opened.push(db);
+    return db;
+  };
+  beforeAll(async () => {
+    backend = await createMysqlBackend(undefined, { statementTimeoutMs: timeoutMs });
+  }, 60_000);
+  afterAll(async () => {
+    for (const db of opened) await db.close();
+    await backend?.close();
+  });
 
-  it.skipIf(name !== "mariadb")(
-    "the agent dropping its database or killing its connection fails only itself",
-    async () => {
-      const [a, b] = [await task("gamma"), await task("delta")];
-      expect(text(await a.execute("KILL CONNECTION_ID()"))).toMatch(/^(2013|1927|1317) /);
-      expect(text(await a.execute("SELECT COUNT(*) FROM gamma"))).toBe("[(2,)]");
-      expect(text(await a.execute("DROP DATABASE gamma"))).toBe("[]");
-      expect(await a.tableHash()).toBeNull();
-      expect(text(await b.execute("SELECT COUNT(*) FROM delta"))).toBe("[(2,)]");
-    },
-  );
+  it("episodes see only their own database and cannot manage the server", async () => {
+    const [a, b] = [await task("alpha"), await task("beta")];
+    const dbs = text(await a.execute("SHOW DATABASES"));
+    expect(dbs).toContain("alpha");
+    expect(dbs).not.toContain("beta");
+    expect(dbs).not.toContain("mysql'");
+    for (const sql of [
+      "UPDATE beta.beta SET a = 'x'",
+      "SELECT * FROM beta.beta",
+      "SELECT * FROM mysql.user",
+      "SHUTDOWN",
+      "CREATE USER evil IDENTIFIED BY 'x'",
+      "GRANT ALL ON *.* TO CURRENT_USER",
+      "SET GLOBAL max_connections = 1",
+      "SET GLOBAL secure_file_priv = ''",
+      "KILL 1",
+      "CREATE DATABASE other",
+    ]) {
+      expect(text(await a.execute(sql)), sql).toMatch(/^1\d{3} \(/);
+    }
+    expect(text(await a.execute("SELECT @@skip_networking"))).toBe("[(1,)]");
+    expect(text(await b.execute("SELECT a FROM beta ORDER BY a"))).toBe("[('1',), ('2',)]");
+  });
+
+  it("the agent dropping its database or killing its connection fails only itself", async () => {
+    const [a, b] = [await task("gamma"), await task("delta")];
+    expect(text(await a.execute("KILL CONNECTION_ID()"))).toMatch(/^(2013|1927|1317) /);
+    expect(text(await a.execute("SELECT COUNT(*) FROM gamma"))).toBe("[(2,)]");
+    expect(text(await a.execute("DROP DATABASE gamma"))).toBe("[]");
+    expect(await a.tableHash()).toBeNull();
+    expect(text(await b.execute("SELECT COUNT(*) FROM delta"))).toBe("[(2,)]");
+  });
 });
 
 describe.skipIf(!mariadbAvailable)("private mariadbd lifetime", () => {

@@ -72,9 +72,10 @@ caps=()
 for c in ${agentCapabilities.join(" ")}; do caps+=(--cap-add "$c"); done
 mkfifo "$D/info"
 exec 5<&0
-# a background job of a script starts with SIGINT and SIGQUIT ignored: give the agent's Ctrl-C back
+# a background job of a script starts with SIGINT and SIGQUIT ignored: give the agent's Ctrl-C back.
+# /proc/tty/driver belongs to the host's root: an empty read-only dir, so find over / is as quiet as in Docker
 env --default-signal=INT,QUIT bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --unshare-cgroup-try --die-with-parent --new-session \
-  "${"$"}{view[@]}" --proc /proc --dev /dev --bind "$D/shm" /dev/shm --remount-ro /dev \
+  "${"$"}{view[@]}" --proc /proc --tmpfs /proc/tty/driver --remount-ro /proc/tty/driver --dev /dev --bind "$D/shm" /dev/shm --remount-ro /dev \
   --ro-bind "$CTL" /run/agenttune --hostname sandbox --chdir /root --cap-drop ALL "${"$"}{caps[@]}" \
   --clearenv ${Object.entries(sandboxEnvironment)
     .map(([k, v]) => `--setenv ${k} ${v}`)
