@@ -59,9 +59,10 @@ type Job = {
 
 class Worker {
   private next = 0;
-  private readonly queue: Job[] = [];
-  private running: { id: number; job: Job; timer: NodeJS.Timeout } | undefined;
+  /** Sent and not answered, in order: the worker runs them one after another. */
+  private readonly inflight: { id: number; job: Job; timer?: NodeJS.Timeout }[] = [];
   private stderrTail = "";
+  private dying = false;
   /** Databases opened here and not closed. */
   databases = 0;
   readonly child: ChildProcess;
@@ -85,30 +86,25 @@ class Worker {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);
     });
     this.child.on("message", (message: { id: number; result?: unknown; failure?: string }) => {
-      const running = this.running;
-      if (!running || running.id !== message.id) return;
-      clearTimeout(running.timer);
-      this.running = undefined;
-      if (message.failure !== undefined)
-        running.job.reject(new EnvError(`sqlite worker: ${message.failure}`));
-      else running.job.resolve(message.result);
-      this.pump();
+      const head = this.inflight[0];
+      if (!head || head.id !== message.id) return;
+      clearTimeout(head.timer);
+      this.inflight.shift();
+      if (message.failure !== undefined) head.job.reject(new EnvError(`sqlite worker: ${message.failure}`));
+      else head.job.resolve(message.result);
+      this.startClock();
     });
     this.exited = new Promise((resolve) =>
       this.child.once("exit", () => {
-        if (this.running) {
-          clearTimeout(this.running.timer);
-          this.running.job.reject(new WorkerGone("exited"));
-          this.running = undefined;
+        for (const { job, timer } of this.inflight.splice(0)) {
+          clearTimeout(timer);
+          job.reject(new WorkerGone("exited"));
         }
-        for (const job of this.queue.splice(0)) job.reject(new WorkerGone("exited"));
         resolve();
       }),
     );
     this.hold(false);
   }
-
-  private dying = false;
 
   get alive(): boolean {
     return (
@@ -132,33 +128,36 @@ class Worker {
     }
   }
 
+  /**
+   * Requests are sent at once (no round trip between statements); a statement's clock starts when
+   * the one before it has answered, which is when the worker starts it.
+   */
   request(body: WorkerBody, timeoutMs: number): Promise<unknown> {
     if (!this.alive) return Promise.reject(new WorkerGone("exited"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ body, timeoutMs, resolve, reject });
-      this.pump();
+      const id = ++this.next;
+      this.inflight.push({ id, job: { body, timeoutMs, resolve, reject } });
+      this.child.send({ ...body, id } as WorkerRequest, (error) => {
+        if (error) void this.kill();
+      });
+      this.startClock();
     });
   }
 
-  private pump() {
-    if (this.running || !this.alive) return;
-    const job = this.queue.shift();
-    if (!job) {
+  private startClock() {
+    const head = this.inflight[0];
+    if (!head) {
       this.hold(false);
       return;
     }
     this.hold(true);
-    const id = ++this.next;
-    const timer = setTimeout(() => {
-      if (this.running?.id !== id) return;
-      this.running = undefined;
-      job.reject(new TimeoutError("timeout"));
-      void this.kill(); // queued jobs are rejected as WorkerGone and retried elsewhere
-    }, job.timeoutMs);
-    this.running = { id, job, timer };
-    this.child.send({ ...job.body, id } as WorkerRequest, (error) => {
-      if (error && this.running?.id === id) this.child.kill("SIGKILL");
-    });
+    if (head.timer) return;
+    head.timer = setTimeout(() => {
+      if (this.inflight[0] !== head) return;
+      this.inflight.shift();
+      head.job.reject(new TimeoutError("timeout"));
+      void this.kill(); // the rest are rejected as WorkerGone and retried elsewhere
+    }, head.job.timeoutMs);
   }
 
   async kill() {
@@ -175,7 +174,7 @@ class Worker {
 export class SqliteWorkerPool {
   private workers: Worker[] = [];
 
-  constructor(private readonly size = Math.max(2, Math.min(4, cpus().length))) {}
+  constructor(private readonly size = Math.max(4, cpus().length)) {}
 
   /** The live worker with the fewest databases, or a new one while there are fewer than `size`. */
   acquire(): Worker {

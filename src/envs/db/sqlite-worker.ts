@@ -28,12 +28,17 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   return null;
 }
 
-process.on("message", async (request: WorkerRequest) => {
-  try {
-    process.send?.({ id: request.id, result: await handle(request) });
-  } catch (error) {
-    process.send?.({ id: request.id, failure: (error as Error).message });
-  }
+// one request after another, in the order sent: the parent times each from the previous answer, and
+// several requests arriving in one chunk would otherwise interleave at their awaits
+let chain = Promise.resolve();
+process.on("message", (request: WorkerRequest) => {
+  chain = chain.then(async () => {
+    try {
+      process.send?.({ id: request.id, result: await handle(request) });
+    } catch (error) {
+      process.send?.({ id: request.id, failure: (error as Error).message });
+    }
+  });
 });
 // the parent's death closes the channel: nothing may outlive it
 process.on("disconnect", () => process.exit(0));
