@@ -351,6 +351,57 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     await withSandbox(async (s) => expect((await s.run("echo next")).output).toBe("next"));
   }, 60_000);
 
+  it.skipIf(!isRoot)(
+    "without root: one mapped id, limits from prlimit, and a line naming what is not enforced",
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), "agenttune-nobody-"));
+      execFileSync("chown", ["65534:65534", home]);
+      const script = join(home, "probe.mts");
+      const sandboxModule = new URL("./sandbox.ts", import.meta.url).pathname;
+      writeFileSync(
+        script,
+        [
+          `import { Sandbox, sandboxIsolation } from ${JSON.stringify(sandboxModule)};`,
+          "console.log(sandboxIsolation().warning);",
+          "const s = await Sandbox.create({ maxProcesses: 32 });",
+          `console.log((await s.run("id -u; wc -l < /proc/self/uid_map; ulimit -Hu; sh -c 'ulimit -u 100000' 2>/dev/null || echo refused")).output);`,
+          "await s.close();",
+        ].join("\n"),
+      );
+      try {
+        const tsx = join(new URL("../../../node_modules/tsx/dist/loader.mjs", import.meta.url).pathname);
+        const out = execFileSync(
+          "setpriv",
+          [
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            process.execPath,
+            "--import",
+            tsx,
+            script,
+          ],
+          {
+            cwd: home,
+            env: { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" },
+            encoding: "utf8",
+            timeout: 60_000,
+          },
+        ).split("\n");
+        expect(out[0]).toMatch(/^os sandbox: not root.*no memory cgroup.*no pids cgroup/);
+        expect(out[1]).toBe("0"); // root inside…
+        expect(out[2]).toBe("1"); // …one id: the invoking user
+        expect(Number(out[3])).toBeLessThan(100); // RLIMIT_NPROC: the user's running processes + 32
+        expect(out[4]).toBe("refused"); // and no shell inside can raise it
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
+
   it("leaves no daemon behind when the episode closes", async () => {
     const marker = "314159.26";
     await withSandbox(async (s) => {
