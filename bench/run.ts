@@ -1,5 +1,6 @@
 // npm run bench: every benchmark; each prints its rows and writes bench/results/<name>.json.
 import { benchAlfworld } from "./alfworld.js";
+import { benchCli } from "./cli.js";
 import { benchDb } from "./db.js";
 import { benchKg } from "./kg.js";
 import { benchOs } from "./os.js";
@@ -8,6 +9,7 @@ import { benchTokenize } from "./tokenize.js";
 import { benchWebshop } from "./webshop.js";
 
 const rows = [
+  ...(await benchCli()),
   ...(await benchDb()),
   ...(await benchOs()),
   ...(await benchKg()),
@@ -16,4 +18,6 @@ const rows = [
   ...(await benchTokenize()),
 ];
 printTable(rows);
-console.log("\nwrote bench/results/db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json");
+console.log(
+  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json",
+);

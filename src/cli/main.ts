@@ -14,6 +14,7 @@ import { registerQuickstart } from "./quickstart.js";
 import { registerRationale } from "./rationale.js";
 import { registerRecord } from "./record.js";
 import { registerReport } from "./report.js";
+import { systemErrorLine } from "./system-errors.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrain } from "./train.js";
 import { registerTune } from "./tune.js";
@@ -45,6 +46,11 @@ try {
 } catch (error) {
   if (AgenttuneError.isInstance(error)) {
     process.stderr.write(`agenttune: ${error.message}\n`);
+    process.exit(1);
+  }
+  const system = systemErrorLine(error);
+  if (system) {
+    process.stderr.write(`agenttune: ${system}\n`);
     process.exit(1);
   }
   throw error;

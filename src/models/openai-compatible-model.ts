@@ -1,5 +1,6 @@
 // ChatModel over any OpenAI-compatible /v1/chat/completions server (OpenAI, vLLM, Ollama, llama.cpp).
-import OpenAI from "openai";
+import { createRequire } from "node:module";
+import type OpenAI from "openai";
 import type { Message, Usage } from "../core/index.js";
 import { ModelError } from "../core/index.js";
 import type { ChatModel, CompleteOptions, Completion } from "./types.js";
@@ -31,7 +32,8 @@ export class OpenAICompatibleModel implements ChatModel {
     timeoutMs = 120_000,
     maxRetries = 4,
   }: OpenAICompatibleOptions) {
-    this.client = new OpenAI({ baseURL, apiKey, timeout: timeoutMs, maxRetries });
+    const Client = openaiClient();
+    this.client = new Client({ baseURL, apiKey, timeout: timeoutMs, maxRetries });
     this.model = model;
     this.id = `${baseURL}#${model}`;
   }
@@ -71,7 +73,13 @@ export class OpenAICompatibleModel implements ChatModel {
   }
 }
 
+/** The openai package, loaded with the first model that needs it (its CommonJS build: a synchronous require). */
+function openaiClient(): typeof OpenAI {
+  return (createRequire(import.meta.url)("openai") as { default: typeof OpenAI }).default;
+}
+
 function toModelError(error: unknown, id: string): ModelError {
+  const OpenAI = openaiClient();
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return new ModelError(`${id}: request timed out`, { cause: error });
   }

@@ -110,7 +110,7 @@ export async function serveViewer(
   { port = 0, hostname = "127.0.0.1" } = {},
 ): Promise<Viewer> {
   const { app, runs } = await createViewerApp(paths);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info) => {
       resolve({
         url: `http://${hostname}:${info.port}/`,
@@ -118,5 +118,6 @@ export async function serveViewer(
         close: () => new Promise((done) => server.close(() => done())),
       });
     });
+    server.once("error", reject); // a port in use: the caller says so in one line
   });
 }

@@ -2,7 +2,7 @@
 // or an OpenAI-compatible fine-tuning API (upload, create the job, poll, stream events).
 import { spawn } from "node:child_process";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { parse } from "yaml";
 import { z } from "zod";
 import { formatZodIssue, InputError } from "../core/index.js";
@@ -123,7 +123,8 @@ export async function launchOpenAiFineTuning({
   const job = parsed.data;
   if (!existsSync(job.training_file))
     throw new InputError(`${config}: training_file: ${job.training_file} not found`);
-  const client = new OpenAI({ baseURL, apiKey, maxRetries: 3 });
+  const { default: Client } = await import("openai");
+  const client: OpenAI = new Client({ baseURL, apiKey, maxRetries: 3 });
   const file = await client.files.create({ file: createReadStream(job.training_file), purpose: "fine-tune" });
   onEvent(`uploaded ${job.training_file} as ${file.id}`);
   const created = await client.fineTuning.jobs.create({

@@ -3,7 +3,7 @@
 // (no FILE, SUPER, SHUTDOWN, CREATE USER, GRANT) and a statement time limit; on any server, statements
 // are also timed and their results capped on the client (a session can lift its own limits).
 import { randomBytes } from "node:crypto";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import { EnvError } from "../../core/index.js";
 import { startMariadbServer } from "./mariadb-server.js";
 import type { Cell } from "./python-repr.js";
@@ -32,11 +32,12 @@ export async function createMysqlBackend(
   url?: string,
   { statementTimeoutMs = defaultStatementTimeoutMs }: { statementTimeoutMs?: number } = {},
 ): Promise<SqlBackend> {
+  const { default: mysqlClient } = await import("mysql2/promise"); // only runs that use MySQL load it
   const server = url ? undefined : await startMariadbServer();
   const where = url ?? "private mariadbd";
   const connect = async (target: Target, database?: string) => {
     try {
-      return await mysql.createConnection({ ...target, ...common, database });
+      return await mysqlClient.createConnection({ ...target, ...common, database });
     } catch (error) {
       throw new EnvError(`cannot connect to MySQL (${where}): ${(error as Error).message}`, { cause: error });
     }

@@ -1,7 +1,8 @@
 // The knowledge graph behind the kg env: Oxigraph in-process (WebAssembly) or any SPARQL 1.1 endpoint,
 // both answering SELECT queries the tools compile to. Names are IRIs in Freebase's namespace.
 import { readFileSync } from "node:fs";
-import oxigraph from "oxigraph";
+import { createRequire } from "node:module";
+import type oxigraphModule from "oxigraph";
 import { EnvError, InputError } from "../../core/index.js";
 
 export const ns = "http://rdf.freebase.com/ns/";
@@ -32,7 +33,10 @@ export function localName(value: string): string {
 
 export class OxigraphStore implements KgStore {
   readonly name = "oxigraph";
-  private readonly store = new oxigraph.Store();
+  // loaded when a graph is (oxigraph is CommonJS: a synchronous require)
+  private readonly store: oxigraphModule.Store = new (
+    createRequire(import.meta.url)("oxigraph") as typeof oxigraphModule
+  ).Store();
 
   /** Loads N-Triples or Turtle files (by extension), or text. */
   load(text: string, format: "application/n-triples" | "text/turtle" = "application/n-triples"): void {

@@ -1,12 +1,22 @@
 // WebShop's reward: r_type (query, category and title-noun overlap) times the share of matched
 // attributes (fuzzy token-set ratio > 85, or a substring of title, bullets or description), options
 // (after colour normalisation) and the price bound.
+
+import { createRequire } from "node:module";
 import * as fuzz from "fuzzball";
-import model from "wink-eng-lite-web-model";
-import winkNLP from "wink-nlp";
+import type winkNLPFactory from "wink-nlp";
 import type { Goal, Product } from "./catalog.js";
 
-const nlp = winkNLP(model);
+let nlp: ReturnType<typeof winkNLPFactory> | undefined;
+
+/** wink's English model, loaded at the first reward (both packages are CommonJS). */
+function english(): ReturnType<typeof winkNLPFactory> {
+  if (!nlp) {
+    const require = createRequire(import.meta.url);
+    nlp = (require("wink-nlp") as typeof winkNLPFactory)(require("wink-eng-lite-web-model"));
+  }
+  return nlp;
+}
 const colorSet = [
   "alabaster",
   "apricot",
@@ -49,8 +59,8 @@ export function normalizeColor(value: string): string {
 }
 
 function nouns(text: string): string[] {
-  const tokens = nlp.readDoc(text).tokens();
-  const pos = tokens.out(nlp.its.pos) as string[];
+  const tokens = english().readDoc(text).tokens();
+  const pos = tokens.out(english().its.pos) as string[];
   return (tokens.out() as string[])
     .filter((_, i) => ["NOUN", "PROPN"].includes(pos[i] ?? ""))
     .map((t) => t.toLowerCase());
