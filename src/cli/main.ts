@@ -23,7 +23,8 @@ const program = new Command()
   .name("agenttune")
   .description("Environments, data construction, hybrid instruction tuning and evaluation for LLM agents")
   .version("0.1.0")
-  .showHelpAfterError();
+  // the error line alone, not buried under the whole help
+  .showHelpAfterError("(run with --help for usage)");
 
 registerQuickstart(program);
 registerEval(program);

@@ -1,6 +1,7 @@
 // `agenttune mix`: agent data mixed with general chat at share eta.
 import type { Command } from "commander";
 import { ablationFiles, mixFiles } from "../tune/index.js";
+import { share } from "./options.js";
 
 const by = (v: string) => {
   if (v !== "examples" && v !== "tokens") throw new Error("expected examples or tokens");
@@ -19,7 +20,7 @@ export function registerMix(program: Command) {
       'general chats: ShareGPT JSON/JSONL, OpenAI chat or HF conversational JSONL; "sample" = the bundled 101 chats',
       "sample",
     )
-    .requiredOption("--eta <share>", "agent share, 0..1", Number)
+    .requiredOption("--eta <share>", "agent share, 0..1", share)
     .option("--by <unit>", "what eta counts: examples or tokens (approx.)", by, "examples")
     .option("--seed <n>", "sampling seed", (v) => Number.parseInt(v, 10), 1)
     .requiredOption("--out <dir>", "writes mixed.jsonl and manifest.json")

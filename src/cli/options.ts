@@ -7,6 +7,14 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A share between 0 and 1 (eta). */
+export function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError("expected a number from 0 to 1, e.g. 0.2");
+  return n;
+}
+
 /** An AbortSignal that fires on the first Ctrl-C; a second Ctrl-C exits at once. */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();

@@ -2,7 +2,7 @@
 // every kept task verified by its oracle reaching reward 1 on the real backend; written atomically.
 import { renameSync, rmSync } from "node:fs";
 import { oracleModel, runEpisode } from "../agent/index.js";
-import { AppendLog, InputError } from "../core/index.js";
+import { AppendLog, EnvError, InputError } from "../core/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
 import { NearDuplicateIndex, type NearDuplicateOptions } from "./near-duplicates.js";
@@ -75,10 +75,18 @@ export async function generateTasksFile({
       const verdict = index.add(spec.taskText(task));
       if (verdict.kind === "duplicate") report.duplicates++;
       else if (verdict.kind === "near-duplicate") report.nearDuplicates++;
-      else if ((await runEpisode({ spec, backend, task, model: oracle })).success) {
-        log.append(task);
-        if (++report.verified >= count) break;
-      } else report.unverified++;
+      else {
+        const check = await runEpisode({ spec, backend, task, model: oracle });
+        // the oracle never fails by its own doing: a broken backend is not an unverified task
+        if (check.failure === "env_error" || check.failure === "model_error")
+          throw new EnvError(
+            `${env}: the backend failed while verifying a generated task: ${check.error ?? check.failure}`,
+          );
+        if (check.success) {
+          log.append(task);
+          if (++report.verified >= count) break;
+        } else report.unverified++;
+      }
     }
   } finally {
     log.close();

@@ -6,7 +6,7 @@
 // worker from its table and its episode's successful writes (MariaDB keeps them after a timeout too);
 // statements that were queued behind it run there, unharmed.
 import { type ChildProcess, fork } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -47,6 +47,29 @@ function workerCwd(): string {
   return emptyDir;
 }
 
+let nobodyCanRun: boolean | undefined;
+
+/** As root, whether the worker's code and better-sqlite3 are readable by other users (every dir on the way). */
+function dropToNobody(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  nobodyCanRun ??= [workerFile, createRequire(import.meta.url).resolve("better-sqlite3")].every(
+    readableByOthers,
+  );
+  return nobodyCanRun;
+}
+
+function readableByOthers(file: string): boolean {
+  try {
+    if (!(statSync(file).mode & 0o004)) return false;
+    for (let dir = dirname(file); ; dir = dirname(dir)) {
+      if (!(statSync(dir).mode & 0o001)) return false;
+      if (dir === dirname(dir)) return true;
+    }
+  } catch {
+    return false;
+  }
+}
+
 class TimeoutError extends Error {}
 class WorkerGone extends Error {}
 
@@ -79,8 +102,9 @@ class Worker {
       ],
       serialization: "advanced", // BigInt cells
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      // as root, the engine runs as nobody: a statement that slipped past the guard would reach no file
-      ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
+      // as root, the engine runs as nobody where nobody can read agenttune's files (not, say, under
+      // /root): a statement that slipped past the guard would then reach no file
+      ...(dropToNobody() ? { uid: 65534, gid: 65534 } : {}),
     });
     this.child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000);
