@@ -23,7 +23,9 @@ describe("generateTasksFile", () => {
           out: join(mkdtempSync(join(tmpdir(), "gen-")), "kg.jsonl"),
           backend: `http://127.0.0.1:${port}/sparql`,
         }),
-      ).rejects.toThrow(/kg: the backend failed while verifying a generated task: SPARQL endpoint .*HTTP 500/);
+      ).rejects.toThrow(
+        /kg: the backend failed while verifying a generated task: SPARQL endpoint .*HTTP 500/,
+      );
     } finally {
       server.close();
     }
