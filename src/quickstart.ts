@@ -100,6 +100,10 @@ export async function runQuickstart({
   log(
     `    ${mix.counts.agent} agent + ${mix.counts.general} general (bundled sample) = ${mix.counts.total} examples → ${mix.file}`,
   );
+  if (mix.limitedBy === "general")
+    log(
+      `    the mix keeps ${mix.counts.agent} of the ${mix.available.agent} agent conversations: at eta 0.2 the ${mix.available.general} bundled general chats carry only that many (bring more general data with \`agenttune mix --general\`)`,
+    );
   // LLaMA-Factory trains every assistant turn: all-assistant is what it can do, and the note says so
   const lf = (await exportFile({
     input: mix.file,

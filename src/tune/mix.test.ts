@@ -43,7 +43,11 @@ describe("mixConversations", () => {
 
   it("cuts agent data when general data runs short, and says so", () => {
     const m = mixConversations({ agent, general: general.slice(0, 40), eta: 0.2 }).manifest;
-    expect(m).toMatchObject({ counts: { agent: 10, general: 40 }, limitedBy: "general" });
+    expect(m).toMatchObject({
+      counts: { agent: 10, general: 40 },
+      available: { agent: agent.length, general: 40 },
+      limitedBy: "general",
+    });
   });
 
   it("handles eta 0 and 1 and rejects nonsense", () => {

@@ -23,6 +23,8 @@ export interface MixManifest {
   by: MixBy;
   seed: number;
   counts: { agent: number; general: number; total: number };
+  /** Examples given, before eta picked from them. */
+  available: { agent: number; general: number };
   /** Approximate tokens (four characters a token) of each part. */
   tokens: { agent: number; general: number };
   /** The agent share actually reached, in the unit of `by`. */
@@ -100,6 +102,7 @@ export function mixConversations({ agent, general, eta, by = "examples", seed = 
       by,
       seed,
       counts: { agent: pickedAgent.length, general: pickedGeneral.length, total: conversations.length },
+      available: { agent: agent.length, general: general.length },
       tokens: {
         agent: pickedAgent.reduce((n, c) => n + approxTokens(c), 0),
         general: pickedGeneral.reduce((n, c) => n + approxTokens(c), 0),
