@@ -117,6 +117,11 @@ export async function tokenizeFile(
     maxLength: options.maxLength,
     truncation: options.truncation,
   });
+  if (conversations.length === 0) throw new InputError(`${options.input}: no conversations to tokenize`);
+  if (examples.length === 0)
+    throw new InputError(
+      `--max-length ${options.maxLength}: all ${conversations.length} conversations were dropped as too long (use --truncation turns, or a larger --max-length)`,
+    );
   const rows = options.pack ? packExamples(examples, options.pack) : examples;
   writeTokenizedParquet(options.out, rows);
   const stats = {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Message } from "../core/index.js";
 import { agentLmSystemPrompt, builtinTemplates, loadChatTemplate, renderChat } from "./chat-template.js";
 import type { Conversation } from "./conversation.js";
+import { tokenizeFile } from "./files.js";
 import { writeTokenizedParquet } from "./parquet.js";
 import {
   byteLevelBpeTokenizer,
@@ -138,6 +139,22 @@ describe("truncation, packing and Parquet", () => {
       messages[3]?.content,
     ]);
     expect(example?.input_ids.length).toBeLessThan(length);
+  });
+
+  it("refuses to write an empty file when --max-length drops every conversation", async () => {
+    const input = join(dir, "mixed.jsonl");
+    writeFileSync(input, `${JSON.stringify(conversation)}\n`);
+    await expect(
+      tokenizeFile({
+        input,
+        tokenizer: tokenizers["byte-level BPE"],
+        template: "chatml",
+        policy: "per-turn",
+        maxLength: 3,
+        truncation: "drop",
+        out: join(dir, "none.parquet"),
+      }),
+    ).rejects.toThrow(/--max-length 3: all 1 conversations were dropped as too long/);
   });
 
   it("packs whole examples into rows and writes LIST<INT32> Parquet", async () => {

@@ -5,7 +5,7 @@ import { createReadStream, existsSync, readFileSync } from "node:fs";
 import type OpenAI from "openai";
 import { parse } from "yaml";
 import { z } from "zod";
-import { formatZodIssue, InputError } from "../core/index.js";
+import { formatZodIssue, InputError, ModelError } from "../core/index.js";
 
 export interface LlamaFactoryLaunch {
   /** The training YAML (e.g. from `agenttune export --target llamafactory`). */
@@ -136,10 +136,11 @@ export async function launchOpenAiFineTuning({
   onEvent(`created fine-tuning job ${created.id} (${created.status})`);
   const seen = new Set<string>();
   const deadline = Date.now() + timeoutMs;
-  let current = created;
+  let current = checkedJob(created, baseURL);
   while (!["succeeded", "failed", "cancelled"].includes(current.status) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
-    current = await client.fineTuning.jobs.retrieve(created.id);
+    // a reply that is no job (a proxy's page, a changed API) must end the wait, not prolong it
+    current = checkedJob(await client.fineTuning.jobs.retrieve(created.id), baseURL);
     // events after the status, so the events of the final step are shown too
     const events = await client.fineTuning.jobs.listEvents(created.id, { limit: 50 });
     for (const event of [...events.data].reverse()) {
@@ -157,4 +158,23 @@ export async function launchOpenAiFineTuning({
     status: current.status,
     fineTunedModel: current.fine_tuned_model,
   };
+}
+
+const jobStatuses = ["validating_files", "queued", "running", "succeeded", "failed", "cancelled"];
+
+/** The job as the API returned it, when it is one; a clear error otherwise. */
+function checkedJob<Job extends { id?: unknown; status?: unknown }>(
+  job: Job,
+  baseURL: string | undefined,
+): Job & {
+  id: string;
+  status: string;
+} {
+  if (typeof job?.id !== "string" || typeof job.status !== "string" || !jobStatuses.includes(job.status)) {
+    const shown = JSON.stringify(job)?.slice(0, 200) ?? String(job);
+    throw new ModelError(
+      `fine-tuning API ${baseURL ?? "(OpenAI)"} returned something that is not a fine-tuning job (status one of ${jobStatuses.join(", ")}): ${shown}`,
+    );
+  }
+  return job as Job & { id: string; status: string };
 }

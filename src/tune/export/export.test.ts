@@ -267,6 +267,28 @@ process.exit(data.length === 2 ? 0 : 3);
     ).rejects.toThrow(/not found on PATH/);
   });
 
+  it("stops polling with a clear error when the API returns something that is not a job", async () => {
+    const server = await startMockFineTuningServer({ statuses: ["running", "<html>gateway</html>"] });
+    try {
+      const exported = exportOpenAiFineTuning({
+        conversations: [agent, general],
+        out: join(dir, "oai-bad"),
+        policy: "per-turn",
+      });
+      await expect(
+        launchOpenAiFineTuning({
+          config: exported.config,
+          baseURL: server.baseURL,
+          apiKey: "k",
+          pollMs: 5,
+          onEvent: () => {},
+        }),
+      ).rejects.toThrow(/returned something that is not a fine-tuning job/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("uploads the file, creates the job, and streams events until it ends (OpenAI-compatible API)", async () => {
     const server = await startMockFineTuningServer();
     try {
