@@ -59,21 +59,21 @@ export function removeStaleServers(dir = tmpdir()): string[] {
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(dirPrefix)) continue;
     const path = join(dir, name);
+    let owner: { pid: number; start: string } | undefined;
     try {
-      const owner = JSON.parse(readFileSync(join(path, "owner.json"), "utf8")) as {
-        pid: number;
-        start: string;
-      };
-      if (processStart(owner.pid) === owner.start) continue; // its run is alive
-      const pidFile = join(path, "mysqld.pid");
-      if (existsSync(pidFile)) {
-        const pid = Number(readFileSync(pidFile, "utf8").trim());
-        if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path))
-          process.kill(pid, "SIGKILL");
-      }
+      owner = JSON.parse(readFileSync(join(path, "owner.json"), "utf8"));
     } catch {
-      // no owner file (a run from before owner files, or half made): remove it when nothing runs in it
-      if (hasRunningServer(path)) continue;
+      // no owner file: a run from before owner files, or one half made
+    }
+    const server = runningServerPid(path);
+    // its run is alive; without an owner file, its server is
+    if (owner ? processStart(owner.pid) === owner.start : server !== undefined) continue;
+    if (server !== undefined) {
+      try {
+        process.kill(server, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
     }
     rmSync(path, { recursive: true, force: true });
     removed.push(path);
@@ -81,12 +81,13 @@ export function removeStaleServers(dir = tmpdir()): string[] {
   return removed;
 }
 
-function hasRunningServer(path: string): boolean {
+/** The pid of a mariadbd serving this dir, when one runs. */
+function runningServerPid(path: string): number | undefined {
   try {
     const pid = Number(readFileSync(join(path, "mysqld.pid"), "utf8").trim());
-    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path);
+    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(path) ? pid : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

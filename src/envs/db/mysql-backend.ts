@@ -8,8 +8,7 @@ import { EnvError } from "../../core/index.js";
 import { startMariadbServer } from "./mariadb-server.js";
 import type { Cell } from "./python-repr.js";
 import type { QueryOutcome, SqlBackend, TaskDatabase } from "./sql-backend.js";
-import { tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
-import { resultCharLimit, resultRowLimit } from "./sqlite-backend.js";
+import { CappedRows, tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
 import { defaultStatementTimeoutMs, serverLostError, statementTimeoutError } from "./sqlite-process.js";
 import type { DbTable } from "./tasks.js";
 
@@ -196,10 +195,8 @@ class MysqlTaskDatabase implements TaskDatabase {
     const raw = (conn as unknown as { connection: RawConnection }).connection;
     const { statementTimeoutMs } = this.episode;
     return new Promise((resolve, reject) => {
-      const rows: Cell[][] = [];
+      const capped = new CappedRows();
       let fields: { columnType?: number }[] | undefined;
-      let chars = 0;
-      let capped = false;
       let timedOut = false;
       let done = false;
       let killing: Promise<void> | undefined;
@@ -234,23 +231,17 @@ class MysqlTaskDatabase implements TaskDatabase {
         fields = f;
       });
       query.on("result", (row: unknown) => {
-        if (capped || !Array.isArray(row)) return;
-        const cells = row.map((v, i) => toCell(v, fields?.[i]?.columnType));
-        for (const cell of cells) if (cell && cell.kind === "str") chars += cell.value.length;
-        rows.push(cells);
-        if (rows.length >= resultRowLimit || chars >= resultCharLimit) {
-          capped = true;
-          stop();
-        }
+        if (capped.full || !Array.isArray(row)) return;
+        if (!capped.add(row.map((v, i) => toCell(v, fields?.[i]?.columnType)))) stop();
       });
       query.on("error", (error: MysqlFailure) => {
-        if (capped) settle({ rows });
+        if (capped.full) settle({ rows: capped.rows });
         else if (timedOut || error.errno === 1969) settle({ error: statementTimeoutError });
         else settle(error as Error);
       });
       query.on("end", () => {
-        if (timedOut && !capped) settle({ error: statementTimeoutError });
-        else settle({ rows: fields ? rows : [] });
+        if (timedOut && !capped.full) settle({ error: statementTimeoutError });
+        else settle({ rows: fields ? capped.rows : [] });
       });
     });
   }

@@ -36,3 +36,25 @@ export function tableRowsAsText(table: DbTable): (string | null)[][] {
 export function unsupportedColumnName(table: DbTable): string | undefined {
   return table.table_info.columns.map((c) => c.name).find((name) => name === "" || name.endsWith(" "));
 }
+
+/**
+ * The observation shows the first 800 characters of the rows' text, so reading stops after enough
+ * rows to fill far more than that: what the agent sees is unchanged, memory stays bounded.
+ */
+export const resultRowLimit = 10_000;
+export const resultCharLimit = 4_000_000;
+
+/** Result rows as they are read, up to the caps (both backends read through one). */
+export class CappedRows {
+  readonly rows: Cell[][] = [];
+  private chars = 0;
+  full = false;
+
+  /** Keeps a row; false once the caps are reached (read no further). */
+  add(cells: Cell[]): boolean {
+    for (const cell of cells) if (cell && cell.kind === "str") this.chars += cell.value.length;
+    this.rows.push(cells);
+    this.full = this.rows.length >= resultRowLimit || this.chars >= resultCharLimit;
+    return !this.full;
+  }
+}

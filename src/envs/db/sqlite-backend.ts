@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { clauseOf, MysqlSyntaxError, type Translation, toSqlite } from "./mysql-dialect.js";
 import type { Cell } from "./python-repr.js";
 import type { QueryOutcome, SqlBackend, TaskDatabase } from "./sql-backend.js";
-import { tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
+import { CappedRows, tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
 import { IsolatedSqliteDatabase, SqliteWorkerPool } from "./sqlite-process.js";
 import { md5Hex, tableHash } from "./table-hash.js";
 import type { DbTable } from "./tasks.js";
@@ -119,26 +119,15 @@ export function sqliteStatementAllowed(sqliteSql: string): boolean {
   return !(first === "create" && second === "virtual");
 }
 
-/**
- * The observation shows the first 800 characters of the rows' text, so reading stops after enough
- * rows to fill far more than that: what the agent sees is unchanged, memory stays bounded.
- */
-export const resultRowLimit = 10_000;
-export const resultCharLimit = 4_000_000;
-
 function readCapped(rows: IterableIterator<unknown[]>): Cell[][] {
-  const out: Cell[][] = [];
-  let chars = 0;
+  const capped = new CappedRows();
   for (const row of rows) {
-    const cells = row.map(toCell);
-    for (const cell of cells) if (cell && cell.kind === "str") chars += cell.value.length;
-    out.push(cells);
-    if (out.length >= resultRowLimit || chars >= resultCharLimit) {
+    if (!capped.add(row.map(toCell))) {
       rows.return?.();
       break;
     }
   }
-  return out;
+  return capped.rows;
 }
 
 function toCell(value: unknown): Cell {

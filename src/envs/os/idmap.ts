@@ -2,6 +2,7 @@
 // /etc/subgid, so that root inside is an ordinary, unprivileged uid outside (as rootless containers do).
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
+import { EnvError } from "../../core/index.js";
 
 /** Ids mapped into every sandbox: 0..65535 inside. */
 export const mappedIds = 65_536;
@@ -74,4 +75,23 @@ export function ensureRootIdRange(
     appendFileSync(file, `${text && !text.endsWith("\n") ? "\n" : ""}${line}\n`);
   }
   return line;
+}
+
+let chosen: { ids: IdMap | undefined } | undefined;
+
+/**
+ * The id map sandboxes run with and images are owned by: as root, root's subordinate range (given one
+ * when it has none); otherwise none (one id, the invoking user). Read once per process.
+ */
+export function sandboxIdMap(): IdMap | undefined {
+  if (chosen) return chosen.ids;
+  let ids: IdMap | undefined;
+  if (process.getuid?.() === 0) {
+    ensureRootIdRange();
+    ids = subordinateIdMap();
+    if (!ids)
+      throw new EnvError("os sandbox: root has no subordinate id range in /etc/subuid and /etc/subgid");
+  }
+  chosen = { ids };
+  return ids;
 }

@@ -21,7 +21,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { EnvError, InputError } from "../../core/index.js";
-import { ensureRootIdRange, type IdMap, subordinateIdMap } from "./idmap.js";
+import { type IdMap, sandboxIdMap, subordinateIdMap } from "./idmap.js";
 
 const run = promisify(execFile);
 
@@ -72,12 +72,6 @@ export function imageCacheDir(): string {
   return join(base, "agenttune", "os-images");
 }
 
-/** The id map images are owned by: the full subordinate map, or none (one id, without root). */
-function imageIdMap(): IdMap | undefined {
-  if (process.getuid?.() === 0) ensureRootIdRange();
-  return process.getuid?.() === 0 ? subordinateIdMap() : undefined;
-}
-
 function keyOf(parts: unknown): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16);
 }
@@ -121,7 +115,7 @@ export async function buildOsImage({
     throw new EnvError(
       "building the os image needs root (mmdebstrap, and an id map owned by root); as another user pass --image with a root filesystem tar or dir",
     );
-  const ids = imageIdMap();
+  const ids = sandboxIdMap();
   const dir = join(imageCacheDir(), debianKey(suite, packages, ids));
   const cached = readImage(dir);
   if (cached && !force) return cached;
@@ -166,7 +160,7 @@ export async function importOsImage(
   const path = resolve(source);
   if (!existsSync(path)) throw new InputError(`--image ${source}: no such file or directory`);
   const stat = statSync(path);
-  const ids = imageIdMap();
+  const ids = sandboxIdMap();
   const dir = join(
     imageCacheDir(),
     keyOf({ kind: "import", path, size: stat.size, mtime: stat.mtimeMs, ids: ids?.uid.start ?? null }),

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { EnvError } from "../../core/index.js";
 import { type CgroupSupport, cgroupSupport, EpisodeCgroup } from "./cgroup.js";
-import { ensureRootIdRange, type IdMap, mappedIds, subordinateIdMap } from "./idmap.js";
+import { mappedIds, sandboxIdMap } from "./idmap.js";
 import type { OsImage } from "./image.js";
 import { judgeScript, setupScript } from "./sandbox-scripts.js";
 
@@ -81,15 +81,6 @@ function findSandboxProblem(): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The id map sandboxes use here: the full subordinate range as root, else none (one id). */
-function sandboxIdMap(): IdMap | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  ensureRootIdRange();
-  const ids = subordinateIdMap();
-  if (!ids) throw new EnvError("os sandbox: root has no subordinate id range in /etc/subuid and /etc/subgid");
-  return ids;
 }
 
 export function sandboxIsolation(): SandboxIsolation {
