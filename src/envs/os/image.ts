@@ -113,7 +113,7 @@ export async function buildOsImage({
 }: BuildImageOptions = {}): Promise<OsImage> {
   if (process.getuid?.() !== 0)
     throw new EnvError(
-      "building the os image needs root (mmdebstrap, and an id map owned by root); as another user pass --image with a root filesystem tar or dir",
+      "building the os image needs root (mmdebstrap, and an id map owned by root); as another user import a root filesystem tar or dir (agenttune os image --from PATH)",
     );
   const ids = sandboxIdMap();
   const dir = join(imageCacheDir(), debianKey(suite, packages, ids));
@@ -144,7 +144,7 @@ export async function buildOsImage({
         const last = text.trim().split("\n").filter(Boolean).slice(-2).join(" | ");
         throw new EnvError(
           unreachable
-            ? `os image: Debian's package mirror cannot be reached (${last}); the image build needs it, or pass --image DIR|TAR`
+            ? `os image: Debian's package mirror cannot be reached (${last}); the image build needs it, or import one (agenttune os image --from DIR|TAR)`
             : `os image: mmdebstrap failed: ${last}`,
         );
       }
@@ -158,7 +158,7 @@ export async function importOsImage(
   { log = () => {} }: { log?: (line: string) => void } = {},
 ) {
   const path = resolve(source);
-  if (!existsSync(path)) throw new InputError(`--image ${source}: no such file or directory`);
+  if (!existsSync(path)) throw new InputError(`os image ${source}: no such file or directory`);
   const stat = statSync(path);
   const ids = sandboxIdMap();
   const dir = join(
@@ -170,18 +170,18 @@ export async function importOsImage(
   return intoCache(dir, { source: path }, ids, log, async (tmp) => {
     log(`os image: importing ${path}…`);
     mkdirSync(tmp);
-    if (stat.isDirectory()) await run("cp", ["-a", `${path}/.`, tmp]);
-    else await run("tar", ["-xpf", path, "--numeric-owner", "-C", tmp, "--exclude=./dev/*"]);
+    try {
+      if (stat.isDirectory()) await run("cp", ["-a", `${path}/.`, tmp]);
+      else await run("tar", ["-xpf", path, "--numeric-owner", "-C", tmp, "--exclude=./dev/*"]);
+    } catch (error) {
+      const said = `${(error as { stderr?: string }).stderr ?? ""}`.trim().split("\n").filter(Boolean);
+      throw new InputError(
+        `os image ${source}: cannot be read as a root filesystem (${said[0] ?? (error as Error).message})`,
+      );
+    }
     if (!existsSync(join(tmp, "bin")) && !existsSync(join(tmp, "usr", "bin")))
-      throw new InputError(`--image ${source}: not a root filesystem (no /bin or /usr/bin in it)`);
+      throw new InputError(`os image ${source}: not a root filesystem (no /bin or /usr/bin in it)`);
   });
-}
-
-/** Resolves --image: a path to import, "host" for the host view, or the cached default when built. */
-export async function resolveOsImage(spec: string | undefined, log?: (line: string) => void) {
-  if (spec === "host") return undefined;
-  if (spec) return importOsImage(spec, { log });
-  return cachedOsImage();
 }
 
 async function intoCache(
