@@ -1,6 +1,6 @@
 // The one ReAct episode loop shared by data collection and evaluation: reset → model → step … → done.
 import type { FailureLabel, Message, Trajectory, Usage } from "../core/index.js";
-import { addUsage, EnvError, ModelError } from "../core/index.js";
+import { addUsage, EnvError, InfrastructureFailure, ModelError } from "../core/index.js";
 import type { EnvBackend, EnvSpec } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
 import { type HistoryPolicy, truncateHistory } from "./history.js";
@@ -19,8 +19,17 @@ export interface RunEpisodeOptions<Task> {
   history?: HistoryPolicy;
   /** Sample index when a task is run several times (data collection). */
   sample?: number;
+  /**
+   * What to do when the model server or the env's backend fails: "record" it as a model_error /
+   * env_error trajectory (task verification), or "throw" an InfrastructureFailure so that a run
+   * keeps it out of its results and retries it (evaluation and collection).
+   */
+  infrastructureFailures?: "record" | "throw";
   signal?: AbortSignal;
 }
+
+/** Most characters of one model reply kept in a trajectory; the full length is recorded beside it. */
+export const storedReplyLimit = 64 * 1024;
 
 export async function runEpisode<Task>({
   spec,
@@ -32,9 +41,11 @@ export async function runEpisode<Task>({
   temperature = 0,
   history,
   sample = 0,
+  infrastructureFailures = "record",
   signal,
 }: RunEpisodeOptions<Task>): Promise<Trajectory> {
   const taskId = spec.taskId(task);
+  const id = `${spec.name}/${taskId}/${sample}`;
   const startedAt = new Date();
   let messages: Message[] = [];
   let turns = 0;
@@ -44,9 +55,23 @@ export async function runEpisode<Task>({
   let info: Record<string, unknown> | undefined;
   let usage: Usage | undefined;
   let independentTurns = false;
+  let infrastructure: InfrastructureFailure | undefined;
+  const backendFailed = (cause: unknown) => {
+    failure = "env_error";
+    error = errorText(cause);
+    infrastructure = new InfrastructureFailure(`${id}: env backend: ${error}`, {
+      source: "env",
+      episodeId: id,
+      cause,
+    });
+  };
 
-  const finish = (): Trajectory => ({
-    id: `${spec.name}/${taskId}/${sample}`,
+  const finish = (): Trajectory => {
+    if (infrastructure && infrastructureFailures === "throw") throw infrastructure;
+    return trajectory();
+  };
+  const trajectory = (): Trajectory => ({
+    id,
     env: spec.name,
     taskId,
     model: model.id,
@@ -68,8 +93,7 @@ export async function runEpisode<Task>({
     env = await backend.create(task);
     messages = (await env.reset()).messages;
   } catch (cause) {
-    failure = "env_error";
-    error = errorText(cause);
+    backendFailed(cause);
     return finish();
   }
   const prefixLength = messages.length;
@@ -96,18 +120,25 @@ export async function runEpisode<Task>({
         truncated = completion.truncated === true;
         usage = addUsage(usage, completion.usage);
       } catch (cause) {
-        failure = ModelError.isInstance(cause) && cause.contextLimit ? "context_limit" : "model_error";
+        const modelError = ModelError.isInstance(cause) ? cause : undefined;
+        failure = modelError?.contextLimit ? "context_limit" : "model_error";
         error = errorText(cause);
+        if (!modelError?.contextLimit && !modelError?.countsAsResult)
+          infrastructure = new InfrastructureFailure(`${id}: model: ${error}`, {
+            source: "model",
+            episodeId: id,
+            status: modelError?.status,
+            cause,
+          });
         break;
       }
-      messages.push({ role: "assistant", content: reply, ...(truncated ? { truncated } : {}) });
+      messages.push(storedReply(reply, truncated));
       turns++;
       let result: Awaited<ReturnType<typeof env.step>>;
       try {
         result = await env.step(reply);
       } catch (cause) {
-        failure = "env_error";
-        error = errorText(cause);
+        backendFailed(cause);
         break;
       }
       if (result.done) {
@@ -122,6 +153,21 @@ export async function runEpisode<Task>({
     await env.close().catch(() => {});
   }
   return finish();
+}
+
+/**
+ * The assistant turn as kept in the trajectory (and in later prompts): a runaway reply is cut to
+ * storedReplyLimit characters, with its full length recorded, so a verbose model cannot bloat a run.
+ * The env still acts on the whole reply.
+ */
+function storedReply(reply: string, truncated: boolean): Message {
+  const cut = reply.length > storedReplyLimit;
+  return {
+    role: "assistant",
+    content: cut ? reply.slice(0, storedReplyLimit) : reply,
+    ...(truncated ? { truncated } : {}),
+    ...(cut ? { length: reply.length } : {}),
+  };
 }
 
 function errorText(cause: unknown): string {

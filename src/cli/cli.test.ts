@@ -65,33 +65,130 @@ describe("agenttune CLI", () => {
     }
   });
 
-  it("records an unreachable server as model_error and keeps going", async () => {
+  const evalArgs = (url: string, out: string, ...more: string[]) =>
+    agenttune("eval", "--env", "db", "--tasks", fixture, "--model", `${url}#m`, "--out", out, ...more);
+  const readLines = (file: string) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+
+  it("an unreachable server is no result: exit 3, the reason said, and the re-run retries", async () => {
     const server = await startMockOpenAIServer();
     const url = server.baseURL;
     await server.close();
     const out = join(dir, "down");
-    const { code } = await agenttune(
+    const down = await evalArgs(url, out, "--limit", "2", "--max-retries", "1");
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(
+      /run incomplete \(2 episodes left: 2 episodes failed on infrastructure \(last: .*cannot reach server \(ECONNREFUSED\)\)/,
+    );
+    expect(readLines(join(out, "results.jsonl"))).toEqual([]);
+    expect(readLines(join(out, "errors.jsonl"))).toHaveLength(2);
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8"))).toMatchObject({
+      complete: false,
+      tasks: 0,
+      incomplete: { pending: 2 },
+    });
+
+    const back = await startMockOpenAIServer({
+      port: Number(new URL(url).port),
+      reply: () => 'x\nAction: Answer\nFinal Answer: ["4"]',
+    });
+    try {
+      const again = await evalArgs(url, out, "--limit", "2");
+      expect(again.code).toBe(0);
+      expect(readLines(join(out, "results.jsonl")).map((r) => r.failure ?? "ok")).toHaveLength(2);
+      expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8"))).toMatchObject({
+        complete: true,
+        tasks: 2,
+      });
+    } finally {
+      await back.close();
+    }
+  });
+
+  it("an auth error stops the run after one request", async () => {
+    const server = await startMockOpenAIServer({ failFirst: { count: 1000, status: 401 } });
+    try {
+      const out = join(dir, "auth");
+      const { code, stderr } = await evalArgs(server.baseURL, out, "--concurrency", "1");
+      expect(code).toBe(3);
+      expect(stderr).toMatch(
+        /8 episodes left: stopped: .*HTTP 401: .*injected 401 \(no retry can fix this\)/,
+      );
+      expect(server.requests).toHaveLength(1);
+      expect(readLines(join(out, "results.jsonl"))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a server answering garbage is no result either; 5 in a row stop the run", async () => {
+    const server = await startMockOpenAIServer({ garbage: "<html>502 Bad Gateway</html>" });
+    try {
+      const out = join(dir, "garbage");
+      const { code, stderr } = await evalArgs(server.baseURL, out, "--concurrency", "1");
+      expect(code).toBe(3);
+      expect(stderr).toMatch(/stopped: 5 episodes in a row failed on infrastructure; last: .*no choices/);
+      expect(server.requests).toHaveLength(5);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a re-run with another task selection, and --force-new starts over", async () => {
+    const out = join(dir, "identity");
+    expect(
+      (
+        await agenttune(
+          "eval",
+          "--env",
+          "db",
+          "--tasks",
+          fixture,
+          "--model",
+          "oracle",
+          "--limit",
+          "2",
+          "--out",
+          out,
+        )
+      ).code,
+    ).toBe(0);
+    const changed = await agenttune(
       "eval",
       "--env",
       "db",
       "--tasks",
       fixture,
-      "--limit",
-      "2",
       "--model",
-      `${url}#m`,
-      "--max-retries",
-      "1",
+      "oracle",
+      "--limit",
+      "3",
       "--out",
       out,
     );
-    expect(code).toBe(0);
-    const results = readFileSync(join(out, "results.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(results.map((r) => r.failure)).toEqual(["model_error", "model_error"]);
-    expect(results[0].error).toMatch(/cannot reach server \(ECONNREFUSED\)/);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(
+      /other settings \(limit 2 → 3\); use another --out, or --force-new to start over/,
+    );
+    const fresh = await agenttune(
+      "eval",
+      "--env",
+      "db",
+      "--tasks",
+      fixture,
+      "--model",
+      "oracle",
+      "--limit",
+      "3",
+      "--out",
+      out,
+      "--force-new",
+    );
+    expect(fresh.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).tasks).toBe(3);
   });
 
   it("Ctrl-C stops cleanly: finished episodes kept, summary written, the re-run resumes", async () => {

@@ -114,7 +114,7 @@ describe("data commands", () => {
       content: "Ok.",
       weight: 0,
     });
-  }, 60_000);
+  });
 
   it.each([
     ["envs: [db", /^agenttune: .*bad\.yaml:\d+: invalid YAML/],

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { InputError } from "../core/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
-import { interruptSignal, positiveInt } from "./options.js";
+import { interruptSignal, positiveInt, reportIncomplete } from "./options.js";
 
 export function registerEval(program: Command) {
   program
@@ -45,6 +45,7 @@ export function registerEval(program: Command) {
       positiveInt,
     )
     .option("--round-limit <n>", "db: SQL operations before the answer is due (AgentBench: 5)", positiveInt)
+    .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();
       const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
@@ -55,6 +56,7 @@ export function registerEval(program: Command) {
           modelOptions,
           out: opts.out,
           concurrency: opts.concurrency,
+          forceNew: opts.forceNew,
           signal,
         });
         for (const c of result.categories)
@@ -62,13 +64,16 @@ export function registerEval(program: Command) {
             `${c.category} overall: ${c.overall.toFixed(2)} (${c.tasks.map((t) => t.task).join(", ")})\n`,
           );
         process.stdout.write(`suite summary: ${opts.out}/suite.json\n`);
-        if (signal.aborted) process.exitCode = 130;
+        const unfinished = result.incomplete;
+        if (unfinished)
+          reportIncomplete({ complete: false, incomplete: unfinished.run }, unfinished.dir, signal);
+        else if (signal.aborted) process.exitCode = 130;
         return;
       }
       if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
       const summary = await runEval({ ...opts, modelOptions, signal });
       process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);
       process.stdout.write(`results: ${opts.out}/results.jsonl, summary: ${opts.out}/summary.json\n`);
-      if (signal.aborted) process.exitCode = 130;
+      reportIncomplete(summary, opts.out, signal);
     });
 }

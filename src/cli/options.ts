@@ -27,3 +27,27 @@ export function interruptSignal(): AbortSignal {
   });
   return controller.signal;
 }
+
+/** Exit code of a run that ended with episodes left to do because infrastructure failed. */
+export const incompleteExitCode = 3;
+
+/**
+ * Says on stderr why a run is not complete and sets the exit code: 130 when the user interrupted,
+ * 3 when the model server or a backend failed (re-running the same command retries those episodes).
+ */
+export function reportIncomplete(
+  run: { complete: boolean; incomplete?: { reason: string; pending: number } },
+  out: string,
+  signal: AbortSignal,
+): void {
+  if (run.complete) return;
+  if (signal.aborted) {
+    process.exitCode = 130;
+    return;
+  }
+  const pending = run.incomplete ? `${run.incomplete.pending} episodes left: ` : "";
+  process.stderr.write(
+    `agenttune: run incomplete (${pending}${run.incomplete?.reason ?? "unknown reason"}); failures are in ${out}/errors.jsonl; run the same command again to retry them\n`,
+  );
+  process.exitCode = incompleteExitCode;
+}

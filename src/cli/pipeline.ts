@@ -15,6 +15,6 @@ export function registerPipeline(program: Command) {
       const config = readPipelineConfig(opts.config);
       const signal = interruptSignal();
       const result = await runPipeline({ config: { ...config, out: opts.out ?? config.out }, signal });
-      if (!result.complete) process.exitCode = 130;
+      if (!result.complete) process.exitCode = signal.aborted ? 130 : 3;
     });
 }

@@ -59,5 +59,5 @@ describe("OS errors", () => {
     } finally {
       busy.close();
     }
-  }, 120_000);
+  });
 });

@@ -109,5 +109,5 @@ describe("tune commands", () => {
       "--dry-run",
     );
     expect(dry.stdout.trim()).toBe(`llamafactory-cli train ${join(dir, "lf", "train.yaml")}`);
-  }, 60_000);
+  });
 });

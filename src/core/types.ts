@@ -11,6 +11,8 @@ export const messageSchema = z.object({
   loss: z.boolean().optional(),
   /** The reply was cut off by the token limit. */
   truncated: z.boolean().optional(),
+  /** Characters of the model's reply when the stored content was cut (see storedReplyLimit). */
+  length: z.number().int().nonnegative().optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

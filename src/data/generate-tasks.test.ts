@@ -29,5 +29,5 @@ describe("generateTasksFile", () => {
     } finally {
       server.close();
     }
-  }, 60_000);
+  });
 });

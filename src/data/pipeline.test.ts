@@ -177,5 +177,5 @@ describe("pipeline", () => {
     } finally {
       await server.close();
     }
-  }, 120_000);
+  });
 });

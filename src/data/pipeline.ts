@@ -114,7 +114,7 @@ export async function runPipeline({
         progress,
         signal,
       });
-      if (!summary.complete) throw new Interrupted();
+      if (!summary.complete) throw new Interrupted(summary.incomplete?.reason ?? "interrupted");
       return summary;
     }).catch((error) => {
       if (error instanceof Interrupted) return undefined;

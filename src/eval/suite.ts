@@ -8,7 +8,7 @@ import { formatZodIssue, InputError } from "../core/index.js";
 import { generateTasksFile } from "../data/index.js";
 import { envNames, getEnvSpec } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
-import { type RunSummary, runEnvTasks } from "../runner/index.js";
+import { type Incomplete, type RunSummary, runEnvTasks } from "../runner/index.js";
 import { bootstrapInterval, type Interval } from "./bootstrap.js";
 import { type Category, type CategoryScore, categoryScore } from "./normalized-score.js";
 import { type LoadedRun, loadRun } from "./run-store.js";
@@ -75,6 +75,8 @@ export interface SuiteSummary {
   tasks: TaskScore[];
   categories: CategoryScore[];
   complete: boolean;
+  /** The first env run that ended incomplete, and why (the suite stops there when it stopped itself). */
+  incomplete?: { env: string; dir: string; run: Incomplete };
 }
 
 /** A run's task score with a bootstrap interval over its episodes. */
@@ -115,6 +117,8 @@ export interface RunSuiteOptions {
   modelOptions?: ParseModelOptions;
   out: string;
   concurrency?: number;
+  /** Move previous runs aside and start over. */
+  forceNew?: boolean;
   progress?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -148,6 +152,7 @@ export async function runSuite({
   modelOptions,
   out,
   concurrency,
+  forceNew,
   progress = true,
   log = console.log,
   signal,
@@ -155,6 +160,7 @@ export async function runSuite({
   const summaries: RunSummary[] = [];
   const tasks: TaskScore[] = [];
   let complete = true;
+  let incomplete: SuiteSummary["incomplete"];
   for (const entry of suite.envs) {
     if (signal?.aborted) {
       complete = false;
@@ -172,15 +178,18 @@ export async function runSuite({
       limit: entry.limit,
       roundLimit: entry.roundLimit,
       progress,
+      forceNew,
       signal,
     });
     summaries.push(summary);
     complete &&= summary.complete;
+    if (summary.incomplete && !incomplete) incomplete = { env: entry.env, dir, run: summary.incomplete };
     tasks.push(scoreRun(await loadRun(dir), entry.weight));
     const last = tasks.at(-1) as TaskScore;
     log(
-      `${entry.env}: ${last.task} ${last.score.toFixed(1)} (95% CI ${last.interval.low.toFixed(1)}–${last.interval.high.toFixed(1)}) over ${last.episodes} episodes`,
+      `${entry.env}: ${last.task} ${last.score.toFixed(1)} (95% CI ${last.interval.low.toFixed(1)}–${last.interval.high.toFixed(1)}) over ${last.episodes} episodes${summary.incomplete ? ` (incomplete: ${summary.incomplete.pending} left)` : ""}`,
     );
+    if (summary.incomplete?.stopped) break; // the same server would fail the next env too
   }
   const result: SuiteSummary = {
     suite: suite.name,
@@ -188,6 +197,7 @@ export async function runSuite({
     tasks,
     categories: categoryScores(tasks),
     complete,
+    ...(incomplete ? { incomplete } : {}),
   };
   const file = join(out, "suite.json");
   writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 2)}\n`);

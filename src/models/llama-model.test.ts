@@ -36,7 +36,7 @@ describe("LlamaModel", () => {
     ]);
     expect(a.text).toBe(first.text);
     expect(b.text).toBe(first.text);
-  }, 60_000);
+  });
 
   it("refuses a vocabulary llama.cpp would abort on, with a clear error", async () => {
     const path = join(dir, "no-bytes.gguf");
@@ -63,5 +63,5 @@ describe("LlamaModel in an evaluation", () => {
       progress: false,
     });
     expect(summary).toMatchObject({ tasks: 2, successRate: 0, failures: { invalid_format: 2 } });
-  }, 60_000);
+  });
 });

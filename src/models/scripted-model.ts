@@ -34,7 +34,9 @@ export class ScriptedModel implements ChatModel {
       complete: async (): Promise<Completion> => {
         const text = replies[next++];
         if (text === undefined) {
-          throw new ModelError(`scripted model: no reply ${next} for task "${taskId}" in ${this.id}`);
+          throw new ModelError(`scripted model: no reply ${next} for task "${taskId}" in ${this.id}`, {
+            countsAsResult: true, // the script is the agent: running out is its own outcome
+          });
         }
         return { text };
       },

@@ -14,7 +14,7 @@ export function createProgressDisplay(
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {value}/{total} | success {rate} | {eta_formatted} left`,
+        format: `${label} [{bar}] {value}/{total} | success {rate}{failed} | {eta_formatted} left`,
         stream,
         hideCursor: true,
       },
@@ -24,23 +24,28 @@ export function createProgressDisplay(
     return {
       update(p) {
         const rate = p.done ? `${((100 * p.succeeded) / p.done).toFixed(1)}%` : "-";
+        const failed = p.failed ? ` | ${p.failed} failed (infrastructure)` : "";
         if (!started) {
-          bar.start(p.total, p.done, { rate });
+          bar.start(p.total, p.done, { rate, failed });
           started = true;
-        } else bar.update(p.done, { rate });
+        } else bar.update(p.done, { rate, failed });
       },
       stop: () => bar.stop(),
     };
   }
   let lastShown = -1;
+  let lastFailed = 0;
   return {
     update(p) {
       const step = Math.max(1, Math.ceil(p.total / 10));
-      if (p.done !== p.total && p.done - lastShown < step) return;
+      const newFailure = p.failed > lastFailed;
+      if (!newFailure && p.done !== p.total && p.done - lastShown < step) return;
       lastShown = p.done;
+      lastFailed = p.failed;
       const rate = p.done ? ((100 * p.succeeded) / p.done).toFixed(1) : "0.0";
       const resumed = p.resumed ? ` (${p.resumed} resumed)` : "";
-      stream.write(`${label}: ${p.done}/${p.total} episodes${resumed}, success ${rate}%\n`);
+      const failed = p.failed ? `, ${p.failed} failed on infrastructure (retried on resume)` : "";
+      stream.write(`${label}: ${p.done}/${p.total} episodes${resumed}, success ${rate}%${failed}\n`);
     },
     stop() {},
   };

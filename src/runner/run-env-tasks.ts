@@ -6,6 +6,7 @@ import { InputError } from "../core/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { createProgressDisplay } from "./progress.js";
+import { taskFileIdentity } from "./run-identity.js";
 import { runTasks } from "./run-tasks.js";
 import type { RunSummary } from "./summary.js";
 
@@ -38,6 +39,10 @@ export interface RunEnvTasksOptions {
   maxPromptTokens?: number;
   /** Show progress on stderr. */
   progress?: boolean;
+  /** Move an existing run in `out` aside and start over instead of resuming it. */
+  forceNew?: boolean;
+  /** Stop after this many infrastructure failures in a row (default 5). */
+  maxConsecutiveFailures?: number;
   signal?: AbortSignal;
 }
 
@@ -57,6 +62,8 @@ export async function runEnvTasks({
   temperature,
   resultsFile,
   progress = true,
+  forceNew,
+  maxConsecutiveFailures,
   signal,
 }: RunEnvTasksOptions): Promise<RunSummary> {
   const spec = getEnvSpec(env);
@@ -69,6 +76,13 @@ export async function runEnvTasks({
     tasks.push(task);
   }
   if (tasks.length === 0) throw new InputError(`${taskFile}: no tasks`);
+  const identity = {
+    ...(await taskFileIdentity(taskFile)),
+    scripts,
+    limit,
+    roundLimit,
+    backend: backendSpec,
+  };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const backend = await spec.open({ backend: backendSpec, roundLimit });
   const display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
@@ -85,6 +99,9 @@ export async function runEnvTasks({
       resultsFile,
       signal,
       history: { maxPromptTokens },
+      identity,
+      forceNew,
+      maxConsecutiveFailures,
       onProgress: display?.update,
     });
   } finally {

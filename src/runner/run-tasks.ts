@@ -1,13 +1,24 @@
 // Runs tasks × model with bounded concurrency into a resumable output dir (results.jsonl + summary.json).
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { type HistoryPolicy, runEpisode } from "../agent/index.js";
 import type { Trajectory } from "../core/index.js";
-import { AppendLog, InputError, readJsonlAll, trajectorySchema } from "../core/index.js";
+import {
+  AppendLog,
+  InfrastructureFailure,
+  InputError,
+  readJsonlAll,
+  trajectorySchema,
+} from "../core/index.js";
 import type { EnvBackend, EnvSpec } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
+import { checkRunIdentity, type RunIdentity } from "./run-identity.js";
+import { RunLock } from "./run-lock.js";
 import { type RunSummary, summarize, writeSummary } from "./summary.js";
+
+/** Infrastructure failures in a row (no result between them) after which a run stops. */
+export const defaultMaxConsecutiveFailures = 5;
 
 export interface RunProgress {
   done: number;
@@ -15,6 +26,8 @@ export interface RunProgress {
   succeeded: number;
   /** Episodes found finished in the output dir when the run started. */
   resumed: number;
+  /** Episodes this run could not finish because the model server or env backend failed. */
+  failed: number;
   last?: Trajectory;
 }
 
@@ -36,6 +49,15 @@ export interface RunTasksOptions<Task> {
   maxTokens?: number;
   history?: HistoryPolicy;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * What this run measures (task file and hash, selection, sampling…), recorded in run.json and
+   * checked on resume; env, model and the sampling options given here are always part of it.
+   */
+  identity?: RunIdentity;
+  /** Move an existing outDir aside (to `<outDir>.replaced-<time>`) and start over. */
+  forceNew?: boolean;
+  /** Stop after this many infrastructure failures in a row. */
+  maxConsecutiveFailures?: number;
   /** Aborting stops new episodes, cancels running ones (not recorded) and writes the summary. */
   signal?: AbortSignal;
 }
@@ -54,77 +76,165 @@ export async function runTasks<Task>({
   maxTokens,
   history,
   onProgress,
+  identity,
+  forceNew = false,
+  maxConsecutiveFailures = defaultMaxConsecutiveFailures,
   signal,
 }: RunTasksOptions<Task>): Promise<RunSummary> {
-  const resultsFile = join(outDir, resultsName);
-  const log = new AppendLog(resultsFile); // cuts a line torn by a crash before we read
-  const previous = existsSync(resultsFile) ? await readJsonlAll(resultsFile, trajectorySchema) : [];
-  const results: Trajectory[] = previous.map((r) => r.value);
-  const otherModel = results.find((r) => r.model !== model.id);
-  if (otherModel) {
-    log.close();
-    throw new InputError(
-      `${resultsFile}:${previous[results.indexOf(otherModel)]?.line}: model: holds results of "${otherModel.model}", not "${model.id}"; use another --out`,
-    );
-  }
-  const finished = new Set(results.map((r) => r.id));
-  const started = Date.now();
-
-  const jobs = tasks.flatMap((task) =>
-    Array.from({ length: samples }, (_, sample) => ({ task, sample })).filter(
-      ({ sample }) => !finished.has(`${spec.name}/${spec.taskId(task)}/${sample}`),
-    ),
-  );
-  const progress: RunProgress = {
-    done: results.length,
-    total: results.length + jobs.length,
-    succeeded: results.filter((r) => r.success).length,
-    resumed: results.length,
-  };
-  onProgress?.(progress);
-
-  const limit = pLimit(concurrency);
+  if (forceNew) moveAside(outDir);
+  mkdirSync(outDir, { recursive: true });
+  const lock = RunLock.acquire(outDir);
   try {
-    await Promise.all(
-      jobs.map(({ task, sample }) =>
-        limit(async () => {
-          if (signal?.aborted) return;
-          const result = await runEpisode({
-            spec,
-            backend,
-            task,
-            model,
-            sample,
-            temperature,
-            maxTurns,
-            maxTokens,
-            history,
-            signal,
-          });
-          if (signal?.aborted) return; // cancelled mid-episode: leave it for the resumed run
-          log.append(result);
-          results.push(result);
-          progress.done++;
-          if (result.success) progress.succeeded++;
-          progress.last = result;
-          onProgress?.(progress);
-        }),
+    checkRunIdentity(outDir, {
+      env: spec.name,
+      model: model.id,
+      samples,
+      temperature,
+      maxTurns,
+      maxTokens,
+      maxPromptTokens: history?.maxPromptTokens,
+      ...identity,
+    });
+    return await runLocked();
+  } finally {
+    lock.release();
+  }
+
+  async function runLocked(): Promise<RunSummary> {
+    const resultsFile = join(outDir, resultsName);
+    const log = new AppendLog(resultsFile); // cuts a line torn by a crash before we read
+    const previous = existsSync(resultsFile) ? await readJsonlAll(resultsFile, trajectorySchema) : [];
+    const results: Trajectory[] = previous.map((r) => r.value);
+    const otherModel = results.find((r) => r.model !== model.id);
+    if (otherModel) {
+      log.close();
+      throw new InputError(
+        `${resultsFile}:${previous[results.indexOf(otherModel)]?.line}: model: holds results of "${otherModel.model}", not "${model.id}"; use another --out`,
+      );
+    }
+    let errorLog: AppendLog | undefined; // opened on the first failure: most runs have none
+    const finished = new Set(results.map((r) => r.id));
+    const started = Date.now();
+
+    const jobs = tasks.flatMap((task) =>
+      Array.from({ length: samples }, (_, sample) => ({ task, sample })).filter(
+        ({ sample }) => !finished.has(`${spec.name}/${spec.taskId(task)}/${sample}`),
       ),
     );
-  } finally {
-    log.close();
+    const progress: RunProgress = {
+      done: results.length,
+      total: results.length + jobs.length,
+      succeeded: results.filter((r) => r.success).length,
+      resumed: results.length,
+      failed: 0,
+    };
+    onProgress?.(progress);
+
+    // a systematic failure stops the run: running episodes are cancelled and nothing new starts
+    const stop = new AbortController();
+    const episodeSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    let stopReason: string | undefined;
+    let lastFailure: InfrastructureFailure | undefined;
+    let inARow = 0;
+    const failed = (failure: InfrastructureFailure) => {
+      errorLog ??= new AppendLog(join(outDir, "errors.jsonl"));
+      errorLog.append({
+        id: failure.episodeId,
+        source: failure.source,
+        ...(failure.status !== undefined ? { status: failure.status } : {}),
+        error: failure.message,
+        at: new Date().toISOString(),
+      });
+      progress.failed++;
+      lastFailure = failure;
+      inARow++;
+      if (stopReason) return;
+      if (failure.systematic) stopReason = `${failure.message} (no retry can fix this)`;
+      else if (inARow >= maxConsecutiveFailures)
+        stopReason = `${inARow} episodes in a row failed on infrastructure; last: ${failure.message}`;
+      if (stopReason) stop.abort();
+    };
+
+    const limit = pLimit(concurrency);
+    try {
+      await Promise.all(
+        jobs.map(({ task, sample }) =>
+          limit(async () => {
+            if (episodeSignal.aborted) return;
+            let result: Trajectory;
+            try {
+              result = await runEpisode({
+                spec,
+                backend,
+                task,
+                model,
+                sample,
+                temperature,
+                maxTurns,
+                maxTokens,
+                history,
+                infrastructureFailures: "throw",
+                signal: episodeSignal,
+              });
+            } catch (error) {
+              if (!InfrastructureFailure.isInstance(error)) throw error;
+              if (!episodeSignal.aborted) {
+                failed(error);
+                onProgress?.(progress);
+              }
+              return; // not a result: retried when the run is resumed
+            }
+            if (episodeSignal.aborted) return; // cancelled mid-episode: leave it for the resumed run
+            inARow = 0;
+            log.append(result);
+            results.push(result);
+            progress.done++;
+            if (result.success) progress.succeeded++;
+            progress.last = result;
+            onProgress?.(progress);
+          }),
+        ),
+      );
+    } finally {
+      log.close();
+      errorLog?.close();
+    }
+    const taskMap = new Map(tasks.map((t) => [spec.taskId(t), t]));
+    // a resumed dir may hold episodes of tasks outside this run's selection
+    const selected = results.filter((r) => taskMap.has(r.taskId));
+    const pending = tasks.length * samples - selected.length;
+    const incomplete =
+      pending <= 0
+        ? undefined
+        : {
+            reason: stopReason
+              ? `stopped: ${stopReason}`
+              : signal?.aborted
+                ? "interrupted"
+                : `${progress.failed} episodes failed on infrastructure (last: ${lastFailure?.message}); re-run to retry them`,
+            pending,
+            stopped: stopReason !== undefined,
+          };
+    const summary = summarize({
+      spec,
+      backend: backend.name,
+      model: model.id,
+      results: selected,
+      tasks: taskMap,
+      durationMs: Date.now() - started,
+      complete: incomplete === undefined,
+      ...(incomplete ? { incomplete } : {}),
+    });
+    writeSummary(join(outDir, "summary.json"), summary);
+    return summary;
   }
-  const taskMap = new Map(tasks.map((t) => [spec.taskId(t), t]));
-  const summary = summarize({
-    spec,
-    backend: backend.name,
-    model: model.id,
-    // a resumed dir may hold episodes of tasks outside this run's selection (e.g. a larger --limit)
-    results: results.filter((r) => taskMap.has(r.taskId)),
-    tasks: taskMap,
-    durationMs: Date.now() - started,
-    complete: !signal?.aborted && results.length >= tasks.length * samples,
-  });
-  writeSummary(join(outDir, "summary.json"), summary);
-  return summary;
+}
+
+/** --force-new: keep the old run (renamed), never delete it; refuses while another run writes there. */
+function moveAside(dir: string): void {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return;
+  RunLock.acquire(dir).release();
+  const aside = `${dir}.replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(dir, aside);
+  process.stderr.write(`agenttune: --force-new: the previous run in ${dir} is now ${aside}\n`);
 }

@@ -14,14 +14,24 @@ export interface RunSummary {
   backend: string;
   /** Episodes recorded (finished) in results.jsonl. */
   tasks: number;
-  /** False when the run was interrupted before every episode finished. */
+  /** False when some selected episodes have no result yet (interrupted, or infrastructure failed). */
   complete: boolean;
+  /** Why the run is not complete and how many episodes are left; re-running the same command resumes. */
+  incomplete?: Incomplete;
   successRate: number;
   averageReward: number;
   metrics: Record<string, number>;
   failures: Partial<Record<FailureLabel, number>>;
   usage?: Usage;
   durationMs: number;
+}
+
+export interface Incomplete {
+  reason: string;
+  /** Selected episodes without a result. */
+  pending: number;
+  /** True when the run stopped itself on a systematic failure (auth, N failures in a row). */
+  stopped: boolean;
 }
 
 export function summarize<Task>(input: {
@@ -32,6 +42,7 @@ export function summarize<Task>(input: {
   tasks: ReadonlyMap<string, Task>;
   durationMs: number;
   complete: boolean;
+  incomplete?: Incomplete;
 }): RunSummary {
   const { spec, results } = input;
   const failures: Partial<Record<FailureLabel, number>> = {};
@@ -48,6 +59,7 @@ export function summarize<Task>(input: {
     backend: input.backend,
     tasks: n,
     complete: input.complete,
+    ...(input.incomplete ? { incomplete: input.incomplete } : {}),
     successRate: n ? results.filter((r) => r.success).length / n : 0,
     averageReward: n ? results.reduce((s, r) => s + r.reward, 0) / n : 0,
     metrics: spec.metrics(results, input.tasks),

@@ -89,7 +89,7 @@ describe("viewer", () => {
     expect(await (await app.request(`/runs/${runs[0]?.name}/episodes/99999`)).text()).toContain(
       "question 99999",
     );
-  }, 120_000);
+  });
 
   describe.skipIf(!chromiumAvailable)("in Chromium", () => {
     let viewer: Viewer | undefined;
@@ -112,6 +112,6 @@ describe("viewer", () => {
       } finally {
         await browser.close();
       }
-    }, 60_000);
+    });
   });
 });

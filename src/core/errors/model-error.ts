@@ -9,12 +9,21 @@ export class ModelError extends AgenttuneError {
   readonly status?: number;
   /** True when the failure is the model's context window being exceeded. */
   readonly contextLimit: boolean;
+  /**
+   * True when the failure is the agent's own outcome (a scripted model out of replies), recorded as a
+   * result; false for infrastructure (server down, auth, 5xx, timeout), which a run retries instead.
+   */
+  readonly countsAsResult: boolean;
 
-  constructor(message: string, options: { cause?: unknown; status?: number; contextLimit?: boolean } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; status?: number; contextLimit?: boolean; countsAsResult?: boolean } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "ModelError";
     this.status = options.status;
     this.contextLimit = options.contextLimit ?? false;
+    this.countsAsResult = options.countsAsResult ?? false;
   }
 
   static override isInstance(error: unknown): error is ModelError {

@@ -90,7 +90,7 @@ describe.skipIf(!dir)("dbbench dev split", () => {
     beforeAll(async () => {
       sqlite = await openSqlBackend("sqlite");
       mariadb = await openSqlBackend("mariadb");
-    }, 120_000);
+    });
     afterAll(async () => {
       await sqlite?.close();
       await mariadb?.close();
@@ -117,6 +117,6 @@ describe.skipIf(!dir)("dbbench dev split", () => {
         compared++;
       }
       expect(compared).toBe(60);
-    }, 120_000);
+    });
   });
 });

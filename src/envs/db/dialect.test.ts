@@ -75,7 +75,7 @@ describe.each(dbBackends)("MySQL semantics on %s", (name) => {
   let backend: SqlBackend;
   beforeAll(async () => {
     backend = await openSqlBackend(name);
-  }, 120_000);
+  });
   afterAll(() => backend?.close());
 
   it.each(cases)("%s", async (sql, expected) => {

@@ -29,7 +29,7 @@ describe.each(dbBackends)("db env on %s", (backendName) => {
   beforeAll(async () => {
     tasks = await loadFixture();
     backend = await dbSpec.open({ backend: backendName });
-  }, 120_000);
+  });
   afterAll(() => backend?.close());
 
   it("loads dbbench records with line indexes as ids", () => {

@@ -57,7 +57,7 @@ describe.each(backends)("db security on %s", (name, open) => {
   };
   beforeAll(async () => {
     backend = await open();
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const db of opened) await db.close();
     await backend?.close();
@@ -100,15 +100,14 @@ describe.each(backends)("db security on %s", (name, open) => {
   it("a statement that never ends costs its time limit, and the episode (with its writes) goes on", async () => {
     const db = await task();
     expect(text(await db.execute("INSERT INTO t VALUES ('3')"))).toBe("[]");
-    const started = Date.now();
     const endless =
       name === "sqlite"
         ? "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"
         : "SELECT SLEEP(1000)";
+    // the time-limit error itself shows the statement was cut (uncut, neither ends within the test)
     expect(text(await db.execute(endless))).toBe(statementTimeoutError);
-    expect(Date.now() - started).toBeLessThan(timeoutMs + 8000);
     expect(text(await db.execute("SELECT a FROM t ORDER BY a"))).toBe("[('1',), ('2',), ('3',)]");
-  }, 30_000);
+  });
 
   it("a runaway statement does not stop another episode", async () => {
     const [slow, other] = [await task(), await task()];
@@ -123,7 +122,7 @@ describe.each(backends)("db security on %s", (name, open) => {
     ]);
     expect(results.map(text)).toEqual(["[(2,)]", "[('2',)]"]);
     expect(text(await running)).toBe(statementTimeoutError);
-  }, 30_000);
+  });
 
   it("a huge result is read only as far as the agent can see it", async () => {
     const db = await task();
@@ -136,7 +135,7 @@ describe.each(backends)("db security on %s", (name, open) => {
     expect("rows" in outcome && outcome.rows.length).toBe(10_000);
     expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
     expect(text(await db.execute("SELECT COUNT(*) FROM t"))).toBe("[(2,)]");
-  }, 30_000);
+  });
 
   it("a session that lifts its own limits is still timed and capped", async () => {
     const db = await task();
@@ -149,7 +148,7 @@ describe.each(backends)("db security on %s", (name, open) => {
         : "SELECT SLEEP(1000)";
     expect(text(await db.execute(endless))).toBe(statementTimeoutError);
     expect(text(await db.execute("SELECT 1"))).toBe("[(1,)]");
-  }, 30_000);
+  });
 });
 
 describe.skipIf(!mariadbAvailable)("db security on mariadb: accounts", () => {
@@ -162,7 +161,7 @@ describe.skipIf(!mariadbAvailable)("db security on mariadb: accounts", () => {
   };
   beforeAll(async () => {
     backend = await createMysqlBackend(undefined, { statementTimeoutMs: timeoutMs });
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const db of opened) await db.close();
     await backend?.close();
@@ -226,7 +225,7 @@ describe.skipIf(!mariadbAvailable)("private mariadbd lifetime", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(existsSync(`/proc/${pid}`)).toBe(false);
     expect(existsSync(dir)).toBe(false);
-  }, 60_000);
+  });
 
   it("removes datadirs of dead runs at the next start", () => {
     const stale = join(tmpdir(), `agenttune-mariadb-stale${process.pid}`);

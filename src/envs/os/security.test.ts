@@ -75,7 +75,7 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     expect(existsSync(proof)).toBe(false);
     expect(readFileSync("/proc/sys/vm/stat_interval", "utf8")).toBe(statInterval);
     expect(readFileSync("/proc/sys/kernel/core_pattern", "utf8")).toBe(corePattern);
-  }, 30_000);
+  });
 
   it.skipIf(!isRoot)("root inside is an unprivileged uid on the host", async () => {
     await withSandbox(async (s) => {
@@ -224,7 +224,7 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
       { maxProcesses: 64 },
     );
     expect(execFileSync("echo", ["alive"], { encoding: "utf8" }).trim()).toBe("alive");
-  }, 60_000);
+  });
 
   it("keeps every write (/, /tmp, /dev/shm, /root) inside one sized tmpfs", async () => {
     await withSandbox(
@@ -241,7 +241,7 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
       },
       { diskMb: 64 },
     );
-  }, 60_000);
+  });
 
   it.skipIf(!cgroups.includes("memory"))(
     "bounds the memory of the whole episode, several processes together",
@@ -337,19 +337,18 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     };
     for (const command of ["exit", "kill -9 -1", "exec true"]) {
       const sandbox = await Sandbox.create({ image: testImage });
-      const env = new OsEnvironment(task, sandbox);
+      // an action time limit past the test's own: waiting for it instead of noticing the exit would hang
+      const env = new OsEnvironment(task, sandbox, undefined, 3_600_000);
       try {
         await env.reset();
-        const started = Date.now();
         const step = await env.step(`Think: go.\n\nAct: bash\n\n\`\`\`bash\n${command}\n\`\`\``);
         expect(step).toMatchObject({ done: true, reward: 0, failure: "invalid_action" });
-        expect(Date.now() - started).toBeLessThan(5000);
       } finally {
         await env.close();
       }
     }
     await withSandbox(async (s) => expect((await s.run("echo next")).output).toBe("next"));
-  }, 60_000);
+  });
 
   it.skipIf(!isRoot)(
     "without root: one mapped id, limits from prlimit, and a line naming what is not enforced",
@@ -446,5 +445,5 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     for (let i = 0; i < 100 && hostProcesses(`sleep ${marker}`).length > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(hostProcesses(`sleep ${marker}`)).toEqual([]);
-  }, 30_000);
+  });
 });

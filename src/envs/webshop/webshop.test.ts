@@ -123,7 +123,7 @@ describe("webshop env", () => {
     expect(results.filter((r) => r.reward !== 1).map((r) => `${r.taskId}: ${r.reward} ${r.failure}`)).toEqual(
       [],
     );
-  }, 60_000);
+  });
 
   it("ends on a reply without an action, shows the page again after an invalid one, and stops after 10 rounds", async () => {
     const backend = await webshopSpec.open();
@@ -186,7 +186,7 @@ describe("shop site", () => {
     const first = (await app.request("/start/0")).headers.get("location") ?? "";
     for (let i = 0; i < maxSessions; i++) await app.request("/start/1");
     expect((await app.request(first)).status).toBe(404); // the oldest went
-  }, 60_000);
+  });
 
   describe.skipIf(!chromiumAvailable)("in Chromium", () => {
     let site: Awaited<ReturnType<typeof serveShopSite>> | undefined;
@@ -213,7 +213,7 @@ describe("shop site", () => {
       } finally {
         await browser.close();
       }
-    }, 120_000);
+    });
   });
 });
 

@@ -19,6 +19,10 @@ export interface MockOpenAIServerOptions {
   delayMs?: number;
   /** Omit the usage block from responses. */
   omitUsage?: boolean;
+  /** Answer every request with this body (status 200, text/html): a proxy's error page, say. */
+  garbage?: string;
+  /** Listen on this port (a test bringing a "down" server back at its old address). */
+  port?: number;
 }
 
 export interface MockOpenAIServer {
@@ -30,7 +34,7 @@ export interface MockOpenAIServer {
 export async function startMockOpenAIServer(
   options: MockOpenAIServerOptions = {},
 ): Promise<MockOpenAIServer> {
-  const { reply = () => "Ok.", failFirst, delayMs = 0, omitUsage = false } = options;
+  const { reply = () => "Ok.", failFirst, delayMs = 0, omitUsage = false, garbage } = options;
   const requests: MockChatRequest[] = [];
   let served = 0;
   const server: Server = createServer(async (req, res) => {
@@ -46,6 +50,10 @@ export async function startMockOpenAIServer(
     if (failFirst && index < failFirst.count) {
       res.writeHead(failFirst.status, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `injected ${failFirst.status}`, type: "server_error" } }));
+      return;
+    }
+    if (garbage !== undefined) {
+      res.writeHead(200, { "content-type": "text/html" }).end(garbage);
       return;
     }
     const text = reply(body, index);
@@ -70,7 +78,7 @@ export async function startMockOpenAIServer(
       }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
