@@ -9,6 +9,10 @@ import { startMockOpenAIServer } from "../models/test-helpers/mock-openai-server
 import { agenttune, cliMain } from "./test-helpers/run-cli.js";
 
 const fixture = fileURLToPath(new URL("../../test/fixtures/dbbench-sample.jsonl", import.meta.url));
+const alfworldFixture = fileURLToPath(new URL("../../test/fixtures/alfworld/split.json", import.meta.url));
+const mind2webFixture = fileURLToPath(
+  new URL("../../test/fixtures/mind2web/test_task_0.json", import.meta.url),
+);
 const dir = mkdtempSync(join(tmpdir(), "cli-"));
 
 describe("agenttune CLI", () => {
@@ -257,6 +261,10 @@ describe("agenttune CLI", () => {
       /^agenttune: unknown env "nope": known envs are alfworld, db, kg, mind2web, os, webshop\n$/,
     ],
     [["--model", "gpt4"], /^agenttune: unknown model spec "gpt4"/],
+    [
+      ["--env", "kg"],
+      /^agenttune: .*dbbench-sample\.jsonl.* \(this looks like a task file of --env db, not --env kg\)\n$/,
+    ],
     [["--tasks", "BAD"], /^agenttune: .*bad\.jsonl:2: invalid JSON/],
     [["--tasks", "SCHEMA"], /^agenttune: .*schema\.jsonl:1: table\.table_info\.columns:/],
     [
@@ -280,6 +288,32 @@ describe("agenttune CLI", () => {
     const [flag, value] = override as [string, string];
     args[flag] = value === "BAD" ? bad : value === "SCHEMA" ? schema : value;
     const { code, stderr } = await agenttune("eval", ...Object.entries(args).flat());
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it.each([
+    [
+      ["--suite", "held-in", "--limit", "3"],
+      /^error: option '--limit <n>' cannot be used with option '--suite <suite>'/,
+    ],
+    [
+      ["--env", "alfworld", "--tasks", alfworldFixture, "--backend", "sqlite"],
+      /^agenttune: --backend sqlite: alfworld has one built-in backend/,
+    ],
+    [
+      ["--env", "mind2web", "--tasks", mind2webFixture, "--round-limit", "3"],
+      /^agenttune: --round-limit 3: mind2web episodes have one turn per step/,
+    ],
+  ])("refuses flags the mode would ignore: %s", async (flags, message) => {
+    const { code, stderr } = await agenttune(
+      "eval",
+      ...flags,
+      "--model",
+      "oracle",
+      "--out",
+      join(dir, "ignored"),
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
   });

@@ -118,9 +118,14 @@ describe("data commands", () => {
 
   it.each([
     ["envs: [db", /^agenttune: .*bad\.yaml:\d+: invalid YAML/],
-    ["envs: {}", /^agenttune: .*bad\.yaml: envs: name at least one env/],
+    ["envs: {}", /^agenttune: .*bad\.yaml:2: envs: name at least one env/],
     ["envs:\n  chess:\n    count: 3", /^agenttune: unknown env "chess"/],
-    ["envs:\n  db:\n    count: -1", /^agenttune: .*bad\.yaml: envs\.db\.count:/],
+    ["envs:\n  db:\n    count: -1", /^agenttune: .*bad\.yaml:4: envs\.db\.count:/],
+    // a typo must not fall back to the oracle teacher in silence
+    [
+      "teachr: openai:gpt-4\nenvs:\n  db:\n    count: 3",
+      /^agenttune: .*bad\.yaml:2: teachr: unknown key \(did you mean "teacher"\?\)/,
+    ],
   ])("pipeline config %j fails in one line", async (yaml, message) => {
     const file = join(dir, "bad.yaml");
     writeFileSync(file, `out: ${join(dir, "bad-out")}\n${yaml}\n`);

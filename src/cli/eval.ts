@@ -1,18 +1,28 @@
 // `agenttune eval`: evaluate a model on an env's tasks, or on a suite of envs.
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { InputError } from "../core/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import { interruptSignal, positiveInt, reportIncomplete } from "./options.js";
 
 export function registerEval(program: Command) {
+  // options of a single-env run; with --suite, the suite YAML sets them per env
+  const perEnv = (flags: string, description: string, parse?: (v: string) => unknown) => {
+    const option = new Option(flags, description).conflicts("suite");
+    return parse ? option.argParser(parse) : option;
+  };
   program
     .command("eval")
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
-    .option("--suite <suite>", "held-in (every held-in env on its generated tasks) or a suite YAML file")
-    .option("--env <name>", "environment, e.g. db (without --suite)")
     .option(
-      "--tasks <file>",
-      "task file in the env's format, e.g. AgentBench dbbench JSONL (without --suite)",
+      "--suite <suite>",
+      "held-in (every held-in env on its generated tasks) or a suite YAML file (its envs set tasks, limit, backend, round limit)",
+    )
+    .addOption(perEnv("--env <name>", "environment, e.g. db (without --suite)"))
+    .addOption(
+      perEnv(
+        "--tasks <file>",
+        "task file in the env's format, e.g. AgentBench dbbench JSONL (without --suite)",
+      ),
     )
     .requiredOption(
       "--model <spec>",
@@ -22,16 +32,20 @@ export function registerEval(program: Command) {
       "--out <dir>",
       "output directory (results.jsonl and summary.json; one folder per env for a suite)",
     )
-    .option(
-      "--scripts <dir>",
-      "os: folder of the scripts the task file refers to (default: the task file's folder)",
+    .addOption(
+      perEnv(
+        "--scripts <dir>",
+        "os: folder of the scripts the task file refers to (default: the task file's folder)",
+      ),
     )
-    .option(
-      "--backend <spec>",
-      "db: sqlite (default), mariadb (start a private server) or mysql://user:pass@host:port",
+    .addOption(
+      perEnv(
+        "--backend <spec>",
+        "env backend: db sqlite (default) | mariadb | mysql://user:pass@host:port; os bwrap | host | image:PATH; kg an N-Triples/Turtle file; webshop a WebShop data folder; mind2web multiple-choice | multiple-choice-cot",
+      ),
     )
     .option("--concurrency <n>", "episodes in flight", positiveInt, 4)
-    .option("--limit <n>", "only the first N tasks", positiveInt)
+    .addOption(perEnv("--limit <n>", "only the first N tasks", positiveInt))
     .option(
       "--max-retries <n>",
       "HTTP models: retries on 429/5xx/network errors",
@@ -39,12 +53,20 @@ export function registerEval(program: Command) {
       4,
     )
     .option("--timeout <seconds>", "HTTP models: per-request timeout", positiveInt, 120)
-    .option(
-      "--max-prompt-tokens <n>",
-      "drop the oldest turns (never the instructions) beyond this prompt size",
-      positiveInt,
+    .addOption(
+      perEnv(
+        "--max-prompt-tokens <n>",
+        "drop the oldest turns (never the instructions) beyond this prompt size",
+        positiveInt,
+      ),
     )
-    .option("--round-limit <n>", "db: SQL operations before the answer is due (AgentBench: 5)", positiveInt)
+    .addOption(
+      perEnv(
+        "--round-limit <n>",
+        "turns before the episode ends (default: each env's AgentBench limit, e.g. db 5 SQL operations)",
+        positiveInt,
+      ),
+    )
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();

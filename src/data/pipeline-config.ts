@@ -1,10 +1,9 @@
 // agenttune.yaml: the data pipeline's configuration (envs, counts, teacher, thresholds), validated by zod.
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
-import { formatZodIssue, InputError } from "../core/index.js";
+import { formatZodIssue, InputError, readYamlConfig } from "../core/index.js";
 
-export const pipelineEnvSchema = z.object({
+export const pipelineEnvSchema = z.strictObject({
   /** Tasks to generate and verify. */
   count: z.number().int().positive(),
   /** Trajectories per task. */
@@ -17,7 +16,7 @@ export const pipelineEnvSchema = z.object({
   seed: z.number().int().optional(),
 });
 
-export const pipelineConfigSchema = z.object({
+export const pipelineConfigSchema = z.strictObject({
   /** Output folder; stages resume from what it holds. */
   out: z.string().default("agenttune-data"),
   /** Teacher model spec; "oracle" runs offline. */
@@ -30,7 +29,7 @@ export const pipelineConfigSchema = z.object({
     .record(z.string(), pipelineEnvSchema)
     .refine((envs) => Object.keys(envs).length > 0, "name at least one env"),
   decontam: z
-    .object({
+    .strictObject({
       /** Eval task files as ENV=FILE. */
       eval: z.array(z.string()).default([]),
       n: z.number().int().positive().default(13),
@@ -48,20 +47,16 @@ export function parsePipelineConfig(raw: unknown, where: string): PipelineConfig
   return parsed.data;
 }
 
+/** Reads agenttune.yaml; `out` and the decontam eval files are relative to the YAML's folder. */
 export function readPipelineConfig(file: string): PipelineConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`${file}: file not found`);
+  const config = readYamlConfig(file, pipelineConfigSchema);
+  const here = (path: string) => resolve(dirname(file), path);
+  config.out = here(config.out);
+  if (config.decontam) {
+    config.decontam.eval = config.decontam.eval.map((entry) => {
+      const at = entry.indexOf("=");
+      return at > 0 ? `${entry.slice(0, at + 1)}${here(entry.slice(at + 1))}` : here(entry);
+    });
   }
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (error) {
-    const e = error as { linePos?: { line: number }[]; message: string };
-    const line = e.linePos?.[0]?.line;
-    throw new InputError(`${file}${line ? `:${line}` : ""}: invalid YAML: ${e.message.split("\n")[0]}`);
-  }
-  return parsePipelineConfig(raw, file);
+  return config;
 }

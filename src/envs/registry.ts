@@ -28,3 +28,21 @@ export function getEnvSpec(name: string): EnvSpec<any> {
   if (!spec) throw new InputError(`unknown env "${name}": known envs are ${envNames().join(", ")}`);
   return spec;
 }
+
+/**
+ * The envs other than `except` whose loader reads `file` without error: a hint for a task file passed
+ * with the wrong --env. Only called on the error path, so trying each loader is affordable.
+ */
+export async function envsThatRead(file: string, except: string): Promise<string[]> {
+  const fits: string[] = [];
+  for (const name of envNames()) {
+    if (name === except) continue;
+    try {
+      for await (const _task of getEnvSpec(name).loadTasks(file, {})) {
+        fits.push(name);
+        break;
+      }
+    } catch {}
+  }
+  return fits;
+}

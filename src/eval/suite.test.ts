@@ -54,10 +54,21 @@ describe("suites", () => {
     expect(again.tasks[0]?.episodes).toBe(5);
   });
 
+  it("reads task paths relative to the suite file, not the working directory", () => {
+    const file = join(dir, "relative.yaml");
+    writeFileSync(file, "envs:\n  - env: db\n    tasks: data/dev.jsonl\n  - env: kg\n");
+    const suite = loadSuite(file);
+    expect(suite.envs.map((e) => e.tasks)).toEqual([join(dir, "data/dev.jsonl"), "generated"]);
+  });
+
   it("explains a broken suite file", () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "envs:\n  - env: db\n    limit: zero\n");
-    expect(() => loadSuite(bad)).toThrow(/bad\.yaml: envs\.0\.limit:/);
+    expect(() => loadSuite(bad)).toThrow(/bad\.yaml:3: envs\.0\.limit:/);
+    writeFileSync(bad, "envs:\n  - env: db\n    limt: 5\n");
+    expect(() => loadSuite(bad)).toThrow(
+      /bad\.yaml:3: envs\.0\.limt: unknown key \(did you mean "limit"\?\)/,
+    );
     writeFileSync(bad, "envs:\n  - env: chess\n");
     expect(() => loadSuite(bad)).toThrow(/unknown env "chess"/);
     expect(() => loadSuite("held-out")).toThrow(/not "held-in" and no such file/);

@@ -1,10 +1,9 @@
 // Evaluation suites: several envs (task source, limit, weight, round limit) run into one folder,
 // resumable env by env, with each task's score, its bootstrap interval and the normalized overalls.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { formatZodIssue, InputError } from "../core/index.js";
+import { InputError, readYamlConfig } from "../core/index.js";
 import { generateTasksFile } from "../data/index.js";
 import { envNames, getEnvSpec } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
@@ -13,7 +12,7 @@ import { bootstrapInterval, type Interval } from "./bootstrap.js";
 import { type Category, type CategoryScore, categoryScore } from "./normalized-score.js";
 import { type LoadedRun, loadRun } from "./run-store.js";
 
-export const suiteEnvSchema = z.object({
+export const suiteEnvSchema = z.strictObject({
   env: z.string(),
   /** A task file in the env's format, a folder holding `<split>.jsonl`, or "generated". */
   tasks: z.string().default("generated"),
@@ -27,7 +26,7 @@ export const suiteEnvSchema = z.object({
   roundLimit: z.number().int().positive().optional(),
   backend: z.string().optional(),
 });
-export const suiteSchema = z.object({
+export const suiteSchema = z.strictObject({
   name: z.string().default("suite"),
   envs: z.array(suiteEnvSchema).min(1),
 });
@@ -39,22 +38,16 @@ export function heldInSuite(): Suite {
   return suiteSchema.parse({ name: "held-in", envs: envs.map((env) => ({ env })) });
 }
 
+/** "held-in" or a suite YAML; task paths in the YAML are relative to its folder. */
 export function loadSuite(spec: string): Suite {
   if (spec === "held-in") return heldInSuite();
   if (!existsSync(spec)) throw new InputError(`--suite "${spec}": not "held-in" and no such file`);
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(spec, "utf8"));
-  } catch (error) {
-    throw new InputError(`${spec}: invalid YAML: ${(error as Error).message.split("\n")[0]}`);
+  const suite = readYamlConfig(spec, suiteSchema);
+  for (const entry of suite.envs) {
+    getEnvSpec(entry.env);
+    if (entry.tasks !== "generated") entry.tasks = resolve(dirname(spec), entry.tasks);
   }
-  const parsed = suiteSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${spec}: ${issue ? formatZodIssue(issue) : "invalid suite"}`);
-  }
-  for (const entry of parsed.data.envs) getEnvSpec(entry.env);
-  return parsed.data;
+  return suite;
 }
 
 export interface TaskScore {

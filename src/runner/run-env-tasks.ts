@@ -3,7 +3,7 @@
 
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
-import { getEnvSpec } from "../envs/index.js";
+import { envsThatRead, getEnvSpec } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { createProgressDisplay } from "./progress.js";
 import { taskFileIdentity } from "./run-identity.js";
@@ -71,9 +71,19 @@ export async function runEnvTasks({
     throw new InputError(`--limit ${limit}: expected a positive whole number`);
   }
   const tasks: unknown[] = [];
-  for await (const task of spec.loadTasks(taskFile, { scripts })) {
-    if (limit !== undefined && tasks.length >= limit) break;
-    tasks.push(task);
+  try {
+    for await (const task of spec.loadTasks(taskFile, { scripts })) {
+      if (limit !== undefined && tasks.length >= limit) break;
+      tasks.push(task);
+    }
+  } catch (error) {
+    if (!InputError.isInstance(error) || tasks.length > 0) throw error;
+    // the first record already failed: perhaps the file is another env's
+    const fits = await envsThatRead(taskFile, env);
+    if (fits.length === 0) throw error;
+    throw new InputError(
+      `${error.message} (this looks like a task file of ${fits.map((f) => `--env ${f}`).join(" or ")}, not --env ${env})`,
+    );
   }
   if (tasks.length === 0) throw new InputError(`${taskFile}: no tasks`);
   const identity = {

@@ -1,11 +1,11 @@
 // Hands training to real engines: LLaMA-Factory (a child process, output streamed, exit code reported)
 // or an OpenAI-compatible fine-tuning API (upload, create the job, poll, stream events).
 import { spawn } from "node:child_process";
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type OpenAI from "openai";
-import { parse } from "yaml";
 import { z } from "zod";
-import { formatZodIssue, InputError, ModelError } from "../core/index.js";
+import { InputError, ModelError, readYamlConfig } from "../core/index.js";
 
 export interface LlamaFactoryLaunch {
   /** The training YAML (e.g. from `agenttune export --target llamafactory`). */
@@ -80,7 +80,7 @@ export async function launchLlamaFactory(options: LlamaFactoryLaunch): Promise<L
   return { command, env, exitCode };
 }
 
-export const openAiJobConfigSchema = z.object({
+export const openAiJobConfigSchema = z.strictObject({
   training_file: z.string(),
   validation_file: z.string().optional(),
   model: z.string(),
@@ -115,20 +115,25 @@ export async function launchOpenAiFineTuning({
   timeoutMs = 24 * 3600_000,
 }: OpenAiLaunch): Promise<OpenAiJobResult> {
   if (!existsSync(config)) throw new InputError(`--config ${config}: file not found`);
-  const parsed = openAiJobConfigSchema.safeParse(parse(readFileSync(config, "utf8")));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${config}: ${issue ? formatZodIssue(issue) : "invalid"}`);
+  const job = readYamlConfig(config, openAiJobConfigSchema);
+  // paths are relative to the YAML's folder, as the export writes them
+  job.training_file = resolve(dirname(config), job.training_file);
+  if (job.validation_file) job.validation_file = resolve(dirname(config), job.validation_file);
+  for (const key of ["training_file", "validation_file"] as const) {
+    const path = job[key];
+    if (path && !existsSync(path)) throw new InputError(`${config}: ${key}: ${path} not found`);
   }
-  const job = parsed.data;
-  if (!existsSync(job.training_file))
-    throw new InputError(`${config}: training_file: ${job.training_file} not found`);
   const { default: Client } = await import("openai");
   const client: OpenAI = new Client({ baseURL, apiKey, maxRetries: 3 });
   const file = await client.files.create({ file: createReadStream(job.training_file), purpose: "fine-tune" });
   onEvent(`uploaded ${job.training_file} as ${file.id}`);
+  const validation = job.validation_file
+    ? await client.files.create({ file: createReadStream(job.validation_file), purpose: "fine-tune" })
+    : undefined;
+  if (validation) onEvent(`uploaded ${job.validation_file} as ${validation.id}`);
   const created = await client.fineTuning.jobs.create({
     training_file: file.id,
+    ...(validation ? { validation_file: validation.id } : {}),
     model: job.model,
     ...(job.suffix ? { suffix: job.suffix } : {}),
     ...(job.hyperparameters ? { hyperparameters: job.hyperparameters as never } : {}),

@@ -4,6 +4,7 @@
 // (lists of game paths, or {type: [paths]}) are accepted as task lists.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
 import { InputError } from "../../core/index.js";
 import type { Game } from "./games.js";
 import type { TaskType } from "./world.js";
@@ -131,6 +132,9 @@ function findGames(dir: string): string[] {
 }
 
 /** A game folder, a tree of them, a game.tw-pddl file, or an AgentBench split file of game paths. */
+/** AgentBench's split files: a list of game folders, or lists of them keyed by split. */
+const splitFileSchema = z.union([z.array(z.string()), z.record(z.string(), z.array(z.string()))]);
+
 export function* loadAlfworldSource(source: string): Generator<Game> {
   if (!existsSync(source)) throw new InputError(`${source}: not found`);
   if (statSync(source).isDirectory()) {
@@ -142,9 +146,19 @@ export function* loadAlfworldSource(source: string): Generator<Game> {
     yield loadAlfworldGame(source);
     return;
   }
-  const split = JSON.parse(readFileSync(source, "utf8")) as unknown;
-  const paths = Array.isArray(split) ? split : Object.values(split as Record<string, unknown>).flat();
-  for (const p of paths as string[]) {
+  let split: unknown;
+  try {
+    split = JSON.parse(readFileSync(source, "utf8"));
+  } catch (error) {
+    throw new InputError(`${source}: not an ALFWorld split file (JSON): ${(error as Error).message}`);
+  }
+  const parsed = splitFileSchema.safeParse(split);
+  if (!parsed.success)
+    throw new InputError(
+      `${source}: not an ALFWorld split file: expected a list of game folders, or {split: [folders]}`,
+    );
+  const paths = Array.isArray(parsed.data) ? parsed.data : Object.values(parsed.data).flat();
+  for (const p of paths) {
     const full = isAbsolute(p) ? p : resolve(dirname(source), p);
     yield loadAlfworldGame(full.endsWith(".tw-pddl") ? dirname(full) : full, p);
   }

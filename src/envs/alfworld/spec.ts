@@ -1,5 +1,5 @@
 // The alfworld environment (ALFWorld): a TypeScript household text world, generated and loaded games.
-import { readRecords } from "../../core/index.js";
+import { InputError, readRecords } from "../../core/index.js";
 import type { EnvSpec } from "../types.js";
 import { AlfworldEnvironment, defaultAlfworldRoundLimit } from "./env.js";
 import { type Game, gameSchema, generateGame, planGame } from "./games.js";
@@ -32,7 +32,11 @@ export const alfworldSpec: EnvSpec<Game> = {
     for (let i = 0; i < count; i++)
       yield generateGame(taskTypes[i % taskTypes.length] as (typeof taskTypes)[number], seed * 100_000 + i);
   },
-  async open({ roundLimit = defaultAlfworldRoundLimit } = {}) {
+  async open({ backend, roundLimit = defaultAlfworldRoundLimit } = {}) {
+    if (backend !== undefined)
+      throw new InputError(
+        `--backend ${backend}: alfworld has one built-in backend (textworld-ts); drop --backend`,
+      );
     return {
       name: "textworld-ts",
       maxTurns: roundLimit,

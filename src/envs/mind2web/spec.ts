@@ -44,7 +44,11 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
     }
   },
   /** backend: "multiple-choice" (default, the plain prompt) or "multiple-choice-cot" (chain of thought). */
-  async open({ backend = "multiple-choice" } = {}) {
+  async open({ backend = "multiple-choice", roundLimit } = {}) {
+    if (roundLimit !== undefined)
+      throw new InputError(
+        `--round-limit ${roundLimit}: mind2web episodes have one turn per step of the recorded task; drop --round-limit`,
+      );
     if (backend !== "multiple-choice" && backend !== "multiple-choice-cot")
       throw new InputError(
         `--backend ${backend}: mind2web knows "multiple-choice" and "multiple-choice-cot"`,

@@ -1,6 +1,6 @@
 // OpenAI fine-tuning export: chat JSONL with weight 0/1 on assistant turns, which expresses every policy.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { stringify } from "yaml";
 import { messagesToOpenAiChat, writeOpenAiChat } from "../../data/index.js";
 import type { Conversation } from "../conversation.js";
@@ -48,7 +48,7 @@ export function exportOpenAiFineTuning({
   const config = join(out, "openai.yaml");
   writeFileSync(
     config,
-    stringify({ training_file: dataFile, model, suffix: name, hyperparameters: { n_epochs: 2 } }),
+    stringify({ training_file: basename(dataFile), model, suffix: name, hyperparameters: { n_epochs: 2 } }),
   );
   return { dataFile, config, examples: records.length, skipped };
 }
