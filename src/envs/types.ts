@@ -72,6 +72,8 @@ export interface EnvSpec<Task> {
   unavailable?(): string | undefined;
   open(options?: EnvOpenOptions): Promise<EnvBackend<Task>>;
   oracle(task: Task): OracleSolver;
+  /** What a correct episode must produce (gold answer, target product…), shown beside transcripts. */
+  gold?(task: Task): Record<string, unknown>;
   /** Aggregate metrics over finished episodes, the env's own benchmark metrics. */
   metrics(results: readonly Trajectory[], tasks: ReadonlyMap<string, Task>): Record<string, number>;
   /** Where the env sits in AgentTuning's tables: the task name there and its category. */

@@ -13,7 +13,12 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 const base = {
   $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-  config: { font: "system-ui, sans-serif" },
+  config: {
+    font: "system-ui, sans-serif",
+    // model ids are long (a URL, a file path): show them whole, one per line under the chart
+    legend: { labelLimit: 0, orient: "bottom", direction: "vertical" },
+    axis: { labelLimit: 400 },
+  },
 } as const;
 
 export async function scoreChart(models: readonly ModelResults[]): Promise<string> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapInterval, meanOf } from "./bootstrap.js";
 import { type Category, categoryScore, defaultNormalizers, normalizersFromPool } from "./normalized-score.js";
+import { paperReferenceModels } from "./paper-reference.js";
 
 // AgentTuning, Table 3: per-task scores and printed overall scores
 const models = [
@@ -89,5 +90,16 @@ describe("bootstrap intervals", () => {
     expect(bootstrapInterval(items, meanOf, { seed: 9 })).toEqual(
       bootstrapInterval(items, meanOf, { seed: 9 }),
     );
+  });
+});
+
+describe("the paper's reference rows in reports", () => {
+  it("hold the same numbers as this test's own transcription of the paper's table", () => {
+    expect(paperReferenceModels).toHaveLength(models.length);
+    paperReferenceModels.forEach((ref, m) => {
+      expect(ref.scores, ref.model).toEqual(scoresOf(m));
+      for (const category of Object.keys(printed) as Category[])
+        expect(ref.overall[category], `${ref.model} ${category}`).toBe(printed[category][m]);
+    });
   });
 });

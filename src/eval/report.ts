@@ -3,15 +3,39 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { failureChart, rewardChart, scoreChart, turnsChart } from "./charts.js";
+import { type Category, categoryScore } from "./normalized-score.js";
+import { paperReferenceModels, paperReferenceSource } from "./paper-reference.js";
 import { failureKinds, loadResults, type ModelResults } from "./results-model.js";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function tables(models: readonly ModelResults[]) {
+/** The paper's models on the same tasks, their overalls recomputed over those tasks only (comparable). */
+function referenceRows(
+  tasks: readonly string[],
+  categories: readonly Category[],
+  normalizers: Readonly<Record<string, number>> | undefined,
+): string[][] {
+  if (!tasks.some((t) => paperReferenceModels[0]?.scores[t] !== undefined)) return [];
+  return paperReferenceModels.map((ref) => {
+    const scores = Object.fromEntries(
+      tasks.flatMap((t) => (ref.scores[t] === undefined ? [] : [[t, ref.scores[t]]])),
+    );
+    return [
+      `${ref.model} (paper)`,
+      ...tasks.map((t) => ref.scores[t]?.toFixed(1) ?? "-"),
+      ...categories.map(
+        (c) => categoryScore(scores, c, normalizers ? { normalizers } : {})?.overall.toFixed(2) ?? "-",
+      ),
+    ];
+  });
+}
+
+function tables(models: readonly ModelResults[], normalizers?: Readonly<Record<string, number>>) {
   const tasks = [...new Set(models.flatMap((m) => m.runs.map((r) => r.task)))];
   const categories = [...new Set(models.flatMap((m) => m.categories.map((c) => c.category)))];
   const results = {
     header: ["model", ...tasks, ...categories.map((c) => `${c} overall`)],
+    references: referenceRows(tasks, categories, normalizers),
     rows: models.map((m) => [
       m.model,
       ...tasks.map((task) => {
@@ -38,16 +62,35 @@ function tables(models: readonly ModelResults[]) {
   return { results, failures };
 }
 
-const htmlTable = ({ header, rows }: { header: string[]; rows: string[][] }) =>
-  `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
+interface Table {
+  header: string[];
+  rows: string[][];
+  /** Rows of published reference models, set apart below the user's. */
+  references?: string[][];
+}
+
+const overallTooltip =
+  "1.00 = the average score of the reference models behind AgentTuning's normalizers, averaged over this category's tasks";
+
+const htmlTable = ({ header, rows, references = [] }: Table) =>
+  `<table><thead><tr>${header
+    .map((h) =>
+      h.endsWith(" overall")
+        ? `<th title="${escapeHtml(overallTooltip)}">${escapeHtml(h)}</th>`
+        : `<th>${escapeHtml(h)}</th>`,
+    )
+    .join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .join("")}${references
+    .map((r) => `<tr class="reference">${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
 
-const markdownTable = ({ header, rows }: { header: string[]; rows: string[][] }) =>
+const markdownTable = ({ header, rows, references = [] }: Table) =>
   [
     `| ${header.join(" | ")} |`,
     `|${header.map(() => "---").join("|")}|`,
     ...rows.map((r) => `| ${r.join(" | ")} |`),
+    ...references.map((r) => `| *${r[0]}* | ${r.slice(1).join(" | ")} |`),
   ].join("\n");
 
 export interface ReportResult {
@@ -64,7 +107,7 @@ export async function writeReport(
   options: { normalizers?: Readonly<Record<string, number>> } = {},
 ): Promise<ReportResult> {
   const models = await loadResults(paths, options);
-  const { results, failures } = tables(models);
+  const { results, failures } = tables(models, options.normalizers);
   const [scores, fails, turns, rewards] = await Promise.all([
     scoreChart(models),
     failureChart(models),
@@ -72,8 +115,16 @@ export async function writeReport(
     rewardChart(models),
   ]);
   const episodes = models.reduce((n, m) => n + m.runs.reduce((k, r) => k + r.episodes, 0), 0);
-  const note =
-    "Scores in percent with 95% bootstrap intervals over episodes; category overalls are means of score / normalizer (AgentTuning's normalizers). Failure kinds are rule-based: repetition = the same reply three times in a row.";
+  const note = [
+    "Scores in percent with 95% bootstrap intervals over episodes.",
+    `A category overall is the mean over its tasks of score / W, where W is the task's normalizer (${options.normalizers ? "yours, from --normalizers" : "AgentTuning's: the average score of a reference pool of models"}): 1.00 means as good as that average, GPT-4 reaches 2.75 held-in in the paper.`,
+    results.references.length
+      ? `Rows marked (paper) are published reference results, not runs of yours: ${paperReferenceSource}. They were measured on the benchmarks' own test sets; their overalls here are recomputed over the tasks above so that they compare.`
+      : "",
+    "Failure kinds are rule-based: repetition = the same reply three times in a row.",
+  ]
+    .filter(Boolean)
+    .join(" ");
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>agenttune report</title>
 <style>
@@ -83,6 +134,8 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px s
 th:first-child,td:first-child{text-align:left}th{background:#f4f4f4}
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}.chart svg{max-width:100%;height:auto}
 .note{color:#555;font-size:.85rem}
+th[title]{text-decoration:underline dotted;cursor:help}
+tr.reference td{color:#666;font-style:italic;background:#fafafa}
 </style></head><body>
 <h1>agenttune report</h1>
 <p class="note">${models.length} models, ${models.reduce((n, m) => n + m.runs.length, 0)} runs, ${episodes} episodes · ${escapeHtml(paths.join(", "))}</p>

@@ -1,4 +1,5 @@
 export * from "./progress.js";
 export * from "./run-env-tasks.js";
+export * from "./run-identity.js";
 export * from "./run-tasks.js";
 export * from "./summary.js";

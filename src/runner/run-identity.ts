@@ -87,3 +87,12 @@ export function checkRunIdentity(dir: string, identity: RunIdentity): void {
 function show(value: string | number | boolean | undefined): string {
   return value === undefined ? "(unset)" : JSON.stringify(value);
 }
+
+/** The identity recorded in dir/run.json, or undefined for a dir without one (older agenttune). */
+export function readRunIdentity(dir: string): Record<string, string | number | boolean> | undefined {
+  try {
+    return runFileSchema.parse(JSON.parse(readFileSync(join(dir, "run.json"), "utf8"))).identity;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,9 +1,11 @@
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { chromiumAvailable, launchChromium } from "../../test/helpers/chromium.js";
 import type { Trajectory } from "../core/index.js";
+import { runEval } from "../eval/index.js";
 import { resultsFormatVersion } from "../runner/index.js";
 import { createViewerApp, serveViewer, type Viewer } from "./viewer.js";
 
@@ -88,6 +90,24 @@ describe("viewer", () => {
     expect(last).toContain("page 2000 of 2000");
     expect(await (await app.request(`/runs/${runs[0]?.name}/episodes/99999`)).text()).toContain(
       "question 99999",
+    );
+  });
+
+  it("shows an episode's gold answer from the run's task file beside how it was judged", async () => {
+    const tasks = join(dir, "gold-tasks.jsonl");
+    copyFileSync(fileURLToPath(new URL("../../test/fixtures/dbbench-sample.jsonl", import.meta.url)), tasks);
+    const out = join(dir, "gold-run");
+    await runEval({ env: "db", tasks, model: "oracle", out, limit: 2, progress: false });
+    const { app } = await createViewerApp([out]);
+    const html = await (await app.request("/runs/0-gold-run/episodes/0")).text();
+    const gold = /<pre id="gold">([\s\S]*?)<\/pre>/.exec(html)?.[1] ?? "";
+    expect(gold).toContain("&#34;label&#34;: [\n    &#34;4&#34;\n  ]");
+    expect(/<pre id="judged">([\s\S]*?)<\/pre>/.exec(html)?.[1]).toContain("&#34;reward&#34;: 1");
+
+    rmSync(tasks); // the task file moved away: the page says so instead of failing
+    const { app: later } = await createViewerApp([out]);
+    expect(await (await later.request("/runs/0-gold-run/episodes/0")).text()).toContain(
+      `the task file ${tasks} is no longer there`,
     );
   });
 

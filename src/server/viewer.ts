@@ -4,6 +4,7 @@ import { basename } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { failureKinds, findRunDirs } from "../eval/index.js";
+import { type GoldLookup, loadGold } from "./gold.js";
 import { indexRun, type RunIndex, readEpisode } from "./run-index.js";
 
 const pageSize = 50;
@@ -19,6 +20,8 @@ a{color:#1f5fbf}table{border-collapse:collapse;font-size:.9rem;width:100%}th,td{
 .turn{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem}.turn pre{white-space:pre-wrap;margin:.3rem 0;font-size:.85rem}
 .user{background:#f6f8fa}.assistant{background:#eef6ff}.system{background:#fff8e6}.role{font-size:.75rem;color:#666;text-transform:uppercase}
 .meta{color:#555;font-size:.9rem}
+.verdict{display:flex;gap:1rem}.verdict>div{flex:1;min-width:0}.verdict pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;font-size:.8rem;max-height:20rem;overflow:auto}
+h2{font-size:1rem;margin:.5rem 0}
 </style></head><body><p><a href="/">agenttune runs</a></p>${body}</body></html>`;
 
 export async function createViewerApp(paths: readonly string[]): Promise<{ app: Hono; runs: RunIndex[] }> {
@@ -26,6 +29,14 @@ export async function createViewerApp(paths: readonly string[]): Promise<{ app: 
   for (const [i, dir] of findRunDirs(paths).entries())
     runs.push(await indexRun(dir, `${i}-${basename(dir)}`));
   const app = new Hono();
+  const golds = new Map<string, Promise<GoldLookup>>(); // per run, loaded on its first episode page
+  const goldOf = (run: RunIndex) => {
+    const known = golds.get(run.name);
+    if (known) return known;
+    const lookup = loadGold(run.dir, run.summary.env);
+    golds.set(run.name, lookup);
+    return lookup;
+  };
 
   app.get("/", (c) =>
     c.html(
@@ -77,20 +88,22 @@ export async function createViewerApp(paths: readonly string[]): Promise<{ app: 
     return c.html(page(run.summary.env, body));
   });
 
-  app.get("/runs/:run/episodes/:index", (c) => {
+  app.get("/runs/:run/episodes/:index", async (c) => {
     const run = runs.find((r) => r.name === c.req.param("run"));
     const entry = run?.episodes[Number(c.req.param("index"))];
     if (!run || !entry) return c.html(page("not found", "<h1>No such episode</h1>"), 404);
     const t = readEpisode(run, entry);
+    const gold = (await goldOf(run))(t.taskId);
     const turns = t.messages
       .map(
         (m, i) =>
-          `<div class="turn ${m.role}"><div class="role">${i}. ${m.role === "user" ? (i === 0 ? "instructions" : "environment") : m.role}${m.loss === false ? " (not trained)" : ""}${m.truncated ? " (cut at token limit)" : ""}</div><pre>${escapeHtml(m.content)}</pre></div>`,
+          `<div class="turn ${m.role}"><div class="role">${i}. ${m.role === "user" ? (i === 0 ? "instructions" : "environment") : m.role}${m.loss === false ? " (not trained)" : ""}${m.truncated ? " (cut at token limit)" : ""}${m.length ? ` (stored cut: the reply had ${m.length} characters)` : ""}</div><pre>${escapeHtml(m.content)}</pre></div>`,
       )
       .join("");
     const body = `<h1>${escapeHtml(t.id)}</h1>
 <p class="meta"><span class="${t.success ? "ok" : "fail"}">${t.success ? "success" : escapeHtml(entry.failure ?? "failed")}</span> · reward ${t.reward} · ${t.turns} turns · ${(t.durationMs / 1000).toFixed(2)} s · started ${escapeHtml(t.startedAt)}${t.usage ? ` · ${t.usage.promptTokens}+${t.usage.completionTokens} tokens` : ""}${t.error ? ` · error: ${escapeHtml(t.error)}` : ""}</p>
-${t.info ? `<pre class="meta">${escapeHtml(JSON.stringify(t.info))}</pre>` : ""}
+<div class="verdict"><div><h2>Expected</h2>${typeof gold === "string" ? `<p class="meta">${escapeHtml(gold)}</p>` : `<pre id="gold">${escapeHtml(JSON.stringify(gold, null, 2))}</pre>`}</div>
+<div><h2>Judged</h2><pre id="judged">${escapeHtml(JSON.stringify({ reward: t.reward, success: t.success, ...(t.failure ? { failure: t.failure } : {}), ...t.info }, null, 2))}</pre></div></div>
 ${turns}`;
     return c.html(page(t.id, body));
   });

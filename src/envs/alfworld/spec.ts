@@ -44,6 +44,7 @@ export const alfworldSpec: EnvSpec<Game> = {
       close: async () => {},
     };
   },
+  gold: (game) => ({ goal: game.state.goal.text, type: game.state.goal.type, plan: planGame(game) }),
   oracle: (game) => {
     const plan = planGame(game);
     return {

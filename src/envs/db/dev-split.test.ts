@@ -21,32 +21,28 @@ async function devTasks(): Promise<DbTask[]> {
 }
 
 describe.skipIf(!dir)("dbbench dev split", () => {
-  it.each(dbBackends)(
-    "the oracle solves all 60 tasks on %s",
-    async (name) => {
-      const tasks = await devTasks();
-      expect(tasks).toHaveLength(60);
-      const backend = await dbSpec.open({ backend: name });
-      try {
-        const results = await Promise.all(
-          tasks.map((task) => runEpisode({ spec: dbSpec, backend, task, model: oracleModel(dbSpec) })),
-        );
-        expect(
-          results.filter((r) => !r.success).map((r) => `${r.taskId}: ${r.failure} ${r.error ?? ""}`),
-        ).toEqual([]);
-        const metrics = dbSpec.metrics(results, new Map(tasks.map((t) => [t.id ?? "", t])));
-        expect(metrics).toMatchObject({
-          SELECT_accuracy: 1,
-          INSERT_accuracy: 1,
-          UPDATE_accuracy: 1,
-          overall_cat_accuracy: 1,
-        });
-      } finally {
-        await backend.close();
-      }
-    },
-    120_000,
-  );
+  it.each(dbBackends)("the oracle solves all 60 tasks on %s", async (name) => {
+    const tasks = await devTasks();
+    expect(tasks).toHaveLength(60);
+    const backend = await dbSpec.open({ backend: name });
+    try {
+      const results = await Promise.all(
+        tasks.map((task) => runEpisode({ spec: dbSpec, backend, task, model: oracleModel(dbSpec) })),
+      );
+      expect(
+        results.filter((r) => !r.success).map((r) => `${r.taskId}: ${r.failure} ${r.error ?? ""}`),
+      ).toEqual([]);
+      const metrics = dbSpec.metrics(results, new Map(tasks.map((t) => [t.id ?? "", t])));
+      expect(metrics).toMatchObject({
+        SELECT_accuracy: 1,
+        INSERT_accuracy: 1,
+        UPDATE_accuracy: 1,
+        overall_cat_accuracy: 1,
+      });
+    } finally {
+      await backend.close();
+    }
+  });
 
   it("every gold statement leaves the recorded hash on SQLite", async () => {
     const sqlite = await openSqlBackend("sqlite");
@@ -81,7 +77,6 @@ describe.skipIf(!dir)("dbbench dev split", () => {
         await backend.close();
       }
     },
-    120_000,
   );
 
   describe.skipIf(!mariadbAvailable)("SQLite and MariaDB agree", () => {

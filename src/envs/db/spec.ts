@@ -44,6 +44,11 @@ export const dbSpec: EnvSpec<DbTask> = {
     };
   },
   oracle: dbOracle,
+  gold: (task) => ({
+    type: task.type[0],
+    ...(task.answer_md5 ? { answer_md5: task.answer_md5 } : { label: task.label }),
+    ...(task.sql?.query ? { sql: task.sql.query } : {}),
+  }),
   benchmark: { task: "DB", category: "held-in" },
   // AgentBench reports DB as the success rate over all tasks
   score: (_metrics, { successRate }) => 100 * successRate,

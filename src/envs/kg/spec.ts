@@ -49,6 +49,10 @@ export const kgSpec: EnvSpec<KgTask> = {
     };
   },
   oracle: kgOracle,
+  gold: (task) => ({
+    answer: task.answer.map((a) => a.entity_name ?? a.answer_argument),
+    ...(task.s_expression ? { s_expression: task.s_expression } : {}),
+  }),
   metrics: (results) => {
     const n = Math.max(1, results.length);
     const sum = (key: string) =>

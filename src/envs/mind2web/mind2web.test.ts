@@ -196,18 +196,14 @@ describe("mind2web", () => {
     expect(mumble).toMatchObject({ turns: 2, failure: "invalid_format", info: { element_accuracy: 0 } });
   });
 
-  it.skipIf(!chromiumAvailable)(
-    "records Mind2Web-format tasks from the sites in Chromium",
-    async () => {
-      const { mkdtempSync } = await import("node:fs");
-      const { tmpdir } = await import("node:os");
-      const { recordMind2Web } = await import("../../data/record-mind2web.js");
-      const out = join(mkdtempSync(join(tmpdir(), "m2w-")), "recorded.json");
-      expect(await recordMind2Web({ count: 3, seed: 9, out })).toMatchObject({ tasks: 3 });
-      const steps = await load(out);
-      expect(new Set(steps.map((s) => s.website))).toEqual(new Set(["travel", "settings", "webshop"]));
-      expect(steps.every((s) => s.candidates.filter((c) => c.positive).length === 1)).toBe(true);
-    },
-    60_000,
-  );
+  it.skipIf(!chromiumAvailable)("records Mind2Web-format tasks from the sites in Chromium", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { recordMind2Web } = await import("../../data/record-mind2web.js");
+    const out = join(mkdtempSync(join(tmpdir(), "m2w-")), "recorded.json");
+    expect(await recordMind2Web({ count: 3, seed: 9, out })).toMatchObject({ tasks: 3 });
+    const steps = await load(out);
+    expect(new Set(steps.map((s) => s.website))).toEqual(new Set(["travel", "settings", "webshop"]));
+    expect(steps.every((s) => s.candidates.filter((c) => c.positive).length === 1)).toBe(true);
+  });
 });

@@ -63,6 +63,10 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
       close: async () => {},
     };
   },
+  gold: (problem) => ({
+    element: problem.candidates.filter((c) => c.positive).map((c) => c.snippet),
+    operation: problem.operation,
+  }),
   oracle: (problem) => ({
     reply(messages) {
       const prompt = messages.at(-1)?.content ?? "";

@@ -136,7 +136,6 @@ describe.skipIf(!sandboxAvailable)("os env", () => {
       for await (const task of generateOsTasks({ count: 8, seed: 3 })) b.push(task);
       expect(b).toEqual(a);
     },
-    60_000,
   );
 
   const dir = benchmarksDir();
@@ -152,6 +151,5 @@ describe.skipIf(!sandboxAvailable)("os env", () => {
         results.filter((r) => !r.success).map((r) => `${r.taskId}: ${r.failure} ${JSON.stringify(r.info)}`),
       ).toEqual([]);
     },
-    60_000,
   );
 });

@@ -90,39 +90,35 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
     }
   });
 
-  it.skipIf(!imageAvailable)(
-    "on the clean image, root behaves as in AgentBench's container",
-    async () => {
-      const sandbox = await Sandbox.create({ image: testImage });
-      try {
-        const out = await sandbox.run(
-          [
-            "useradd -m -s /bin/bash -G root,sudo alice",
-            "id -nG alice",
-            "touch /tmp/f && chgrp alice /tmp/f && chown alice /tmp/f && stat -c '%U:%G' /tmp/f",
-            "find / -name passwd -not -path '/proc/*' 2>&1 | grep -c 'Permission denied'",
-            "dpkg -s python3 | grep -c '^Status: install ok installed'",
-            "apt-get --version | head -1 | cut -d' ' -f1",
-            "su - alice -c whoami",
-            "echo 'echo Awesome' > /home/alice/t && chmod 000 /home/alice/t && cat /home/alice/t",
-          ].join("; "),
-          { timeoutMs: 30_000 },
-        );
-        expect(out.output.split("\n")).toEqual([
-          "alice root sudo",
-          "alice:alice",
-          "0",
-          "1",
-          "apt",
-          "alice",
-          "echo Awesome",
-        ]);
-      } finally {
-        await sandbox.close();
-      }
-    },
-    60_000,
-  );
+  it.skipIf(!imageAvailable)("on the clean image, root behaves as in AgentBench's container", async () => {
+    const sandbox = await Sandbox.create({ image: testImage });
+    try {
+      const out = await sandbox.run(
+        [
+          "useradd -m -s /bin/bash -G root,sudo alice",
+          "id -nG alice",
+          "touch /tmp/f && chgrp alice /tmp/f && chown alice /tmp/f && stat -c '%U:%G' /tmp/f",
+          "find / -name passwd -not -path '/proc/*' 2>&1 | grep -c 'Permission denied'",
+          "dpkg -s python3 | grep -c '^Status: install ok installed'",
+          "apt-get --version | head -1 | cut -d' ' -f1",
+          "su - alice -c whoami",
+          "echo 'echo Awesome' > /home/alice/t && chmod 000 /home/alice/t && cat /home/alice/t",
+        ].join("; "),
+        { timeoutMs: 30_000 },
+      );
+      expect(out.output.split("\n")).toEqual([
+        "alice root sudo",
+        "alice:alice",
+        "0",
+        "1",
+        "apt",
+        "alice",
+        "echo Awesome",
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
 
   it("cuts huge outputs", async () => {
     const sandbox = await Sandbox.create({ image: testImage, outputLimit: 1000 });

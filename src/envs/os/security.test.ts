@@ -262,46 +262,41 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
         { memoryMb: 256 },
       );
     },
-    60_000,
   );
 
-  it.skipIf(!imageAvailable)(
-    "judges use the image's own tools, whatever the agent planted",
-    async () => {
-      const task: OsTask = {
-        id: "tamper",
-        description: "How many files are in /root?",
-        init: [],
-        labels: [],
-        check: [
-          { language: "bash", code: "timeout 5 false" }, // must fail: only a forged `timeout` makes it pass
-          { language: "python", code: "import sys; sys.exit(0 if sys.argv[1] == '42' else 1)" },
-        ],
-      };
-      await withSandbox(async (s) => {
-        await s.run(
-          [
-            "printf '#!/bin/sh\\nexit 0\\n' > /usr/local/bin/timeout; chmod +x /usr/local/bin/timeout",
-            "cp /usr/local/bin/timeout /usr/bin/timeout",
-            "printf '#!/bin/sh\\nexit 0\\n' > /tmp/py; chmod +x /tmp/py; rm /usr/bin/python3; ln -s /tmp/py /usr/bin/python3",
-            "echo /tmp/evil.so > /etc/ld.so.preload",
-            "mkdir -p /root/.local/lib/python3.11/site-packages && echo 'import sys; sys.exit(0)' > /root/.local/lib/python3.11/site-packages/usercustomize.py",
-            "mkdir -p /usr/local/lib/python3.11/dist-packages && echo 'import os; os._exit(0)' > /usr/local/lib/python3.11/dist-packages/evil.pth",
-            "echo 'import os; os._exit(0)' > /usr/lib/python3.11/sitecustomize.py",
-            "echo 'exit 0' >> /root/.bashrc; echo 'export BASH_ENV=/root/.bashrc' >> /etc/profile",
-            "export PATH=/tmp:$PATH BASH_ENV=/root/.bashrc",
-            "ln -sfn /tmp /usr/sbin",
-          ].join("; "),
-        );
-        expect((await s.run("timeout 5 false; echo $?")).output).toMatch(/0$/); // the forgery works for the agent
-        const verdict = await judgeOsAnswer(task, s, "7");
-        expect(verdict.pass).toBe(false);
-        const rightAnswer = await judgeOsAnswer({ ...task, check: [task.check?.[1] ?? null] }, s, "42");
-        expect(rightAnswer.pass).toBe(true);
-      });
-    },
-    30_000,
-  );
+  it.skipIf(!imageAvailable)("judges use the image's own tools, whatever the agent planted", async () => {
+    const task: OsTask = {
+      id: "tamper",
+      description: "How many files are in /root?",
+      init: [],
+      labels: [],
+      check: [
+        { language: "bash", code: "timeout 5 false" }, // must fail: only a forged `timeout` makes it pass
+        { language: "python", code: "import sys; sys.exit(0 if sys.argv[1] == '42' else 1)" },
+      ],
+    };
+    await withSandbox(async (s) => {
+      await s.run(
+        [
+          "printf '#!/bin/sh\\nexit 0\\n' > /usr/local/bin/timeout; chmod +x /usr/local/bin/timeout",
+          "cp /usr/local/bin/timeout /usr/bin/timeout",
+          "printf '#!/bin/sh\\nexit 0\\n' > /tmp/py; chmod +x /tmp/py; rm /usr/bin/python3; ln -s /tmp/py /usr/bin/python3",
+          "echo /tmp/evil.so > /etc/ld.so.preload",
+          "mkdir -p /root/.local/lib/python3.11/site-packages && echo 'import sys; sys.exit(0)' > /root/.local/lib/python3.11/site-packages/usercustomize.py",
+          "mkdir -p /usr/local/lib/python3.11/dist-packages && echo 'import os; os._exit(0)' > /usr/local/lib/python3.11/dist-packages/evil.pth",
+          "echo 'import os; os._exit(0)' > /usr/lib/python3.11/sitecustomize.py",
+          "echo 'exit 0' >> /root/.bashrc; echo 'export BASH_ENV=/root/.bashrc' >> /etc/profile",
+          "export PATH=/tmp:$PATH BASH_ENV=/root/.bashrc",
+          "ln -sfn /tmp /usr/sbin",
+        ].join("; "),
+      );
+      expect((await s.run("timeout 5 false; echo $?")).output).toMatch(/0$/); // the forgery works for the agent
+      const verdict = await judgeOsAnswer(task, s, "7");
+      expect(verdict.pass).toBe(false);
+      const rightAnswer = await judgeOsAnswer({ ...task, check: [task.check?.[1] ?? null] }, s, "42");
+      expect(rightAnswer.pass).toBe(true);
+    });
+  });
 
   it.skipIf(!imageAvailable)(
     "judges see the agent's work, and the agent's processes are stopped while they run",
@@ -324,7 +319,6 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
         expect(Number((await s.run("wc -l < /root/ticks")).output)).toBeGreaterThan(a);
       });
     },
-    30_000,
   );
 
   it("an agent that ends its own shell fails its episode at once, and the next one starts", async () => {
@@ -398,7 +392,6 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
         rmSync(home, { recursive: true, force: true });
       }
     },
-    90_000,
   );
 
   it("leaves no daemon behind when the episode closes", async () => {

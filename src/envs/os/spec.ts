@@ -60,6 +60,13 @@ export const osSpec: EnvSpec<OsTask> = {
     };
   },
   oracle: osOracle,
+  gold: (task) => ({
+    ...(task.match ? { match: task.match } : {}),
+    ...(task.check
+      ? { check: task.check.map((c) => (c ? `${c.language}: ${c.code.slice(0, 400)}` : "(example script)")) }
+      : {}),
+    ...(task.example ? { example: `${task.example.language}: ${task.example.code.slice(0, 400)}` } : {}),
+  }),
   metrics: (results) => ({
     accuracy: results.length ? results.filter((r) => r.success).length / results.length : 0,
     avg_rounds: results.length ? results.reduce((n, r) => n + r.turns, 0) / results.length : 0,

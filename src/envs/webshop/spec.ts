@@ -66,6 +66,13 @@ export const webshopSpec: EnvSpec<Goal> = {
     };
   },
   oracle: webshopOracle,
+  gold: (goal) => ({
+    asin: goal.asin,
+    product: goal.name,
+    attributes: goal.attributes,
+    options: goal.goal_options,
+    price_upper: goal.price_upper,
+  }),
   metrics: (results) => {
     const n = Math.max(1, results.length);
     return {
