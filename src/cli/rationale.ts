@@ -20,5 +20,10 @@ export function registerRationale(program: Command) {
       process.stdout.write(
         `${report.trajectories} trajectories: ${report.rewritten} thoughts written, ${report.skipped} kept, ${report.failed} failed (action kept as it was) → ${out}\n`,
       );
+      const reasons = Object.entries(report.why).sort((a, b) => b[1] - a[1]);
+      if (reasons.length > 0) {
+        process.stdout.write(`why turns failed: ${reasons.map(([why, n]) => `${why} ×${n}`).join("; ")}\n`);
+        process.stdout.write(`a refused reply: ${JSON.stringify(report.example)}\n`);
+      }
     });
 }

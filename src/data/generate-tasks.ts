@@ -19,6 +19,8 @@ export interface GenerateTasksReport {
   nearDuplicates: number;
   /** The oracle did not reach reward 1 on the backend. */
   unverified: number;
+  /** Why proposals were dropped, with counts (generator rejections and failed oracle checks). */
+  rejected: Record<string, number>;
   out: string;
 }
 
@@ -65,11 +67,15 @@ export async function generateTasksFile({
     duplicates: 0,
     nearDuplicates: 0,
     unverified: 0,
+    rejected: {},
     out,
+  };
+  const reject = (reason: string) => {
+    report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
   };
   try {
     // ask for more than needed: duplicates and unverified tasks are dropped
-    const stream = spec.generateTasks({ count: count * 3, seed, model, source });
+    const stream = spec.generateTasks({ count: count * 3, seed, model, source, onReject: reject });
     for await (const task of stream) {
       report.generated++;
       const verdict = index.add(spec.taskText(task));
@@ -85,17 +91,32 @@ export async function generateTasksFile({
         if (check.success) {
           log.append(task);
           if (++report.verified >= count) break;
-        } else report.unverified++;
+        } else {
+          report.unverified++;
+          reject(`the oracle did not solve it (${check.failure ?? `reward ${check.reward}`})`);
+        }
       }
     }
   } finally {
     log.close();
     await backend.close();
   }
+  if (report.verified === 0) {
+    rmSync(partial, { force: true });
+    throw new InputError(
+      `${env}: no task verified out of ${report.generated} proposed${formatRejected(report)}; nothing written to ${out}`,
+    );
+  }
   renameSync(partial, out);
   return report;
 }
 
+/** "; dropped: reason ×n, …" (most frequent first), or "" when nothing was dropped. */
+export function formatRejected(r: Pick<GenerateTasksReport, "rejected">): string {
+  const reasons = Object.entries(r.rejected).sort((a, b) => b[1] - a[1]);
+  return reasons.length ? `; dropped: ${reasons.map(([why, n]) => `${why} ×${n}`).join(", ")}` : "";
+}
+
 export function formatGenerateReport(r: GenerateTasksReport): string {
-  return `${r.env}: ${r.generated} generated, ${r.verified} verified, ${r.duplicates} duplicates, ${r.nearDuplicates} near-duplicates, ${r.unverified} unverified → ${r.out}`;
+  return `${r.env}: ${r.generated} generated, ${r.verified} verified, ${r.duplicates} duplicates, ${r.nearDuplicates} near-duplicates, ${r.unverified} unverified → ${r.out}${formatRejected(r)}`;
 }

@@ -33,6 +33,10 @@ export interface RationaleReport {
   skipped: number;
   /** Turns whose every attempt changed the action or was empty: kept as they were. */
   failed: number;
+  /** Why the failed turns' last attempts were refused, with counts (turns processed in this run). */
+  why: Record<string, number>;
+  /** The model's reply of the first refused attempt, cut to 300 characters: what "failed" looked like. */
+  example?: string;
   out: string;
 }
 
@@ -62,6 +66,7 @@ export function cleanThought(text: string): string {
 async function addThoughts(
   trajectory: Trajectory,
   { model, all = false, attempts = 3 }: Pick<RationaleOptions, "model" | "all" | "attempts">,
+  refused: (reason: string, reply: string) => void,
 ): Promise<Trajectory> {
   const spec = getEnvSpec(trajectory.env);
   const messages = trajectory.messages.map((m) => ({ ...m }));
@@ -71,20 +76,33 @@ async function addThoughts(
     if (thought && !all) continue;
     const prompt = `${instruction}\n\n${renderHistory(trajectory.messages.slice(0, index))}\n\nThe agent's next action:\n${action}`;
     let replaced = false;
+    let lastRefusal: [string, string] | undefined;
     for (let attempt = 0; attempt < attempts && !replaced; attempt++) {
       const completion = await model.complete([{ role: "user", content: prompt }], {
         temperature: attempt ? 0.7 : 0,
         maxTokens: 256,
       });
       const newThought = cleanThought(completion.text);
-      if (!newThought) continue;
       const reply = `${newThought}\n${action}`;
       // the action must be byte-identical and still a valid action of the env
-      if (splitReply(reply).action !== action) continue;
-      if (spec.replyProblem(reply) && !spec.replyProblem(message.content)) continue;
-      message.content = reply;
-      replaced = true;
+      if (!newThought)
+        lastRefusal = ["the reply held no reasoning (empty, or only an action or code)", completion.text];
+      else if (splitReply(reply).action !== action)
+        lastRefusal = [
+          "the reasoning contained an action line, which would change the action",
+          completion.text,
+        ];
+      else if (spec.replyProblem(reply) && !spec.replyProblem(message.content))
+        lastRefusal = [
+          `the new turn is no valid ${spec.name} action: ${spec.replyProblem(reply)}`,
+          completion.text,
+        ];
+      else {
+        message.content = reply;
+        replaced = true;
+      }
     }
+    if (!replaced && lastRefusal) refused(...lastRefusal);
   }
   return { ...trajectory, messages };
 }
@@ -102,12 +120,17 @@ export async function addRationales(options: RationaleOptions): Promise<Rational
     rewritten: 0,
     skipped: 0,
     failed: 0,
+    why: {},
     out: options.out,
+  };
+  const refused = (reason: string, reply: string) => {
+    report.why[reason] = (report.why[reason] ?? 0) + 1;
+    report.example ??= reply.length > 300 ? `${reply.slice(0, 300)}…` : reply;
   };
   try {
     for (const trajectory of trajectories) {
       if (done.has(trajectory.id)) continue;
-      const result = await addThoughts(trajectory, options);
+      const result = await addThoughts(trajectory, options, refused);
       log.append(result);
       done.set(trajectory.id, result);
     }

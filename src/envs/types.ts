@@ -44,6 +44,11 @@ export interface EnvBackend<Task> {
   /** Most new tokens per reply when the backend's variant needs more (e.g. a chain-of-thought prompt). */
   readonly maxTokens?: number;
   create(task: Task): Promise<Environment>;
+  /**
+   * A warning, said before a run starts, when these tasks cannot be solved on this backend (KG
+   * questions about Freebase entities on the built-in graph); undefined when they can.
+   */
+  preflight?(tasks: readonly Task[]): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,8 @@ export interface GenerateTasksOptions {
   model?: ChatModel;
   /** Task derivation: an existing task file (the env's format) whose material new tasks are built from. */
   source?: string;
+  /** Told why each dropped proposal was dropped (a reply that is no task, a gold solution that fails). */
+  onReject?: (reason: string) => void;
 }
 
 export interface EnvSpec<Task> {

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { ModelError } from "../core/index.js";
 import { OpenAICompatibleModel } from "./openai-compatible-model.js";
@@ -12,6 +13,17 @@ afterEach(async () => {
 const user = [{ role: "user" as const, content: "hello there" }];
 
 describe("OpenAICompatibleModel", () => {
+  it("leaves no listener on the run's abort signal, however many requests it makes", async () => {
+    server = await startMockOpenAIServer();
+    const model = new OpenAICompatibleModel({ baseURL: server.baseURL, model: "tiny" });
+    const run = new AbortController();
+    for (let i = 0; i < 12; i++) await model.complete(user, { signal: run.signal });
+    // 11 leaked listeners made Node print MaxListenersExceededWarning on every 11-episode eval
+    expect(getEventListeners(run.signal, "abort")).toHaveLength(0);
+    run.abort();
+    await expect(model.complete(user, { signal: run.signal })).rejects.toThrow(ModelError);
+  });
+
   it("sends the conversation and options over HTTP and counts usage", async () => {
     server = await startMockOpenAIServer({ reply: (req) => `echo ${req.messages.at(-1)?.content}` });
     const model = new OpenAICompatibleModel({ baseURL: server.baseURL, model: "tiny" });

@@ -40,6 +40,12 @@ export class OpenAICompatibleModel implements ChatModel {
 
   async complete(messages: Message[], options: CompleteOptions = {}): Promise<Completion> {
     let response: OpenAI.Chat.Completions.ChatCompletion;
+    // the client never removes the listener it adds to the signal it is given: hand it one signal
+    // per request, linked to the run's, so a run of many episodes does not pile listeners up
+    const request = new AbortController();
+    const abort = () => request.abort(options.signal?.reason);
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener("abort", abort, { once: true });
     try {
       response = await this.client.chat.completions.create(
         {
@@ -49,10 +55,12 @@ export class OpenAICompatibleModel implements ChatModel {
           max_tokens: options.maxTokens,
           temperature: options.temperature,
         },
-        { signal: options.signal },
+        { signal: request.signal },
       );
     } catch (error) {
       throw toModelError(error, this.id);
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
     }
     const text = response.choices?.[0]?.message?.content;
     if (typeof text !== "string") {

@@ -94,9 +94,15 @@ export async function runEnvTasks({
     backend: backendSpec,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
-  const backend = await spec.open({ backend: backendSpec, roundLimit });
-  const display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
+  const backend = await spec.open({ backend: backendSpec, roundLimit }).catch(async (error) => {
+    await model.close?.();
+    throw error;
+  });
+  let display: ReturnType<typeof createProgressDisplay> | undefined;
   try {
+    const warning = await backend.preflight?.(tasks);
+    if (warning) process.stderr.write(`agenttune: ${warning}\n`);
+    display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
     return await runTasks({
       spec,
       backend,

@@ -317,6 +317,7 @@ export async function* generateDbTasks({
   seed,
   model,
   source,
+  onReject,
 }: GenerateTasksOptions): AsyncGenerator<DbTask> {
   const rng = mulberry32(seed);
   // task derivation: new questions over the tables of an existing task file; else generated tables
@@ -344,11 +345,15 @@ export async function* generateDbTasks({
         })();
     const type = taskTypes[attempt % taskTypes.length] as string;
     const drafts = model ? await proposeWithModel(model, table, rng) : [draft(rng, type, theme, table)];
+    if (model && drafts.length === 0) onReject?.('the reply holds no JSON line with "description" and "sql"');
     // duplicates are the caller's to drop (data/generate-tasks.ts); here only unverifiable drafts go
     for (const d of drafts) {
       if (!d || made >= count) continue;
       const task = await verifyDraft(d, table, `gen-${seed}-${made}`);
-      if (!task) continue;
+      if (!task) {
+        onReject?.("its gold SQL fails or returns nothing on the table");
+        continue;
+      }
       made++;
       yield task;
     }

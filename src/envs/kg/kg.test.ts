@@ -135,3 +135,36 @@ describe("kg", () => {
     );
   });
 });
+
+describe("kg preflight", () => {
+  const freebaseTask: KgTask = {
+    qid: "WebQTest-1",
+    question: "what character did natalie portman play in star wars?",
+    entities: { "natalie portman": "m.09l3p", "star wars": "m.0dtfn" },
+    actions: [],
+    answer: [{ answer_type: "Entity", answer_argument: "m.0drf_2", entity_name: "Padmé Amidala" }],
+  };
+
+  it("says before the run that Freebase questions cannot be answered on the built-in graph", async () => {
+    const backend = await kgSpec.open();
+    try {
+      expect(await backend.preflight?.(await load(fixture))).toBeUndefined();
+      expect(await backend.preflight?.([freebaseTask])).toMatch(
+        /^kg: 1 of the first 1 tasks name entities \(e\.g\. m\.09l3p\) that the .* graph does not have, so they can only fail: AgentBench's knowledgegraph questions need Freebase/,
+      );
+    } finally {
+      await backend.close();
+    }
+  });
+
+  const benchmarks = benchmarksDir();
+  it.skipIf(!benchmarks)("flags AgentBench's own dev split on the built-in graph", async () => {
+    const backend = await kgSpec.open();
+    try {
+      const dev = await load(join(benchmarks ?? "", "agentbench/knowledgegraph/dev.json"));
+      expect(await backend.preflight?.(dev)).toMatch(/^kg: 20 of the first 20 tasks name entities/);
+    } finally {
+      await backend.close();
+    }
+  });
+});

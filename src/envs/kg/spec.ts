@@ -5,7 +5,7 @@ import type { EnvSpec } from "../types.js";
 import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
 import { defaultWorld, generateKgTasks } from "./generate.js";
 import { kgOracle } from "./oracle.js";
-import { type KgStore, SparqlEndpointStore } from "./store.js";
+import { type KgStore, ns, SparqlEndpointStore } from "./store.js";
 import { type KgTask, kgTaskSchema, loadKgTasks } from "./tasks.js";
 import { WorkerOxigraphStore } from "./worker-store.js";
 
@@ -24,6 +24,28 @@ export function openKgStore(backend = "oxigraph"): KgStore {
     );
   }
   throw new InputError(`--backend "${backend}": expected oxigraph, a .nt/.ttl file or a SPARQL endpoint URL`);
+}
+
+/** Tasks sampled by the preflight check: enough to tell a Freebase split from the built-in graph's. */
+const preflightSample = 20;
+
+/** Says when the tasks' topic entities are not in the graph: their questions can only fail there. */
+async function missingEntitiesWarning(tasks: readonly KgTask[], store: KgStore): Promise<string | undefined> {
+  const sample = tasks.slice(0, preflightSample);
+  let missing = 0;
+  let example: string | undefined;
+  for (const task of sample) {
+    for (const id of Object.values(task.entities)) {
+      const rows = await store.select(`SELECT ?p WHERE { <${ns}${id}> ?p ?o } LIMIT 1`).catch(() => []);
+      if (rows.length === 0) {
+        missing++;
+        example ??= id;
+        break;
+      }
+    }
+  }
+  if (missing === 0) return undefined;
+  return `kg: ${missing} of the first ${sample.length} tasks name entities (e.g. ${example}) that the ${store.name} graph does not have, so they can only fail: AgentBench's knowledgegraph questions need Freebase (--backend http://HOST:PORT/sparql, a Virtuoso with Freebase loaded, or --backend FILE.nt)`;
 }
 
 export const kgSpec: EnvSpec<KgTask> = {
@@ -45,6 +67,7 @@ export const kgSpec: EnvSpec<KgTask> = {
       name: store.name,
       maxTurns: roundLimit,
       create: async (task) => new KgEnvironment(task, store, roundLimit),
+      preflight: (tasks) => missingEntitiesWarning(tasks, store),
       close: () => store.close(),
     };
   },

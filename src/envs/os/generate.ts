@@ -162,23 +162,34 @@ export async function verifyOsTask(task: OsTask): Promise<boolean> {
   }
 }
 
-export async function* generateOsTasks({ count, seed, model }: GenerateTasksOptions): AsyncGenerator<OsTask> {
+export async function* generateOsTasks({
+  count,
+  seed,
+  model,
+  onReject,
+}: GenerateTasksOptions): AsyncGenerator<OsTask> {
   const rng = mulberry32(seed);
   let made = 0;
   for (let attempt = 0; made < count && attempt < count * 10; attempt++) {
     const draft = model
-      ? await proposeWithModel(model)
+      ? await proposeWithModel(model, onReject)
       : (families[attempt % families.length] as (rng: Rng) => Draft)(rng);
     if (!draft) continue;
     const task = osTaskSchema.parse({ ...draft, id: `gen-${seed}-${made}` });
-    if (!(await verifyOsTask(task))) continue;
+    if (!(await verifyOsTask(task))) {
+      onReject?.("its example script failed or its answer did not pass the check in the sandbox");
+      continue;
+    }
     made++;
     yield task;
   }
 }
 
 /** Self-instruct: the model proposes {description, init, example, check} with bash code. */
-async function proposeWithModel(model: ChatModel): Promise<Draft | undefined> {
+async function proposeWithModel(
+  model: ChatModel,
+  onReject: ((reason: string) => void) | undefined,
+): Promise<Draft | undefined> {
   const prompt = `Propose one task for a Linux shell benchmark as a single-line JSON object: {"description": "<a question or instruction for a user of an Ubuntu system>", "init": "<bash that prepares the system>", "example": "<bash whose output is the correct answer>", "type": "integer" or "string"}.`;
   const { text } = await model.complete([{ role: "user", content: prompt }], {
     temperature: 0.7,
@@ -191,7 +202,10 @@ async function proposeWithModel(model: ChatModel): Promise<Draft | undefined> {
       example?: string;
       type?: string;
     };
-    if (typeof value.description !== "string" || typeof value.example !== "string") return undefined;
+    if (typeof value.description !== "string" || typeof value.example !== "string") {
+      onReject?.('the reply\'s JSON has no "description" and "example" strings');
+      return undefined;
+    }
     return {
       description: value.description,
       init: value.init ? [bash(value.init)] : [],
@@ -200,6 +214,7 @@ async function proposeWithModel(model: ChatModel): Promise<Draft | undefined> {
       labels: ["self-instruct"],
     };
   } catch {
+    onReject?.("the reply holds no JSON object");
     return undefined;
   }
 }
