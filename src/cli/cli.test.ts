@@ -1,6 +1,8 @@
 // The CLI end to end, as a user runs it: real processes, real files, a loopback model server.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -138,6 +140,37 @@ describe("agenttune CLI", () => {
       expect(server.requests).toHaveLength(5);
     } finally {
       await server.close();
+    }
+  });
+
+  it("a SPARQL endpoint that fails is no result either: the episodes wait for the re-run", async () => {
+    const endpoint = createServer((_req, res) => res.writeHead(503).end("maintenance"));
+    await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/sparql`;
+      const out = join(dir, "sparql-down");
+      const kgTasks = fileURLToPath(
+        new URL("../../test/fixtures/knowledgegraph/sample.json", import.meta.url),
+      );
+      const { code, stderr } = await agenttune(
+        "eval",
+        "--env",
+        "kg",
+        "--tasks",
+        kgTasks,
+        "--model",
+        "oracle",
+        "--backend",
+        url,
+        "--out",
+        out,
+      );
+      expect(code).toBe(3);
+      expect(stderr).toMatch(/run incomplete \(\d+ episodes left: .*HTTP 503/);
+      expect(readLines(join(out, "results.jsonl"))).toEqual([]);
+      expect(readLines(join(out, "errors.jsonl"))[0]).toMatchObject({ source: "env" });
+    } finally {
+      endpoint.close();
     }
   });
 

@@ -36,6 +36,8 @@ export interface GenerateTasksFileOptions {
   /** Task derivation from an existing task file. */
   source?: string;
   dedup?: NearDuplicateOptions;
+  /** Called after each verified task (generation verifies on the real backend: minutes for os). */
+  onProgress?: (report: Readonly<GenerateTasksReport>) => void;
 }
 
 export async function generateTasksFile({
@@ -47,6 +49,7 @@ export async function generateTasksFile({
   backend: backendSpec,
   source,
   dedup,
+  onProgress,
 }: GenerateTasksFileOptions): Promise<GenerateTasksReport> {
   const spec = getEnvSpec(env);
   if (!spec.generateTasks) throw new InputError(`env "${env}" has no task generator`);
@@ -90,7 +93,9 @@ export async function generateTasksFile({
           );
         if (check.success) {
           log.append(task);
-          if (++report.verified >= count) break;
+          report.verified++;
+          onProgress?.(report);
+          if (report.verified >= count) break;
         } else {
           report.unverified++;
           reject(`the oracle did not solve it (${check.failure ?? `reward ${check.reward}`})`);

@@ -160,7 +160,9 @@ describe("rationale", () => {
     };
     const report = await addRationales({ input, out: join(dir, "stubborn-out.jsonl"), model, attempts: 2 });
     expect(report).toMatchObject({ rewritten: 0, failed: 1 });
-    expect(report.why).toEqual({ "the reasoning contained an action line, which would change the action": 1 });
+    expect(report.why).toEqual({
+      "the reasoning contained an action line, which would change the action": 1,
+    });
     expect(report.example).toBe("Action: Operation\n```sql\nDROP TABLE t\n```");
     expect((await readTrajectories(join(dir, "stubborn-out.jsonl")))[0]?.messages[3]?.content).toBe(op);
   });

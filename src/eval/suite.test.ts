@@ -54,6 +54,24 @@ describe("suites", () => {
     expect(again.tasks[0]?.episodes).toBe(5);
   });
 
+  it("says what it does while it generates a suite's tasks (os takes minutes)", async () => {
+    const file = join(dir, "progress.yaml");
+    writeFileSync(file, "envs:\n  - env: db\n    count: 10\n    limit: 1\n");
+    const lines: string[] = [];
+    await runSuite({
+      suite: loadSuite(file),
+      model: "oracle",
+      out: join(dir, "progress"),
+      log: (l) => lines.push(l),
+    });
+    expect(lines.slice(0, 3)).toEqual([
+      "db: generating 10 tasks, each verified on the real backend…",
+      "db: 2/10 tasks verified",
+      "db: 4/10 tasks verified",
+    ]);
+    expect(lines).toContainEqual(expect.stringMatching(/^db: \d+ generated, 10 verified, /));
+  });
+
   it("reads task paths relative to the suite file, not the working directory", () => {
     const file = join(dir, "relative.yaml");
     writeFileSync(file, "envs:\n  - env: db\n    tasks: data/dev.jsonl\n  - env: kg\n");

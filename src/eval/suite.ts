@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { InputError, readYamlConfig } from "../core/index.js";
-import { generateTasksFile } from "../data/index.js";
+import { formatGenerateReport, generateTasksFile } from "../data/index.js";
 import { envNames, getEnvSpec } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { type Incomplete, type RunSummary, runEnvTasks } from "../runner/index.js";
@@ -117,18 +117,29 @@ export interface RunSuiteOptions {
   signal?: AbortSignal;
 }
 
-async function taskFile(entry: Suite["envs"][number], out: string): Promise<string> {
+async function taskFile(
+  entry: Suite["envs"][number],
+  out: string,
+  log: ((line: string) => void) | undefined,
+): Promise<string> {
   if (entry.tasks === "generated") {
     const file = join(out, "tasks", `${entry.env}.jsonl`);
     if (!existsSync(file)) {
       mkdirSync(join(out, "tasks"), { recursive: true });
-      await generateTasksFile({
+      log?.(`${entry.env}: generating ${entry.count} tasks, each verified on the real backend…`);
+      const step = Math.max(1, Math.ceil(entry.count / 5));
+      const report = await generateTasksFile({
         env: entry.env,
         count: entry.count,
         seed: entry.seed,
         out: file,
         backend: entry.backend,
+        onProgress: (r) => {
+          if (r.verified % step === 0 && r.verified < entry.count)
+            log?.(`${entry.env}: ${r.verified}/${entry.count} tasks verified`);
+        },
       });
+      log?.(formatGenerateReport(report));
     }
     return file;
   }
@@ -162,7 +173,7 @@ export async function runSuite({
     const dir = join(out, entry.env);
     const summary = await runEnvTasks({
       env: entry.env,
-      tasks: await taskFile(entry, out),
+      tasks: await taskFile(entry, out, progress ? log : undefined),
       model,
       modelOptions,
       out: dir,
