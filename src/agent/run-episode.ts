@@ -143,7 +143,7 @@ export async function runEpisode<Task>({
       }
       if (result.done) {
         reward = result.reward;
-        info = result.info;
+        info = result.info && capStrings(result.info);
         failure = result.failure ?? (reward < 1 ? "wrong_answer" : undefined);
         break;
       }
@@ -168,6 +168,21 @@ function storedReply(reply: string, truncated: boolean): Message {
     ...(truncated ? { truncated } : {}),
     ...(cut ? { length: reply.length } : {}),
   };
+}
+
+/** The env's episode info with every string over storedReplyLimit cut (it may echo the reply's answer). */
+function capStrings(info: Record<string, unknown>): Record<string, unknown> {
+  const cap = (value: unknown): unknown => {
+    if (typeof value === "string")
+      return value.length > storedReplyLimit
+        ? `${value.slice(0, storedReplyLimit)}… (${value.length} characters)`
+        : value;
+    if (Array.isArray(value)) return value.map(cap);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cap(v)]));
+    return value;
+  };
+  return cap(info) as Record<string, unknown>;
 }
 
 function errorText(cause: unknown): string {

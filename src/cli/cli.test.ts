@@ -174,6 +174,31 @@ describe("agenttune CLI", () => {
     }
   });
 
+  it("a 1 MB reply is stored once and cut, not three times over", async () => {
+    const answer = `Action: Answer\nFinal Answer: ["${"x".repeat(1_000_000)}"]`;
+    const script = join(dir, "verbose.jsonl");
+    writeFileSync(script, `${JSON.stringify({ taskId: "0", replies: [answer] })}\n`);
+    const out = join(dir, "verbose");
+    const { code } = await agenttune(
+      "eval",
+      "--env",
+      "db",
+      "--tasks",
+      fixture,
+      "--limit",
+      "1",
+      "--model",
+      `scripted:${script}`,
+      "--out",
+      out,
+    );
+    expect(code).toBe(0);
+    const line = readFileSync(join(out, "results.jsonl"), "utf8");
+    // the reply (64 KiB) and the env's echo of its answer in info (64 KiB): 2.1 MB before the cap
+    expect(line.length).toBeLessThan(140_000);
+    expect(JSON.parse(line).messages.at(-1)).toMatchObject({ length: answer.length });
+  });
+
   it("refuses a re-run with another task selection, and --force-new starts over", async () => {
     const out = join(dir, "identity");
     expect(

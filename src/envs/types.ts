@@ -33,6 +33,8 @@ export interface EnvOpenOptions {
   backend?: string;
   /** Round limit override. */
   roundLimit?: number;
+  /** os: how long one command may run before it is interrupted (default 10 s). */
+  actionTimeoutMs?: number;
 }
 
 /** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */

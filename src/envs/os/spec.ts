@@ -46,7 +46,7 @@ export const osSpec: EnvSpec<OsTask> = {
   loadTasks: (source, options) => loadOsTasks(source, options?.scripts),
   generateTasks: generateOsTasks,
   unavailable: sandboxProblem,
-  async open({ backend, roundLimit = defaultOsRoundLimit } = {}) {
+  async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs } = {}) {
     const problem = sandboxProblem();
     if (problem) throw new EnvError(`os sandbox: ${problem}`);
     const image = await openImage(backend ?? process.env.AGENTTUNE_OS_IMAGE);
@@ -55,7 +55,8 @@ export const osSpec: EnvSpec<OsTask> = {
     return {
       name: image ? `bwrap image ${image.manifest.key}` : "bwrap host-view",
       maxTurns: roundLimit,
-      create: async (task) => new OsEnvironment(task, await Sandbox.create({ image }), roundLimit),
+      create: async (task) =>
+        new OsEnvironment(task, await Sandbox.create({ image }), roundLimit, actionTimeoutMs),
       close: () => Sandbox.settled(),
     };
   },
