@@ -47,6 +47,30 @@ describe.each(dbBackends)("db env on %s", (backendName) => {
     }
   });
 
+  it("a table the server refuses (two columns named alike) leaves the episode going, as in AgentBench", async () => {
+    const task = dbSpec.taskSchema.parse({
+      description: "What is the score of Bob?",
+      type: ["other"],
+      label: ["3"],
+      table: {
+        table_name: "Scores",
+        table_info: {
+          columns: [{ name: "Name" }, { name: "Score" }, { name: "Score" }],
+          rows: [["Bob", "3", "4"]],
+        },
+      },
+    });
+    const result = await runEpisode({
+      spec: dbSpec,
+      backend,
+      task,
+      model: replies(sql("SELECT * FROM Scores"), answer('["3"]')),
+      infrastructureFailures: "throw", // an init error must not count as a backend failure
+    });
+    expect(result).toMatchObject({ success: true, turns: 2 });
+    expect(result.messages[4]?.content).toMatch(/Scores/); // the query's error, shown as AgentBench shows it
+  });
+
   it("follows AgentBench's conversation: instruction, Ok., task, then raw results", async () => {
     const task = tasks[0] as DbTask;
     const result = await runEpisode({

@@ -17,6 +17,19 @@ describe("selectAnswerCorrect", () => {
     expect(selectAnswerCorrect(' ["none"]', ["none"])).toBe(true);
   });
 
+  it("decodes Python's string escapes as AgentBench's eval does (4 standard-split tasks hinge on it)", () => {
+    // AgentBench.old dbbench/__init__.py:191: `ans = list(eval(ans))`
+    expect(selectAnswerCorrect(' ["Ole M\\u00f8rk"]', ["Ole Mørk"])).toBe(true);
+    expect(selectAnswerCorrect(' ["63\\u201385"]', ["63–85"])).toBe(true);
+    expect(selectAnswerCorrect(' ["\\u0110eravica"]', ["Đeravica"])).toBe(true);
+    expect(answerItems(String.raw` ['\x41\101\U0001F600', 'a\db', "it\'s"]`)).toEqual([
+      "AA😀",
+      "a\\db",
+      "it's",
+    ]);
+    expect(answerItems(String.raw` ["\u12"]`)).toEqual([String.raw` ["\u12"]`]); // truncated: eval raises
+  });
+
   it("compares several values as sets", () => {
     expect(selectAnswerCorrect(` ['1–0', "2–0"]`, ["2–0", "1–0"])).toBe(true);
     expect(selectAnswerCorrect(` ['1–0', '1–0', "2–0"]`, ["2–0", "1–0"])).toBe(true);
