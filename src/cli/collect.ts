@@ -1,7 +1,7 @@
 // `agenttune collect`: a teacher model acts in an env; trajectories.jsonl is resumable.
 import type { Command } from "commander";
 import { collectTrajectories, parsePrice } from "../data/index.js";
-import { interruptSignal, positiveInt, reportIncomplete } from "./options.js";
+import { interruptSignal, positiveInt, protocolOption, reportIncomplete } from "./options.js";
 
 export function registerCollect(program: Command) {
   program
@@ -24,6 +24,7 @@ export function registerCollect(program: Command) {
       "os: folder of the scripts the task file refers to (default: the task file's folder)",
     )
     .option("--backend <spec>", "env backend (db: sqlite, mariadb, mysql://…)")
+    .addOption(protocolOption())
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .option(
       "--price <in=USD,out=USD>",

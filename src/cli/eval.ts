@@ -2,7 +2,7 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../core/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
-import { interruptSignal, positiveInt, reportIncomplete } from "./options.js";
+import { interruptSignal, positiveInt, protocolOption, reportIncomplete } from "./options.js";
 
 export function registerEval(program: Command) {
   // options of a single-env run; with --suite, the suite YAML sets them per env
@@ -67,6 +67,7 @@ export function registerEval(program: Command) {
         positiveInt,
       ),
     )
+    .addOption(protocolOption())
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();
@@ -79,6 +80,7 @@ export function registerEval(program: Command) {
           out: opts.out,
           concurrency: opts.concurrency,
           forceNew: opts.forceNew,
+          protocol: opts.protocol,
           signal,
         });
         for (const c of result.categories)

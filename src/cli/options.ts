@@ -1,5 +1,6 @@
 // Flag parsers shared by commands.
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
+import { defaultProtocol, protocols } from "../envs/index.js";
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -50,4 +51,14 @@ export function reportIncomplete(
     `agenttune: run incomplete (${pending}${run.incomplete?.reason ?? "unknown reason"}); failures are in ${out}/errors.jsonl; run the same command again to retry them\n`,
   );
   process.exitCode = incompleteExitCode;
+}
+
+/** --protocol: which AgentBench the held-in envs reproduce. */
+export function protocolOption(): Option {
+  return new Option(
+    "--protocol <name>",
+    "held-in envs: agentbench-old (AgentBench as vendored in AgentTuning, its numbers' harness) or agentbench-v0.2",
+  )
+    .choices([...protocols])
+    .default(defaultProtocol);
 }

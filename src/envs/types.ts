@@ -28,7 +28,17 @@ export interface LoadTasksOptions {
   scripts?: string;
 }
 
+/**
+ * Which AgentBench a held-in env reproduces: the copy vendored in THUDM/AgentTuning (`AgentBench.old`,
+ * where AgentTuning's numbers and AgentInstruct's trajectories come from) or THUDM/AgentBench v0.2.
+ */
+export const protocols = ["agentbench-old", "agentbench-v0.2"] as const;
+export type Protocol = (typeof protocols)[number];
+export const defaultProtocol: Protocol = "agentbench-old";
+
 export interface EnvOpenOptions {
+  /** The AgentBench version whose conversation and scoring the env reproduces (default agentbench-old). */
+  protocol?: Protocol;
   /** Backend selector, e.g. "sqlite" or "mysql://user:pass@host:3306" for db. */
   backend?: string;
   /** Round limit override. */

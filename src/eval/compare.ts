@@ -1,6 +1,6 @@
 // `compare`: per-task scores of several runs side by side, deltas against the first, and a mark where
 // the 95% intervals do not overlap.
-import type { ModelResults } from "./results-model.js";
+import { type ModelResults, protocolMismatch } from "./results-model.js";
 import { formatTextTable } from "./text-table.js";
 
 const overlaps = (a: { low: number; high: number }, b: { low: number; high: number }) =>
@@ -33,7 +33,9 @@ export function formatComparison(models: readonly ModelResults[]): string {
     });
     return [m.model, ...cells, ...overall];
   });
+  const mismatch = protocolMismatch(models);
   return [
+    ...(mismatch ? [mismatch, ""] : []),
     ...formatTextTable(header, rows),
     "",
     `scores in percent with 95% bootstrap intervals; deltas against ${base.model}; * = intervals do not overlap`,

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { chromiumAvailable, launchChromium } from "../../test/helpers/chromium.js";
 import { runQuickstart } from "../quickstart.js";
 import { formatComparison } from "./compare.js";
+import { writeReport } from "./report.js";
 import { loadResults, normalizersFromRuns } from "./results-model.js";
 import { loadRun } from "./run-store.js";
 
@@ -58,6 +59,32 @@ describe("report", () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it("compare and report warn when runs reproduce different protocols", async () => {
+    await quickstart;
+    const copy = join(dir, "db-oracle-v02");
+    cpSync(join(dir, "qs", "eval", "db-oracle"), copy, { recursive: true });
+    const summary = JSON.parse(readFileSync(join(copy, "summary.json"), "utf8"));
+    expect(summary.protocol).toBe("agentbench-old");
+    writeFileSync(
+      join(copy, "summary.json"),
+      JSON.stringify({ ...summary, model: "other", protocol: "agentbench-v0.2" }),
+    );
+    const lines = readFileSync(join(copy, "results.jsonl"), "utf8").replaceAll(
+      '"model":"oracle"',
+      '"model":"other"',
+    );
+    writeFileSync(join(copy, "results.jsonl"), lines);
+    const models = await loadResults([join(dir, "qs", "eval", "db-oracle"), copy]);
+    expect(formatComparison(models)).toMatch(
+      /^warning: these runs reproduce different protocols, so their scores do not compare: agentbench-old \(oracle DB\); agentbench-v0\.2 \(other DB\)/,
+    );
+    const { markdown } = await writeReport(
+      [join(dir, "qs", "eval", "db-oracle"), copy],
+      join(dir, "mixed.html"),
+    );
+    expect(readFileSync(markdown, "utf8")).toContain("warning: these runs reproduce different protocols");
   });
 
   it("compares runs with deltas and marks non-overlapping intervals", async () => {

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { failureChart, rewardChart, scoreChart, turnsChart } from "./charts.js";
 import { type Category, categoryScore } from "./normalized-score.js";
 import { paperReferenceModels, paperReferenceSource } from "./paper-reference.js";
-import { failureKinds, loadResults, type ModelResults } from "./results-model.js";
+import { failureKinds, loadResults, type ModelResults, protocolMismatch } from "./results-model.js";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -47,11 +47,12 @@ function tables(models: readonly ModelResults[], normalizers?: Readonly<Record<s
   };
   const kinds = failureKinds.filter((k) => models.some((m) => m.runs.some((r) => r.failures[k])));
   const failures = {
-    header: ["model", "task", "episodes", "success", "avg turns", ...kinds],
+    header: ["model", "task", "protocol", "episodes", "success", "avg turns", ...kinds],
     rows: models.flatMap((m) =>
       m.runs.map((r) => [
         m.model,
         r.task,
+        r.protocol,
         String(r.episodes),
         `${(100 * r.successRate).toFixed(1)}%`,
         r.averageTurns.toFixed(2),
@@ -116,10 +117,11 @@ export async function writeReport(
   ]);
   const episodes = models.reduce((n, m) => n + m.runs.reduce((k, r) => k + r.episodes, 0), 0);
   const note = [
+    protocolMismatch(models) ?? "",
     "Scores in percent with 95% bootstrap intervals over episodes.",
     `A category overall is the mean over its tasks of score / W, where W is the task's normalizer (${options.normalizers ? "yours, from --normalizers" : "AgentTuning's: the average score of a reference pool of models"}): 1.00 means as good as that average, GPT-4 reaches 2.75 held-in in the paper.`,
     results.references.length
-      ? `Rows marked (paper) are published reference results, not runs of yours: ${paperReferenceSource}. They were measured on the benchmarks' own test sets; their overalls here are recomputed over the tasks above so that they compare.`
+      ? `Rows marked (paper) are published reference results, not runs of yours: ${paperReferenceSource}. They were measured on the benchmarks' own test sets with AgentBench as vendored in AgentTuning (protocol agentbench-old); their overalls here are recomputed over the tasks above so that they compare.`
       : "",
     "Failure kinds are rule-based: repetition = the same reply three times in a row.",
   ]

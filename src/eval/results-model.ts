@@ -11,6 +11,8 @@ import { categoryScores, scoreRun, type TaskScore } from "./suite.js";
 export interface RunResult extends TaskScore {
   model: string;
   backend: string;
+  /** The AgentBench version the env reproduced ("unrecorded" for runs of older agenttune). */
+  protocol: string;
   successRate: number;
   averageTurns: number;
   failures: Partial<Record<FailureKind, number>>;
@@ -46,6 +48,7 @@ export async function loadRunResults(paths: readonly string[]): Promise<RunResul
       ...scoreRun(run),
       model: run.summary.model,
       backend: run.summary.backend,
+      protocol: run.summary.protocol ?? "unrecorded",
       successRate: run.episodes.filter((e) => e.success).length / n,
       averageTurns: run.episodes.reduce((s, e) => s + e.turns, 0) / n,
       failures,
@@ -95,4 +98,17 @@ export function readNormalizers(file: string): Record<string, number> {
   if (!parsed.success)
     throw new InputError(`--normalizers ${file}: ${formatZodIssue(parsed.error.issues[0] as never)}`);
   return parsed.data;
+}
+
+/** A sentence when the runs reproduce different AgentBench versions (their scores do not compare). */
+export function protocolMismatch(models: readonly ModelResults[]): string | undefined {
+  const byProtocol = new Map<string, Set<string>>();
+  for (const m of models)
+    for (const r of m.runs)
+      byProtocol.set(r.protocol, (byProtocol.get(r.protocol) ?? new Set()).add(`${m.model} ${r.task}`));
+  if (byProtocol.size < 2) return undefined;
+  const parts = [...byProtocol].map(
+    ([protocol, runs]) => `${protocol} (${[...runs].slice(0, 3).join(", ")}${runs.size > 3 ? ", …" : ""})`,
+  );
+  return `warning: these runs reproduce different protocols, so their scores do not compare: ${parts.join("; ")}`;
 }

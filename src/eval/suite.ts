@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { InputError, readYamlConfig } from "../core/index.js";
 import { formatGenerateReport, generateTasksFile } from "../data/index.js";
-import { envNames, getEnvSpec } from "../envs/index.js";
+import { envNames, getEnvSpec, type Protocol } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { type Incomplete, type RunSummary, runEnvTasks } from "../runner/index.js";
 import { bootstrapInterval, type Interval } from "./bootstrap.js";
@@ -112,6 +112,8 @@ export interface RunSuiteOptions {
   concurrency?: number;
   /** Move previous runs aside and start over. */
   forceNew?: boolean;
+  /** The AgentBench version the held-in envs reproduce. */
+  protocol?: Protocol;
   progress?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -157,6 +159,7 @@ export async function runSuite({
   out,
   concurrency,
   forceNew,
+  protocol,
   progress = true,
   log = console.log,
   signal,
@@ -183,6 +186,7 @@ export async function runSuite({
       roundLimit: entry.roundLimit,
       progress,
       forceNew,
+      protocol,
       signal,
     });
     summaries.push(summary);

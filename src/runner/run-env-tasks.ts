@@ -3,7 +3,7 @@
 
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
-import { envsThatRead, getEnvSpec } from "../envs/index.js";
+import { defaultProtocol, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { createProgressDisplay } from "./progress.js";
 import { taskFileIdentity } from "./run-identity.js";
@@ -25,6 +25,8 @@ export interface RunEnvTasksOptions {
   out: string;
   /** Backend selector of the env, e.g. "sqlite" or a mysql:// URL for db. */
   backend?: string;
+  /** The AgentBench version the held-in envs reproduce (default agentbench-old). */
+  protocol?: Protocol;
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -54,6 +56,7 @@ export async function runEnvTasks({
   modelOptions,
   out,
   backend: backendSpec,
+  protocol = defaultProtocol,
   concurrency = 4,
   limit,
   roundLimit,
@@ -92,9 +95,10 @@ export async function runEnvTasks({
     limit,
     roundLimit,
     backend: backendSpec,
+    protocol,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
-  const backend = await spec.open({ backend: backendSpec, roundLimit }).catch(async (error) => {
+  const backend = await spec.open({ backend: backendSpec, roundLimit, protocol }).catch(async (error) => {
     await model.close?.();
     throw error;
   });
@@ -116,6 +120,7 @@ export async function runEnvTasks({
       signal,
       history: { maxPromptTokens },
       identity,
+      protocol,
       forceNew,
       maxConsecutiveFailures,
       onProgress: display?.update,

@@ -11,7 +11,7 @@ import {
   readJsonlAll,
   trajectorySchema,
 } from "../core/index.js";
-import type { EnvBackend, EnvSpec } from "../envs/index.js";
+import type { EnvBackend, EnvSpec, Protocol } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
 import { checkRunIdentity, type RunIdentity } from "./run-identity.js";
 import { RunLock } from "./run-lock.js";
@@ -54,6 +54,8 @@ export interface RunTasksOptions<Task> {
    * checked on resume; env, model and the sampling options given here are always part of it.
    */
   identity?: RunIdentity;
+  /** Recorded in summary.json: the AgentBench version the env reproduced. */
+  protocol?: Protocol;
   /** Move an existing outDir aside (to `<outDir>.replaced-<time>`) and start over. */
   forceNew?: boolean;
   /** Stop after this many infrastructure failures in a row. */
@@ -77,6 +79,7 @@ export async function runTasks<Task>({
   history,
   onProgress,
   identity,
+  protocol,
   forceNew = false,
   maxConsecutiveFailures = defaultMaxConsecutiveFailures,
   signal,
@@ -219,6 +222,7 @@ export async function runTasks<Task>({
       spec,
       backend: backend.name,
       model: model.id,
+      protocol,
       results: selected,
       tasks: taskMap,
       durationMs: Date.now() - started,

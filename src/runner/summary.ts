@@ -12,6 +12,8 @@ export interface RunSummary {
   env: string;
   model: string;
   backend: string;
+  /** The AgentBench version the env reproduced (held-in envs); absent in runs of older agenttune. */
+  protocol?: string;
   /** Episodes recorded (finished) in results.jsonl. */
   tasks: number;
   /** False when some selected episodes have no result yet (interrupted, or infrastructure failed). */
@@ -38,6 +40,7 @@ export function summarize<Task>(input: {
   spec: EnvSpec<Task>;
   backend: string;
   model: string;
+  protocol?: string;
   results: readonly Trajectory[];
   tasks: ReadonlyMap<string, Task>;
   durationMs: number;
@@ -57,6 +60,7 @@ export function summarize<Task>(input: {
     env: spec.name,
     model: input.model,
     backend: input.backend,
+    ...(input.protocol ? { protocol: input.protocol } : {}),
     tasks: n,
     complete: input.complete,
     ...(input.incomplete ? { incomplete: input.incomplete } : {}),

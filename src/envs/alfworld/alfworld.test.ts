@@ -5,7 +5,13 @@ import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { ChatModel } from "../../models/index.js";
 import { type Game, generateGame, planGame } from "./games.js";
 import { loadAlfworldGame } from "./pddl-loader.js";
-import { bleu, cleanObservation, mapToAdmissible, parseAlfworldAction } from "./protocol.js";
+import {
+  bleu,
+  cleanObservation,
+  mapToAdmissible,
+  parseAlfworldAction,
+  processAlfworldAction,
+} from "./protocol.js";
 import { alfworldSpec } from "./spec.js";
 import { taskTypes, World } from "./world.js";
 
@@ -60,36 +66,85 @@ describe("ALFWorld world", () => {
 });
 
 describe("ALFWorld protocol", () => {
-  it("reads the text after ACTION:, lower-cased, and maps near misses by BLEU", () => {
-    expect(parseAlfworldAction("THOUGHT: hm.\n ACTION: Go To Fridge 1")).toBe("go to fridge 1");
-    expect(parseAlfworldAction("I go to the fridge")).toBeUndefined();
+  // an agent at the open cabinet 2, as admissible commands come (order matters: np.argmax takes the first)
+  const atCabinet = [
+    "go to cabinet 1",
+    "go to cabinet 2",
+    "close cabinet 2",
+    "take vase 1 from cabinet 2",
+    "examine cabinet 2",
+    "inventory",
+    "look",
+  ];
+
+  it("computes nltk's sentence BLEU with method4 smoothing (hand-computed)", () => {
     expect(bleu("go to fridge 1", "go to fridge 1")).toBe(1);
-    expect(
-      mapToAdmissible("take apple 1 from the countertop 1", [
-        "take apple 1 from countertop 1",
-        "go to cabinet 1",
-      ]),
-    ).toBe("take apple 1 from countertop 1");
-    // sentence BLEU without smoothing is 0 without a shared 4-gram, so short paraphrases stay as they are
-    expect(mapToAdmissible("go to the fridge 1", ["go to fridge 1"])).toBe("go to the fridge 1");
-    expect(mapToAdmissible("dance", ["go to fridge 1"])).toBe("dance");
+    // "take vase 1" vs "take vase 1 from cabinet 2": p1..p3 = 1, p4 = 0/1 smoothed to ln 3 / 10,
+    // brevity penalty e^(1 - 6/3): 0.3679 · 0.10986^0.25
+    expect(bleu("take vase 1 from cabinet 2", "take vase 1")).toBeCloseTo(
+      Math.exp(-1) * (Math.log(3) / 10) ** 0.25,
+      12,
+    );
+    // "go cabinet 2" vs "close cabinet 2": p = 2/3, 1/2, then ln 3 / 10 and ln 3 / 20; no penalty
+    expect(bleu("close cabinet 2", "go cabinet 2")).toBeCloseTo(
+      ((2 / 3) * 0.5 * (Math.log(3) / 10) * (Math.log(3) / 20)) ** 0.25,
+      12,
+    );
+    // "go to the cabinet 1" vs "go to cabinet 1": p = 4/5, 2/4, then (ln 5 / 10) / 3 and (ln 5 / 20) / 2
+    expect(bleu("go to cabinet 1", "go to the cabinet 1")).toBeCloseTo(
+      (0.8 * 0.5 * (Math.log(5) / 30) * (Math.log(5) / 40)) ** 0.25,
+      12,
+    );
+    // no shared word: 0; a one-word candidate is not smoothed
+    expect(bleu("go to cabinet 1", "dance")).toBe(0);
+    expect(bleu("look", "look")).toBe(1);
+  });
+
+  it("maps replies as AgentBench does: the notes' four probes", () => {
+    const map = (reply: string) => processAlfworldAction(`ACTION: ${reply}`, atCabinet);
+    expect(map("take vase 1")).toBe("take vase 1 from cabinet 2");
+    expect(map("go to the cabinet 1")).toBe("go to cabinet 1");
+    expect(map("go cabinet 2")).toBe("close cabinet 2");
+    // ties with "close cabinet 2" and "examine cabinet 2": the first wins
+    expect(map("open the cabinet 2")).toBe("go to cabinet 2");
+    expect(map("dance")).toBe("dance");
     expect(cleanObservation("You arrive at loc 7. On the desk 1, you see nothing.")).toBe(
       "On the desk 1, you see nothing.",
     );
   });
 
-  it("runs episodes: think turns get OK., 35 steps at most, reward 1 when won", async () => {
-    const backend = await alfworldSpec.open();
+  it("reads ACTION: case-sensitively; without it, old maps the whole reply and v0.2 gives up", () => {
+    expect(parseAlfworldAction("THOUGHT: hm.\n ACTION: Go To Cabinet 1")).toBe("go to cabinet 1");
+    expect(parseAlfworldAction("action: go to cabinet 1")).toBeUndefined();
+    expect(processAlfworldAction("I go to cabinet 1\nthen look", atCabinet)).toBe("go to cabinet 1");
+    expect(processAlfworldAction("I go to cabinet 1", atCabinet, "agentbench-v0.2")).toBeUndefined();
+    expect(processAlfworldAction("ACTION:   \n", atCabinet, "agentbench-v0.2")).toBeUndefined();
+    expect(mapToAdmissible("go to cabinet 9", [])).toBe("go to cabinet 9"); // no choices: as written
+  });
+
+  it("runs episodes: three identical replies from the fourth step end it, 35 steps at most", async () => {
     const game = generateGame("pick_and_place", 3);
-    const say = (text: string): ChatModel => ({ id: "t", complete: async () => ({ text }) });
-    const thinker = await runEpisode({
-      spec: alfworldSpec,
-      backend,
-      task: game,
-      model: say("ACTION: think: where could it be?"),
+    const say = (...texts: string[]): ChatModel => {
+      let i = 0;
+      return { id: "t", complete: async () => ({ text: texts[Math.min(i++, texts.length - 1)] as string }) };
+    };
+    const backend = await alfworldSpec.open();
+    const stuck = await runEpisode({ spec: alfworldSpec, backend, task: game, model: say("ACTION: look") });
+    expect(stuck).toMatchObject({ reward: 0, turns: 4, failure: "invalid_action", info: { repeated: true } });
+    let n = 0;
+    const wandering: ChatModel = { id: "w", complete: async () => ({ text: `ACTION: look ${n++ % 2}` }) };
+    expect(await runEpisode({ spec: alfworldSpec, backend, task: game, model: wandering })).toMatchObject({
+      failure: "round_limit",
+      turns: 35,
     });
-    expect(thinker).toMatchObject({ failure: "round_limit", turns: 35 });
-    expect(thinker.messages.at(-2)?.content).toBe("OK.");
+    const v02 = await alfworldSpec.open({ protocol: "agentbench-v0.2" });
+    expect(
+      await runEpisode({ spec: alfworldSpec, backend: v02, task: game, model: say("I look around.") }),
+    ).toMatchObject({
+      reward: 0,
+      turns: 1,
+      failure: "invalid_format",
+    });
     const solved = await runEpisode({
       spec: alfworldSpec,
       backend,

@@ -1,8 +1,9 @@
 // The ALFWorld protocol (AgentBench): instructions, the fixed acknowledgement, a worked example of the
-// game's task type (with a think turn answered "OK."), then "Here is your task. " and the room.
+// game's task type, then "Here is your task. " and the room.
 // Actions are the text after ACTION:, lower-cased, mapped to the most similar admissible command by
 // BLEU when they are not admissible; "You arrive at loc N. " is cut from observations.
 import type { Message } from "../../core/index.js";
+import { defaultProtocol, type Protocol } from "../types.js";
 import { generateGame, planGame } from "./games.js";
 import { type TaskType, World } from "./world.js";
 
@@ -36,23 +37,20 @@ const planSentence: Record<TaskType, (object: string, target: string) => string>
     `To solve the task, I need to find and take the first ${o}, put it in/on ${t}, then find and take the second ${o}, put it in/on ${t}.`,
 };
 
-/** A worked example for a task type: a fixed generated game played by the oracle, with a think turn. */
+/**
+ * A worked example for a task type, in the shape of AgentBench's prompt files: a fixed generated game
+ * played by the oracle, its first action after a THOUGHT.
+ */
 export function workedExample(type: TaskType): Message[] {
   const game = generateGame(type, 424242);
   const world = new World(structuredClone(game.state));
   const { goal } = game.state;
-  const messages: Message[] = [
-    { role: "user", content: world.intro() },
-    {
-      role: "assistant",
-      content: `THOUGHT: ${planSentence[type](goal.objectType, goal.receptacleType ?? goal.lampType ?? "")}\n ACTION: think: I will look for it where it is likely to be.`,
-      loss: false,
-    },
-    { role: "user", content: "OK." },
-  ];
+  const messages: Message[] = [{ role: "user", content: world.intro() }];
   const plan = planGame(game);
+  const thought = planSentence[type](goal.objectType, goal.receptacleType ?? goal.lampType ?? "");
   for (const [i, command] of plan.entries()) {
-    messages.push({ role: "assistant", content: `ACTION: ${command}`, loss: false });
+    const content = i === 0 ? `THOUGHT: ${thought}\n ACTION: ${command}` : `ACTION: ${command}`;
+    messages.push({ role: "assistant", content, loss: false });
     const observation = cleanObservation(world.step(command));
     // the winning step ends the game: no observation after it
     if (i < plan.length - 1) messages.push({ role: "user", content: observation });
@@ -69,54 +67,97 @@ export function alfworldMessages(type: TaskType, intro: string): Message[] {
   ];
 }
 
-/** The text after ACTION: up to the line end, trimmed and lower-cased. */
+/** The text after ACTION: up to the line end, trimmed and lower-cased (case-sensitive ACTION:). */
 export function parseAlfworldAction(reply: string): string | undefined {
-  const match = /ACTION:\s*(.*)/i.exec(reply);
+  const match = /ACTION:([^\n]*)/.exec(reply);
   return match ? (match[1] ?? "").trim().toLowerCase() : undefined;
+}
+
+/**
+ * AgentBench's process_action (src/tasks/alfworld/utils.py): the text after the first "ACTION:"
+ * (case-sensitive; Python's `.` stops only at "\n"), stripped, lower-cased, first line. Without an
+ * ACTION:, agentbench-old takes the whole reply (AgentBench.old utils.py:27-35) and v0.2 gives up:
+ * undefined, which ends the episode (v0.2 task.py:191-194). An admissible command is kept; otherwise
+ * the first command of highest BLEU above 0.01 (np.argmax), else the text itself.
+ */
+export function processAlfworldAction(
+  reply: string,
+  admissible: readonly string[],
+  protocol: Protocol = defaultProtocol,
+): string | undefined {
+  const match = /ACTION:([^\n]*)/.exec(reply);
+  if (!match && protocol === "agentbench-v0.2") return undefined;
+  const action =
+    pythonStrip(match ? (match[1] ?? "") : reply)
+      .toLowerCase()
+      .split("\n")[0] ?? "";
+  if (protocol === "agentbench-v0.2" && action === "") return undefined; // `if not action`
+  return mapToAdmissible(action, admissible);
+}
+
+/** Python's str.strip(): whitespace at both ends. */
+function pythonStrip(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Python's whitespace includes \x1c-\x1f
+  return text.replace(/^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g, "");
 }
 
 function ngrams(tokens: readonly string[], n: number): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i + n <= tokens.length; i++) {
-    const gram = tokens.slice(i, i + n).join(" ");
+    const gram = tokens.slice(i, i + n).join("\u0000");
     counts.set(gram, (counts.get(gram) ?? 0) + 1);
   }
   return counts;
 }
 
-/** Sentence BLEU-4 (uniform weights, brevity penalty, no smoothing), as nltk computes it by default. */
+/**
+ * nltk's sentence_bleu([reference.split()], candidate.split(), smoothing_function=
+ * SmoothingFunction().method4), as AgentBench's bleu_score calls it (nltk >= 3.6,
+ * nltk/translate/bleu_score.py): modified n-gram precisions for n = 1..4 with uniform weights, 0 when
+ * no unigram matches, a zero precision replaced by 1 / (2^i · k / ln(len(candidate))) / denominator
+ * (k = 5, i counting the zeros) when the candidate has more than one token, zeros left out of the
+ * geometric mean, and the brevity penalty.
+ */
 export function bleu(reference: string, candidate: string): number {
   const ref = reference.split(/\s+/).filter(Boolean);
-  const cand = candidate.split(/\s+/).filter(Boolean);
-  if (cand.length === 0) return 0;
-  let logSum = 0;
+  const hyp = candidate.split(/\s+/).filter(Boolean);
+  const precisions: { numerator: number; denominator: number }[] = [];
   for (let n = 1; n <= 4; n++) {
-    const c = ngrams(cand, n);
-    const r = ngrams(ref, n);
-    let overlap = 0;
+    const counts = ngrams(hyp, n);
+    const refCounts = ngrams(ref, n);
+    let numerator = 0;
     let total = 0;
-    for (const [gram, count] of c) {
-      overlap += Math.min(count, r.get(gram) ?? 0);
+    for (const [gram, count] of counts) {
+      numerator += Math.min(count, refCounts.get(gram) ?? 0);
       total += count;
     }
-    if (overlap === 0 || total === 0) return 0;
-    logSum += Math.log(overlap / total) / 4;
+    precisions.push({ numerator, denominator: Math.max(1, total) });
   }
-  const bp = cand.length > ref.length ? 1 : Math.exp(1 - ref.length / cand.length);
-  return bp * Math.exp(logSum);
+  if (precisions[0]?.numerator === 0) return 0;
+  const k = 5;
+  let zeros = 1;
+  const p = precisions.map(({ numerator, denominator }) => {
+    if (numerator !== 0 || hyp.length <= 1) return numerator / denominator;
+    const smoothed = 1 / ((2 ** zeros * k) / Math.log(hyp.length)) / denominator;
+    zeros++;
+    return smoothed;
+  });
+  const logSum = p.filter((x) => x > 0).reduce((sum, x) => sum + 0.25 * Math.log(x), 0);
+  const penalty = hyp.length > ref.length ? 1 : hyp.length === 0 ? 0 : Math.exp(1 - ref.length / hyp.length);
+  return penalty * Math.exp(logSum);
 }
 
-/** An admissible command as is; otherwise the most BLEU-similar one above 0.01, else the text itself. */
+/** An admissible command as is; otherwise the first most BLEU-similar one above 0.01, else the text. */
 export function mapToAdmissible(action: string, admissible: readonly string[]): string {
-  if (admissible.includes(action)) return action;
-  let best = action;
-  let bestScore = 0.01;
-  for (const command of admissible) {
+  if (admissible.length === 0 || admissible.includes(action)) return action;
+  let best = 0;
+  let bestScore = -1;
+  for (const [i, command] of admissible.entries()) {
     const score = bleu(command, action);
     if (score > bestScore) {
-      best = command;
+      best = i;
       bestScore = score;
     }
   }
-  return best;
+  return bestScore > 0.01 ? (admissible[best] as string) : action;
 }

@@ -32,7 +32,7 @@ export const alfworldSpec: EnvSpec<Game> = {
     for (let i = 0; i < count; i++)
       yield generateGame(taskTypes[i % taskTypes.length] as (typeof taskTypes)[number], seed * 100_000 + i);
   },
-  async open({ backend, roundLimit = defaultAlfworldRoundLimit } = {}) {
+  async open({ backend, roundLimit = defaultAlfworldRoundLimit, protocol } = {}) {
     if (backend !== undefined)
       throw new InputError(
         `--backend ${backend}: alfworld has one built-in backend (textworld-ts); drop --backend`,
@@ -40,7 +40,7 @@ export const alfworldSpec: EnvSpec<Game> = {
     return {
       name: "textworld-ts",
       maxTurns: roundLimit,
-      create: async (game) => new AlfworldEnvironment(game, roundLimit),
+      create: async (game) => new AlfworldEnvironment(game, roundLimit, protocol),
       close: async () => {},
     };
   },
