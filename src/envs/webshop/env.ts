@@ -1,7 +1,7 @@
 // One WebShop episode in text mode over the shop's state machine: at most 10 rounds, a reply without
 // an action ends it with reward 0, the score is the purchase reward (0 without a purchase).
 import type { StepResult } from "../../core/index.js";
-import type { Environment } from "../types.js";
+import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import type { Goal } from "./catalog.js";
 import { parseWebshopAction, roundText, webshopPrefix } from "./prompt.js";
 import { Session, type Shop } from "./shop.js";
@@ -16,6 +16,7 @@ export class WebshopEnvironment implements Environment {
     shop: Shop,
     goal: Goal,
     private readonly roundLimit = defaultWebshopRoundLimit,
+    private readonly protocol: Protocol = defaultProtocol,
   ) {
     this.session = new Session(shop, goal);
   }
@@ -30,7 +31,7 @@ export class WebshopEnvironment implements Environment {
 
   async step(reply: string): Promise<StepResult> {
     this.rounds++;
-    const action = parseWebshopAction(reply);
+    const action = parseWebshopAction(reply, this.protocol);
     if (!action) return { observation: "", reward: 0, done: true, failure: "invalid_format" };
     const valid = this.session.act(action);
     const page = this.session.page;

@@ -1,6 +1,7 @@
 // The WebShop protocol (AgentBench): instructions, "Ok.", a one-shot of four rounds, then each round an
 // observation with the available actions as JSON; replies are "Thought:\n…\n\nAction:\n…".
 import type { Message } from "../../core/index.js";
+import { defaultProtocol, type Protocol } from "../types.js";
 
 export const webshopInstruction = `You are web shopping.
 I will give you instructions about what to do.
@@ -88,11 +89,20 @@ export function webshopPrefix(): Message[] {
   ];
 }
 
-/** The first `Action:` + newline + search[…] or click[…]. */
+/**
+ * AgentBench's action regex: "Action:" (or "action:"), spaces, then exactly one newline (old,
+ * AgentBench.old webshop/__init__.py:66) or any number of them (v0.2, __init__.py:83-85), spaces, and
+ * search[…] or click[…] with a non-empty argument on one line, up to the first "]".
+ */
 export function parseWebshopAction(
   reply: string,
+  protocol: Protocol = defaultProtocol,
 ): { kind: "search"; query: string } | { kind: "click"; value: string } | undefined {
-  const match = /Action:\s*\n\s*(search|click)\[(.*?)\]/s.exec(reply);
+  const pattern =
+    protocol === "agentbench-v0.2"
+      ? /[Aa]ction: *\n* *(search|click)\[([^\n]+?)\]/
+      : /[Aa]ction: *\n *(search|click)\[([^\n]+?)\]/;
+  const match = pattern.exec(reply);
   if (!match) return undefined;
   return match[1] === "search"
     ? { kind: "search", query: match[2] ?? "" }

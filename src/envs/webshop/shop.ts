@@ -101,12 +101,14 @@ export class Session {
   /** Applies an action; false when WebShop would refuse it (then nothing changes). */
   act(action: ShopAction): boolean {
     const p = this.page;
+    // WebShop's text env searches from any page and takes any non-empty argument, lower-cased; a
+    // click must name a clickable exactly, lower-cased, untrimmed (web_agent_text_env.py step())
     if (action.kind === "search") {
-      if (p.kind !== "search" || !action.query.trim()) return false;
+      if (p.kind === "done" || action.query === "") return false;
       this.page = { kind: "results", query: action.query, page: 1, asins: this.shop.search(action.query) };
       return true;
     }
-    const value = action.value.trim().toLowerCase();
+    const value = action.value.toLowerCase();
     if (!this.clickables().includes(value)) return false;
     if (value === "back to search") this.page = { kind: "search" };
     else if (p.kind === "results") {

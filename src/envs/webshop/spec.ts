@@ -56,12 +56,12 @@ export const webshopSpec: EnvSpec<Goal> = {
     }
   },
   /** backend: a WebShop data dir (its products), else the generated 5k catalog. */
-  async open({ backend, roundLimit = defaultWebshopRoundLimit } = {}) {
+  async open({ backend, roundLimit = defaultWebshopRoundLimit, protocol } = {}) {
     const shop = backend ? new Shop(loadWebshopDir(backend).products) : getDefaultShop();
     return {
       name: backend ? `webshop-data:${shop.products.length}` : "generated-5k",
       maxTurns: roundLimit,
-      create: async (goal) => new WebshopEnvironment(shop, goal, roundLimit),
+      create: async (goal) => new WebshopEnvironment(shop, goal, roundLimit, protocol),
       close: async () => {},
     };
   },

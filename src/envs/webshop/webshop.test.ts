@@ -85,13 +85,15 @@ describe("shop", () => {
     expect(g?.instruction_text).toMatch(/^i need .*, and price lower than \d+\.00 dollars$/);
   });
 
-  it("applies WebShop's validity rules: search only on the search page, only listed clickables", () => {
+  it("applies WebShop's validity rules: search from any page, only listed clickables", () => {
+    // web_agent_text_env.py step(): search with any non-empty argument; click only on a listed clickable
     const [g] = sampleGoals(shop.products, 1, 2);
     const session = new Session(shop, g as Goal);
     expect(session.act({ kind: "click", value: "buy now" })).toBe(false);
-    expect(session.act({ kind: "search", query: "   " })).toBe(false);
+    expect(session.act({ kind: "search", query: "" })).toBe(false);
     expect(session.act({ kind: "search", query: "x".repeat(100_000) })).toBe(true); // huge queries are cut, not crashed on
-    expect(session.act({ kind: "search", query: "again" })).toBe(false);
+    expect(session.act({ kind: "search", query: "again" })).toBe(true); // from the results page
+    expect(session.act({ kind: "click", value: " back to search" })).toBe(false); // not trimmed
     expect(session.observation()).toMatch(
       /^Instruction: \[SEP\] .* \[SEP\] Back to Search \[SEP\] Page 1 \(Total results: \d+\)/,
     );
@@ -108,8 +110,25 @@ describe("shop", () => {
       kind: "search",
       query: "shoes",
     });
-    expect(parseWebshopAction("Action: search[shoes]")).toBeUndefined(); // the action goes on the line after "Action:"
     expect(parseWebshopAction("I will buy it")).toBeUndefined();
+  });
+
+  it("follows each protocol's regex: one newline (old), any number (v0.2), lower-case action:", () => {
+    // old: r"[Aa]ction: *\n *((search|click)\[.+?])" (AgentBench.old webshop/__init__.py:66)
+    expect(parseWebshopAction("Action: click[buy now]")).toBeUndefined();
+    expect(parseWebshopAction("Action:\n\nclick[buy now]")).toBeUndefined();
+    expect(parseWebshopAction("action:  \n  click[Buy Now]")).toEqual({ kind: "click", value: "Buy Now" });
+    expect(parseWebshopAction("Action:\nclick[]")).toBeUndefined(); // .+? needs a character
+    expect(parseWebshopAction("Action:\nsearch[a\nb]")).toBeUndefined(); // . stops at a newline
+    // v0.2: r"[Aa]ction: *\n* *((search|click)\[.+?])" (v0.2 webshop/__init__.py:83-85)
+    expect(parseWebshopAction("Action: click[buy now]", "agentbench-v0.2")).toEqual({
+      kind: "click",
+      value: "buy now",
+    });
+    expect(parseWebshopAction("Action:\n\nclick[buy now]", "agentbench-v0.2")).toEqual({
+      kind: "click",
+      value: "buy now",
+    });
   });
 });
 
