@@ -3,7 +3,14 @@
 // choice is the prediction, scored for element accuracy, operation F1 and step success.
 import type { StepResult } from "../../core/index.js";
 import type { Environment } from "../types.js";
-import { letters, operationF1, operationString, parseMind2WebAnswer, questionPrompt } from "./protocol.js";
+import {
+  letters,
+  operationF1,
+  operationString,
+  parseMind2WebAnswer,
+  predictedOperationString,
+  questionPrompt,
+} from "./protocol.js";
 import type { StepProblem } from "./tasks.js";
 
 export class Mind2WebEnvironment implements Environment {
@@ -13,7 +20,6 @@ export class Mind2WebEnvironment implements Environment {
   private group: StepProblem["candidates"] = [];
   private prediction: { candidate: StepProblem["candidates"][number]; op: string; value: string } | undefined;
   private unreadable = 0;
-  private readonly shown = new Set<string>();
 
   constructor(
     private readonly problem: StepProblem,
@@ -24,7 +30,6 @@ export class Mind2WebEnvironment implements Environment {
 
   private ask(): string {
     this.group = this.queue.slice(0, 5);
-    for (const c of this.group) this.shown.add(c.id);
     this.queue = this.queue.slice(5);
     return questionPrompt(this.problem, this.group, { chainOfThought: this.chainOfThought });
   }
@@ -34,6 +39,12 @@ export class Mind2WebEnvironment implements Environment {
   }
 
   async step(reply: string): Promise<StepResult> {
+    // one candidate in all: AgentBench's `while len(all_candidates) > 1` never asks and scores the
+    // step as no prediction (mind2web/task.py:159-187); the question here goes unread
+    if (this.problem.candidates.length <= 1) {
+      const info = { ...this.score(undefined), never_asked: 1 };
+      return { observation: "", reward: 0, done: true, failure: "wrong_answer", info };
+    }
     // a reply without "Answer: X" counts as A (none of the above), as AgentBench reads it
     const answer = parseMind2WebAnswer(reply);
     if (!answer) this.unreadable++;
@@ -43,10 +54,8 @@ export class Mind2WebEnvironment implements Environment {
       this.queue.push(chosen);
       this.prediction = { candidate: chosen, op: answer.op, value: answer.value };
     }
-    // a lone candidate the model never saw is still shown (AgentBench would score the step 0)
-    const [last] = this.queue;
-    if (this.queue.length > 1 || (last && !this.shown.has(last.id)))
-      return { observation: this.ask(), reward: 0, done: false };
+    // rounds go on while more than one candidate is left: a lone one is never shown, as in AgentBench
+    if (this.queue.length > 1) return { observation: this.ask(), reward: 0, done: false };
     // an empty queue means the last group was all refused: no prediction
     const info = this.score(this.queue.length === 0 ? undefined : this.prediction);
     const failure = info.step_success ? undefined : this.unreadable > 0 ? "invalid_format" : "wrong_answer";
@@ -57,7 +66,7 @@ export class Mind2WebEnvironment implements Environment {
     const element = prediction?.candidate.positive ? 1 : 0;
     const f1 = prediction
       ? operationF1(
-          operationString(prediction.op, prediction.value),
+          predictedOperationString(prediction.op, prediction.value),
           operationString(this.problem.operation.op, this.problem.operation.value),
         )
       : 0;

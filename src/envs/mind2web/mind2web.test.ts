@@ -5,7 +5,7 @@ import { chromiumAvailable } from "../../../test/helpers/chromium.js";
 import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { Trajectory } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
-import { operationF1, parseMind2WebAnswer } from "./protocol.js";
+import { operationF1, operationString, parseMind2WebAnswer, predictedOperationString } from "./protocol.js";
 import { mind2webSpec, recordedMind2WebFile } from "./spec.js";
 import { mind2webTaskSchema, type StepProblem, stepProblems } from "./tasks.js";
 
@@ -31,15 +31,22 @@ describe("mind2web", () => {
     expect(operationF1("TYPE new york", "TYPE new york")).toBe(1);
     expect(operationF1("TYPE new york city", "TYPE new york")).toBeCloseTo((2 * (3 / 4) * 1) / (3 / 4 + 1));
     expect(operationF1("CLICK", "SELECT Oslo")).toBe(0);
-    expect(parseMind2WebAnswer("Answer: c\nAction: select\nValue: Oslo")).toEqual({
+    expect(parseMind2WebAnswer("Answer: C\nAction: SELECT\nValue: Oslo")).toEqual({
       letter: "C",
       op: "SELECT",
       value: "Oslo",
     });
+    // AgentBench reads case-sensitively (mind2web/task.py:205-211): "Answer: c" is no answer
+    expect(parseMind2WebAnswer("Answer: c\nAction: select\nValue: Oslo")).toBeUndefined();
     expect(parseMind2WebAnswer("I pick the button")).toBeUndefined();
-    // chain of thought: the last answer counts, an empty Value does not swallow the next line
-    const reasoning = "A. None of the above is wrong, so not Answer: A.\nAnswer: D\nAction: CLICK\nValue:\n";
-    expect(parseMind2WebAnswer(reasoning)).toEqual({ letter: "D", op: "CLICK", value: "" });
+    // the first "Answer:" counts, even inside the reasoning
+    const reasoning = "So not Answer: A, I think.\nAnswer: D\nAction: CLICK\nValue: Submit";
+    expect(parseMind2WebAnswer(reasoning)).toEqual({ letter: "A", op: "CLICK", value: "Submit" });
+    // a CLICK's value is scored: "CLICK Submit" against the target "CLICK" gives F1 2/3
+    expect(
+      operationF1(predictedOperationString("CLICK", "Submit"), operationString("CLICK", "Submit")),
+    ).toBeCloseTo(2 / 3);
+    expect(operationF1(predictedOperationString("CLICK", ""), operationString("CLICK", "x"))).toBe(1);
   });
 
   it("offers the plain and the chain-of-thought prompt as backends, and names unknown ones", async () => {
@@ -57,7 +64,44 @@ describe("mind2web", () => {
     );
   });
 
-  it("computes element accuracy, action F1, step and task success per task, then averages over tasks", () => {
+  it("plays AgentBench's rounds: a lone candidate left (or the only one) is never shown", async () => {
+    const candidate = (i: number) => ({
+      id: `c${i}`,
+      snippet: `<button id=${i}>b${i}</button>`,
+      positive: i === 6,
+    });
+    const problem = (count: number): StepProblem => ({
+      id: "t#0",
+      annotationId: "t",
+      step: 0,
+      task: "press the button",
+      website: "w",
+      domain: "d",
+      previousActions: [],
+      html: "<html></html>",
+      candidates: Array.from({ length: count }, (_, i) => candidate(i + 1))
+        .reverse()
+        .slice(0, count),
+      operation: { op: "CLICK", value: "" },
+    });
+    const backend = await mind2webSpec.open();
+    const noneOfThem: ChatModel = { id: "n", complete: async () => ({ text: "Answer: A." }) };
+    // six candidates, the positive one first in the queue is c6; refusing the first five leaves c1 alone
+    const six = problem(6);
+    six.candidates = [...six.candidates.slice(1), six.candidates[0] as StepProblem["candidates"][number]];
+    const refused = await runEpisode({ spec: mind2webSpec, backend, task: six, model: noneOfThem });
+    expect(refused).toMatchObject({ turns: 1, reward: 0, info: { element_accuracy: 0 } });
+    const one = problem(1);
+    const lone = await runEpisode({
+      spec: mind2webSpec,
+      backend,
+      task: one,
+      model: oracleModel(mind2webSpec),
+    });
+    expect(lone).toMatchObject({ reward: 0, info: { never_asked: 1, element_accuracy: 0, action_f1: 0 } });
+  });
+
+  it("averages element accuracy, action F1 and step success over steps, as AgentBench; task success beside", () => {
     const r = (taskId: string, element: number, f1: number): Trajectory => ({
       id: taskId,
       env: "mind2web",
@@ -79,9 +123,9 @@ describe("mind2web", () => {
     // task a: steps (1, 1.0) and (1, 0.5); task b: one step (0, 0)
     const metrics = mind2webSpec.metrics([r("a#0", 1, 1), r("a#1", 1, 0.5), r("b#0", 0, 0)], new Map());
     expect(metrics).toEqual({
-      element_accuracy: (1 + 0) / 2,
-      action_f1: (0.75 + 0) / 2,
-      step_success_rate: (0.5 + 0) / 2,
+      element_accuracy: 2 / 3,
+      action_f1: (1 + 0.5 + 0) / 3,
+      step_success_rate: 1 / 3,
       task_success_rate: 0,
     });
   });

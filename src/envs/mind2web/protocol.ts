@@ -25,13 +25,12 @@ export interface Mind2WebAnswer {
 
 /** Reads the last "Answer:" and the Action/Value after it, so reasoning before the answer may quote the format. */
 export function parseMind2WebAnswer(reply: string): Mind2WebAnswer | undefined {
-  const answers = [...reply.matchAll(/Answer:\s*([A-F])\b/gi)];
-  const last = answers.at(-1);
-  const letter = last?.[1]?.toUpperCase();
-  if (!last || !letter) return undefined;
-  const rest = reply.slice(last.index);
-  const op = /Action:\s*(CLICK|TYPE|SELECT)/i.exec(rest)?.[1]?.toUpperCase() ?? "";
-  const value = /Value:[ \t]*(.*)/.exec(rest)?.[1]?.trim() ?? "";
+  // AgentBench's postprocess_action_llm (AgentBench.old mind2web/task.py:200-213): the first
+  // "Answer: X", "Action: OP" and "Value: …" anywhere in the reply, case-sensitive, one space each
+  const letter = /Answer: ([A-F])/.exec(reply)?.[1];
+  if (!letter) return undefined;
+  const op = /Action: (CLICK|SELECT|TYPE)/.exec(reply)?.[1] ?? "";
+  const value = /Value: ([^\n]*)$/m.exec(reply.trim())?.[1]?.trim() ?? "";
   return { letter, op, value };
 }
 
@@ -47,5 +46,9 @@ export function operationF1(predicted: string, gold: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
+/** The gold operation as AgentBench's target: a CLICK has no value. */
 export const operationString = (op: string, value: string) =>
   (op === "CLICK" ? "CLICK" : `${op} ${value}`).trim();
+
+/** A predicted operation as AgentBench scores it: "OP value" whatever the op, so a CLICK's value counts. */
+export const predictedOperationString = (op: string, value: string) => `${op.trim()} ${value.trim()}`.trim();

@@ -81,7 +81,7 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
       return `Answer: ${letter}\nAction: ${problem.operation.op}\nValue: ${problem.operation.op === "CLICK" ? "" : problem.operation.value}`;
     },
   }),
-  // per task first, then the mean over tasks, as Mind2Web reports them
+  // means over steps, as AgentBench reports them (mind2web/task.py:70-103); task success rate beside
   metrics: (results) => {
     const info = (r: (typeof results)[number]) => (r.info ?? {}) as Record<string, number | string>;
     const byTask = new Map<string, Record<string, number>[]>();
@@ -95,14 +95,14 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
       byTask.set(id, [...(byTask.get(id) ?? []), step]);
     }
     const tasks = [...byTask.values()];
-    const n = Math.max(1, tasks.length);
-    const macro = (key: string) =>
-      tasks.reduce((s, steps) => s + steps.reduce((k, x) => k + (x[key] ?? 0), 0) / steps.length, 0) / n;
+    const steps = tasks.flat();
+    const mean = (key: string) => steps.reduce((s, x) => s + (x[key] ?? 0), 0) / Math.max(1, steps.length);
     return {
-      element_accuracy: macro("element_accuracy"),
-      action_f1: macro("action_f1"),
-      step_success_rate: macro("step_success"),
-      task_success_rate: tasks.filter((steps) => steps.every((x) => x.step_success === 1)).length / n,
+      element_accuracy: mean("element_accuracy"),
+      action_f1: mean("action_f1"),
+      step_success_rate: mean("step_success"),
+      task_success_rate:
+        tasks.filter((t) => t.every((x) => x.step_success === 1)).length / Math.max(1, tasks.length),
     };
   },
   benchmark: { task: "Mind2Web", category: "held-in" },
