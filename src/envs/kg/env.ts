@@ -68,7 +68,7 @@ export class KgEnvironment implements Environment {
           throw new tools.ToolError("relation not listed by get_relations");
         return newVariable(await tools.getNeighbors(this.store, this.argument(a), b.trim()));
       case "intersection":
-        return newVariable(await tools.intersection(this.store, this.argument(a), this.argument(b)));
+        return newVariable(tools.intersection(this.argument(a), this.argument(b)));
       case "get_attributes": {
         const attributes = await tools.getAttributes(this.store, this.argument(a));
         this.seenAttributes.set(key(a), new Set(attributes));

@@ -11,6 +11,7 @@ import { defaultGraph, generateKgTasks, kgTemplates } from "./generate.js";
 import { kgSpec } from "./spec.js";
 import { iri, SparqlEndpointStore } from "./store.js";
 import type { KgTask } from "./tasks.js";
+import { WorkerOxigraphStore } from "./worker-store.js";
 
 const fixture = fileURLToPath(new URL("../../../test/fixtures/knowledgegraph/sample.json", import.meta.url));
 const replies = (...texts: string[]): ChatModel => {
@@ -165,6 +166,80 @@ describe("kg preflight", () => {
       expect(await backend.preflight?.(dev)).toMatch(/^kg: 20 of the first 20 tasks name entities/);
     } finally {
       await backend.close();
+    }
+  });
+});
+
+describe("kg variables as AgentBench builds them", () => {
+  // a tiny graph: two films by one director, with equal and different running times
+  const ns = "http://rdf.freebase.com/ns/";
+  const triple = (s: string, p: string, o: string) => `<${ns}${s}> <${ns}${p}> ${o} .`;
+  const graph = [
+    triple("m.dir", "film.director.film", `<${ns}m.f1>`),
+    triple("m.dir", "film.director.film", `<${ns}m.f2>`),
+    triple("m.dir", "film.director.film", `<${ns}m.f3>`),
+    triple("m.f1", "film.film.directed_by", `<${ns}m.dir>`),
+    triple("m.f2", "film.film.directed_by", `<${ns}m.dir>`),
+    triple("m.f3", "film.film.directed_by", `<${ns}m.dir>`),
+    triple("m.f1", "film.film.runtime", '"120"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    triple("m.f2", "film.film.runtime", '"120"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    triple("m.f3", "film.film.runtime", '"90"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+  ].join("\n");
+  const task = (answer: string[]): KgTask => ({
+    qid: "q",
+    question: "q",
+    entities: { director: "m.dir" },
+    actions: [],
+    answer: answer.map((a) => ({ answer_type: "Entity", answer_argument: a })),
+  });
+
+  it("keeps ties of argmax, drops the question's own entity from answers, and builds empty variables", async () => {
+    const store = new WorkerOxigraphStore(graph, "application/n-triples", 1, 10_000);
+    try {
+      const run = async (answer: string[], actions: string[]) => {
+        const env = new KgEnvironment(task(answer), store);
+        await env.reset();
+        let last = await env.step("");
+        for (const action of actions) last = await env.step(`Action: ${action}`);
+        return last;
+      };
+      // argmax over the director's films: f1 and f2 tie at 120 (logic_form_util.py:653,682)
+      const tied = await run(
+        ["m.f1", "m.f2"],
+        [
+          "get_relations(m.dir)",
+          "get_neighbors(m.dir, film.director.film)",
+          "get_attributes(#0)",
+          "argmax(#0, film.film.runtime)",
+          "Final Answer: #1",
+        ],
+      );
+      expect(tied).toMatchObject({ reward: 1, info: { em: 1 } });
+      // films' directors, back from the director: the director itself is filtered out (line 675)
+      const back = await run(
+        [],
+        [
+          "get_relations(m.dir)",
+          "get_neighbors(m.dir, film.director.film)",
+          "get_relations(#0)",
+          "get_neighbors(#0, film.film.directed_by)",
+          "Final Answer: #1",
+        ],
+      );
+      expect(back.info).toMatchObject({ predicted: [], executable: 0 });
+      // an intersection with no members is a variable, not an error (api.py:100-118)
+      const env = new KgEnvironment(task(["m.f1"]), store);
+      await env.reset();
+      await env.step("Action: get_relations(m.dir)");
+      await env.step("Action: get_neighbors(m.dir, film.director.film)");
+      await env.step("Action: get_attributes(#0)");
+      await env.step("Action: argmax(#0, film.film.runtime)");
+      await env.step("Action: argmin(#0, film.film.runtime)");
+      expect((await env.step("Action: intersection(#1, #2)")).observation).toMatch(
+        /^Observation: variable #3, which are instances of/,
+      );
+    } finally {
+      await store.close();
     }
   });
 });

@@ -8,6 +8,11 @@ export interface KgVariable {
   pattern(target: string, fresh: () => string): string;
   /** The Freebase-style type of its members, or "number" for count. */
   type: string;
+  /**
+   * The entities its program names: AgentBench's lisp_to_sparql filters them out of the answer
+   * (`FILTER (?x != ns:m…)`, logic_form_util.py:675), so a question never answers with its own topic.
+   */
+  entities: readonly string[];
   /** count(): the number, computed when created. */
   value?: number;
 }
@@ -24,21 +29,18 @@ function patternOf(arg: ToolArgument): KgVariable["pattern"] {
   return (target) => `VALUES ?${target} { ${entity} }`;
 }
 
+const entitiesOf = (arg: ToolArgument): readonly string[] =>
+  arg.kind === "variable" ? arg.variable.entities : [arg.id];
+
+/** The answer filters AgentBench appends: the program's entities out, literals only in English. */
+function answerFilters(target: string, entities: readonly string[]): string {
+  const notEntities = entities.length ? ` FILTER(?${target} NOT IN (${entities.map(iri).join(", ")}))` : "";
+  return `${notEntities} FILTER(!isLiteral(?${target}) || lang(?${target}) = "" || langMatches(lang(?${target}), "en"))`;
+}
+
 function counter() {
   let n = 0;
   return () => `v${n++}`;
-}
-
-async function members(
-  store: KgStore,
-  variable: Pick<KgVariable, "pattern">,
-  limit?: number,
-): Promise<string[]> {
-  const fresh = counter();
-  const rows = await store.select(
-    `SELECT DISTINCT ?x WHERE { ${variable.pattern("x", fresh)} }${limit ? ` LIMIT ${limit}` : ""}`,
-  );
-  return rows.map((r) => localName(r.x ?? ""));
 }
 
 /** Relations leaving the argument (its members' outgoing edges to entities). */
@@ -53,18 +55,18 @@ export async function getRelations(store: KgStore, arg: ToolArgument): Promise<s
     .sort();
 }
 
+/** A new variable, built without running it (AgentBench's get_neighbors, api.py:80-98): empty is fine. */
 export async function getNeighbors(store: KgStore, arg: ToolArgument, relation: string): Promise<KgVariable> {
   const relationIri = iri(relation);
   const source = patternOf(arg);
-  const variable: KgVariable = {
+  return {
     pattern: (target, fresh) => {
       const from = fresh();
       return `{ ${source(from, fresh)} } ?${from} ${relationIri} ?${target} .`;
     },
     type: await expectedType(store, relation),
+    entities: entitiesOf(arg),
   };
-  if ((await members(store, variable, 1)).length === 0) throw new ToolError("empty result");
-  return variable;
 }
 
 async function expectedType(store: KgStore, relation: string): Promise<string> {
@@ -74,18 +76,18 @@ async function expectedType(store: KgStore, relation: string): Promise<string> {
   return localName(rows[0]?.t ?? "common.topic");
 }
 
-export async function intersection(store: KgStore, a: ToolArgument, b: ToolArgument): Promise<KgVariable> {
+export function intersection(a: ToolArgument, b: ToolArgument): KgVariable {
   const typeA = a.kind === "variable" ? a.variable.type : undefined;
   const typeB = b.kind === "variable" ? b.variable.type : undefined;
   if (typeA && typeB && typeA !== typeB) throw new ToolError("types differ");
   const left = patternOf(a);
   const right = patternOf(b);
-  const variable: KgVariable = {
+  // AgentBench only checks the types (api.py:100-118): an empty intersection is a variable too
+  return {
     pattern: (target, fresh) => `{ ${left(target, fresh)} } { ${right(target, fresh)} }`,
     type: typeA ?? typeB ?? "common.topic",
+    entities: [...new Set([...entitiesOf(a), ...entitiesOf(b)])],
   };
-  if ((await members(store, variable, 1)).length === 0) throw new ToolError("empty intersection");
-  return variable;
 }
 
 /** Numeric attributes of the members (relations whose objects are numbers). */
@@ -104,26 +106,34 @@ export function superlative(
 ): KgVariable {
   const attributeIri = iri(attribute);
   const source = arg.variable.pattern;
+  // every member at the best value, ties included: AgentBench joins the members' values with a
+  // "SELECT ?sk0 … ORDER BY … LIMIT 1" subquery (logic_form_util.py:653,682)
   return {
     pattern: (target, fresh) => {
       const value = fresh();
-      return `{ SELECT ?${target} WHERE { ${source(target, fresh)} ?${target} ${attributeIri} ?${value} } ORDER BY ${direction === "max" ? "DESC" : "ASC"}(?${value}) LIMIT 1 }`;
+      const inner = fresh();
+      return `{ ${source(target, fresh)} ?${target} ${attributeIri} ?${value} } { SELECT ?${value} WHERE { ${source(inner, fresh)} ?${inner} ${attributeIri} ?${value} } ORDER BY ${direction === "max" ? "DESC" : "ASC"}(?${value}) LIMIT 1 }`;
     },
     type: arg.variable.type,
+    entities: arg.variable.entities,
   };
 }
 
 export async function count(store: KgStore, arg: ToolArgument & { kind: "variable" }): Promise<KgVariable> {
   const fresh = counter();
   const rows = await store.select(
-    `SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ${arg.variable.pattern("x", fresh)} }`,
+    `SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ${arg.variable.pattern("x", fresh)}${answerFilters("x", arg.variable.entities)} }`,
   );
   const value = Number(rows[0]?.n ?? 0);
-  return { pattern: (target) => `VALUES ?${target} { ${value} }`, type: "number", value };
+  return { pattern: (target) => `VALUES ?${target} { ${value} }`, type: "number", value, entities: [] };
 }
 
-/** The answer set of a variable: member ids, or the number for count(). */
+/** The answer set of a variable, as AgentBench's final SPARQL reads it: member ids, or the count. */
 export async function answerOf(store: KgStore, variable: KgVariable): Promise<string[]> {
   if (variable.value !== undefined) return [String(variable.value)];
-  return members(store, variable);
+  const fresh = counter();
+  const rows = await store.select(
+    `SELECT DISTINCT ?x WHERE { ${variable.pattern("x", fresh)}${answerFilters("x", variable.entities)} }`,
+  );
+  return rows.map((r) => localName(r.x ?? ""));
 }
