@@ -91,9 +91,25 @@ export async function runEpisode<Task>({
   let env: Awaited<ReturnType<typeof backend.create>>;
   try {
     env = await backend.create(task);
-    messages = (await env.reset()).messages;
   } catch (cause) {
     backendFailed(cause);
+    return finish();
+  }
+  let opening: Awaited<ReturnType<typeof env.reset>>;
+  try {
+    opening = await env.reset();
+  } catch (cause) {
+    await env.close().catch(() => {});
+    backendFailed(cause);
+    return finish();
+  }
+  messages = opening.messages;
+  if (opening.finished) {
+    // the harness ended the sample before the agent's first turn (an init script that failed)
+    await env.close().catch(() => {});
+    reward = opening.finished.reward;
+    info = opening.finished.info && capStrings(opening.finished.info);
+    failure = opening.finished.failure ?? (reward < 1 ? "wrong_answer" : undefined);
     return finish();
   }
   const prefixLength = messages.length;

@@ -5,8 +5,12 @@ import type { ChatModel } from "../models/index.js";
 
 /** One live episode; owns its backend resources until close(). */
 export interface Environment {
-  /** System prompt + one-shot + task description, in the env's original protocol. */
-  reset(): Promise<{ messages: Message[] }>;
+  /**
+   * System prompt + one-shot + task description, in the env's original protocol. `finished` ends the
+   * episode before the agent's first turn, as the original harness does for some samples (an init
+   * script that fails in AgentBench v0.2's os, a Mind2Web step with one candidate).
+   */
+  reset(): Promise<{ messages: Message[]; finished?: StepResult }>;
   /** `action` is the model's raw reply. */
   step(action: string): Promise<StepResult>;
   /** Always called, also on error or abort. */

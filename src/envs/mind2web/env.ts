@@ -1,7 +1,7 @@
 // One Mind2Web step as AgentBench runs it: the candidates in a queue, five at a time into a fresh
 // multiple-choice prompt, a chosen one back to the end of the queue, until one is left; the last
 // choice is the prediction, scored for element accuracy, operation F1 and step success.
-import type { StepResult } from "../../core/index.js";
+import type { Message, StepResult } from "../../core/index.js";
 import type { Environment } from "../types.js";
 import {
   letters,
@@ -34,17 +34,20 @@ export class Mind2WebEnvironment implements Environment {
     return questionPrompt(this.problem, this.group, { chainOfThought: this.chainOfThought });
   }
 
-  async reset() {
+  async reset(): Promise<{ messages: Message[]; finished?: StepResult }> {
+    // one candidate in all: AgentBench's `while len(all_candidates) > 1` never asks and scores the
+    // step as no prediction (mind2web/task.py:159-187)
+    if (this.problem.candidates.length <= 1) {
+      const info = { ...this.score(undefined), never_asked: 1 };
+      return {
+        messages: [],
+        finished: { observation: "", reward: 0, done: true, failure: "wrong_answer", info },
+      };
+    }
     return { messages: [{ role: "user" as const, content: this.ask() }] };
   }
 
   async step(reply: string): Promise<StepResult> {
-    // one candidate in all: AgentBench's `while len(all_candidates) > 1` never asks and scores the
-    // step as no prediction (mind2web/task.py:159-187); the question here goes unread
-    if (this.problem.candidates.length <= 1) {
-      const info = { ...this.score(undefined), never_asked: 1 };
-      return { observation: "", reward: 0, done: true, failure: "wrong_answer", info };
-    }
     // a reply without "Answer: X" counts as A (none of the above), as AgentBench reads it
     const answer = parseMind2WebAnswer(reply);
     if (!answer) this.unreadable++;

@@ -98,7 +98,12 @@ describe("mind2web", () => {
       task: one,
       model: oracleModel(mind2webSpec),
     });
-    expect(lone).toMatchObject({ reward: 0, info: { never_asked: 1, element_accuracy: 0, action_f1: 0 } });
+    expect(lone).toMatchObject({
+      reward: 0,
+      turns: 0,
+      info: { never_asked: 1, element_accuracy: 0, action_f1: 0 },
+    });
+    expect(lone.messages).toEqual([]);
   });
 
   it("averages element accuracy, action F1 and step success over steps, as AgentBench; task success beside", () => {

@@ -115,6 +115,37 @@ describe.skipIf(!sandboxAvailable)("os env", () => {
     expect(wrong).toMatchObject({ success: false, failure: "wrong_answer" });
   });
 
+  it("an init script that fails: old goes on, v0.2 fails the sample before the agent's first turn", async () => {
+    const task: OsTask = {
+      id: "init-fails",
+      description: "What is 1 + 1?",
+      init: [{ language: "bash", code: "echo setting up; exit 3" }],
+      labels: [],
+      match: { answer: "2", strip: true },
+    };
+    const answer: ChatModel = { id: "a", complete: async () => ({ text: "Think: easy.\n\nAct: answer(2)" }) };
+    const old = await runEpisode({ spec: osSpec, backend, task, model: answer });
+    expect(old).toMatchObject({ success: true, turns: 1 }); // AgentBench.old task.py:385-387 ignores it
+    const v02 = await osSpec.open({ protocol: "agentbench-v0.2" });
+    try {
+      const failed = await runEpisode({
+        spec: osSpec,
+        backend: v02,
+        task,
+        model: answer,
+        infrastructureFailures: "throw",
+      });
+      expect(failed).toMatchObject({
+        reward: 0,
+        turns: 0,
+        failure: "env_error",
+        info: { reason: "init script exited 3", output: expect.stringContaining("setting up") },
+      });
+    } finally {
+      await v02.close();
+    }
+  });
+
   it("ends after 8 rounds without an answer", async () => {
     const [task] = await load(join(fixtures, "sample.json"));
     const loop = Array.from({ length: 9 }, (_, i) => `Act: bash\n\n\`\`\`bash\necho ${i}\n\`\`\``);

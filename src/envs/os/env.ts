@@ -1,7 +1,7 @@
 // One os_interaction episode: init scripts and the start script in a fresh sandbox, bash actions in the
 // agent's persistent shell, then the match or the checks (run in that same sandbox).
-import type { StepResult } from "../../core/index.js";
-import type { Environment } from "../types.js";
+import type { Message, StepResult } from "../../core/index.js";
+import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { osMessages, osObservation } from "./prompt.js";
 import { type Sandbox, ShellExited } from "./sandbox.js";
@@ -45,12 +45,24 @@ export class OsEnvironment implements Environment {
     private readonly sandbox: Sandbox,
     private readonly roundLimit = defaultOsRoundLimit,
     private readonly actionTimeoutMs = 10_000,
+    private readonly protocol: Protocol = defaultProtocol,
   ) {}
 
-  async reset() {
-    for (const script of this.task.init) await this.sandbox.runScript(script.language, script.code);
-    if (this.task.start) await this.sandbox.run(this.task.start.code, { timeoutMs: this.actionTimeoutMs });
-    return { messages: osMessages(this.task) };
+  async reset(): Promise<{ messages: Message[]; finished?: StepResult }> {
+    const messages = osMessages(this.task);
+    for (const script of this.task.init) {
+      const run = await this.sandbox.runScript(script.language, script.code);
+      // agentbench-old ignores init exit codes (AgentBench.old os_interaction/task.py:385-387); v0.2
+      // fails the sample before the agent sees it (v0.2 task.py:409-416)
+      if (run.exitCode !== 0 && this.protocol === "agentbench-v0.2")
+        return { messages, finished: initFailed(`init script exited ${run.exitCode}`, run.output) };
+    }
+    if (this.task.start) {
+      const start = await this.sandbox.run(this.task.start.code, { timeoutMs: this.actionTimeoutMs });
+      if (start.exitCode !== 0 && this.protocol === "agentbench-v0.2")
+        return { messages, finished: initFailed(`start script exited ${start.exitCode}`, start.output) };
+    }
+    return { messages };
   }
 
   async step(reply: string): Promise<StepResult> {
@@ -98,4 +110,14 @@ export class OsEnvironment implements Environment {
   async close() {
     await this.sandbox.close();
   }
+}
+
+function initFailed(reason: string, output: string): StepResult {
+  return {
+    observation: "",
+    reward: 0,
+    done: true,
+    failure: "env_error",
+    info: { reason, output: output.slice(0, 800) },
+  };
 }

@@ -46,7 +46,7 @@ export const osSpec: EnvSpec<OsTask> = {
   loadTasks: (source, options) => loadOsTasks(source, options?.scripts),
   generateTasks: generateOsTasks,
   unavailable: sandboxProblem,
-  async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs } = {}) {
+  async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs, protocol } = {}) {
     const problem = sandboxProblem();
     if (problem) throw new EnvError(`os sandbox: ${problem}`);
     const image = await openImage(backend ?? process.env.AGENTTUNE_OS_IMAGE);
@@ -56,7 +56,7 @@ export const osSpec: EnvSpec<OsTask> = {
       name: image ? `bwrap image ${image.manifest.key}` : "bwrap host-view",
       maxTurns: roundLimit,
       create: async (task) =>
-        new OsEnvironment(task, await Sandbox.create({ image }), roundLimit, actionTimeoutMs),
+        new OsEnvironment(task, await Sandbox.create({ image }), roundLimit, actionTimeoutMs, protocol),
       close: () => Sandbox.settled(),
     };
   },
