@@ -1,5 +1,5 @@
 // The one ReAct episode loop shared by data collection and evaluation: reset → model → step … → done.
-import type { FailureLabel, Message, Trajectory, Usage } from "../core/index.js";
+import type { FailureLabel, Message, StepResult, Trajectory, Usage } from "../core/index.js";
 import { addUsage, EnvError, InfrastructureFailure, ModelError } from "../core/index.js";
 import type { EnvBackend, EnvSpec } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
@@ -157,6 +157,7 @@ export async function runEpisode<Task>({
         backendFailed(cause);
         break;
       }
+      if (result.rewrite) rewriteHistory(messages, result.rewrite);
       if (result.done) {
         reward = result.reward;
         info = result.info && capStrings(result.info);
@@ -199,6 +200,16 @@ function capStrings(info: Record<string, unknown>): Record<string, unknown> {
     return value;
   };
   return cap(info) as Record<string, unknown>;
+}
+
+/** Applies a step's rewrite to the newest reply and the observation it answered. */
+function rewriteHistory(messages: Message[], rewrite: NonNullable<StepResult["rewrite"]>): void {
+  const reply = messages.at(-1);
+  if (reply?.role === "assistant" && rewrite.reply !== undefined)
+    messages[messages.length - 1] = { ...reply, content: rewrite.reply };
+  const observation = messages.at(-2);
+  if (observation?.role === "user" && rewrite.observation !== undefined)
+    messages[messages.length - 2] = { ...observation, content: rewrite.observation };
 }
 
 function errorText(cause: unknown): string {

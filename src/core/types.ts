@@ -51,6 +51,13 @@ export interface StepResult {
   /** Set by the env when the action itself was the problem. */
   failure?: FailureLabel;
   info?: Record<string, unknown>;
+  /**
+   * How the original harness rewrites its conversation history after this step, so later prompts
+   * (and the trajectory) carry what it carried: `reply` replaces the agent's reply (KG keeps the text
+   * before "Observation:"), `observation` the observation the reply answered (ALFWorld v0.2 drops its
+   * AVAILABLE ACTIONS list).
+   */
+  rewrite?: { reply?: string; observation?: string };
 }
 
 /** One line of trajectories.jsonl / results.jsonl. */

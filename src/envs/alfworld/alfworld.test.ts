@@ -156,9 +156,33 @@ describe("ALFWorld protocol", () => {
     expect(solved.messages[1]?.content).toBe(
       "OK. I'll follow your instructions and try my best to solve the task.",
     );
+    // the banner paragraph dropped, the rest joined by one newline (task.py:167)
     expect(solved.messages[prefix]?.content).toMatch(
-      /^Here is your task\. -= Welcome to TextWorld, ALFRED! =-/,
+      /^Here is your task\. You are in the middle of a room\. .*\.\nYour task is to: /,
     );
+    expect(solved.messages[2]?.content).toMatch(/^Here is one example\.\nYou are in the middle of a room\./);
+  });
+
+  it("v0.2: every observation lists the available actions, and the list is cut once it is answered", async () => {
+    const game = generateGame("pick_and_place", 3);
+    const plan = planGame(game);
+    const replies = [`ACTION: ${plan[0]}`, `ACTION: ${plan[1]}`];
+    let i = 0;
+    const model: ChatModel = { id: "s", complete: async () => ({ text: replies[i++] ?? "no action" }) };
+    const backend = await alfworldSpec.open({ protocol: "agentbench-v0.2" });
+    const result = await runEpisode({ spec: alfworldSpec, backend, task: game, model });
+    const start = result.messages.findIndex((m) => m.content.startsWith("Here is your task. "));
+    const turns = result.messages.slice(start).map((m) => m.content);
+    // task (list cut), reply 1, observation 1 (cut), reply 2, observation 2 (listed, unanswered), reply 3
+    expect(turns).toHaveLength(6);
+    expect(turns[0]).toMatch(
+      /^Here is your task\. You are in the middle of a room\.[\s\S]*\nYour task is to: [^\n]* $/,
+    );
+    expect(turns[2]).toMatch(/ $/); // split("AVAILABLE ACTIONS")[0] keeps the space before it
+    expect(turns[2]).not.toContain("AVAILABLE ACTIONS");
+    expect(turns[4]).toMatch(/ AVAILABLE ACTIONS: (?:[^\n]+\n)+$/);
+    expect(turns[4]).toContain("\ninventory\n");
+    expect(result).toMatchObject({ failure: "invalid_format", turns: 3 }); // "no action": v0.2 ends it
   });
 });
 

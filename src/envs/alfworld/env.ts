@@ -4,7 +4,7 @@
 import type { StepResult } from "../../core/index.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import type { Game } from "./games.js";
-import { alfworldMessages, cleanObservation, processAlfworldAction } from "./protocol.js";
+import { alfworldMessages, availableActions, cleanObservation, processAlfworldAction } from "./protocol.js";
 import { World } from "./world.js";
 
 export const defaultAlfworldRoundLimit = 35;
@@ -12,6 +12,8 @@ export const defaultAlfworldRoundLimit = 35;
 export class AlfworldEnvironment implements Environment {
   private readonly world: World;
   private readonly replies: string[] = [];
+  /** The last user message the agent was shown (v0.2 rewrites it after the reply). */
+  private shown = "";
 
   constructor(
     private readonly game: Game,
@@ -22,7 +24,10 @@ export class AlfworldEnvironment implements Environment {
   }
 
   async reset() {
-    return { messages: alfworldMessages(this.game.state.goal.type, this.world.intro()) };
+    const suffix = availableActions(this.world.admissibleCommands(), this.protocol);
+    const messages = alfworldMessages(this.game.state.goal.type, this.world.intro(), suffix);
+    this.shown = messages.at(-1)?.content ?? "";
+    return { messages };
   }
 
   async step(reply: string): Promise<StepResult> {
@@ -37,6 +42,12 @@ export class AlfworldEnvironment implements Environment {
       };
     this.replies.push(reply);
     const observation = cleanObservation(this.world.step(action));
+    // v0.2 cuts the list from the observation the reply answered (task.py:195-196)
+    const rewrite =
+      this.protocol === "agentbench-v0.2"
+        ? { observation: this.shown.split("AVAILABLE ACTIONS")[0] ?? "" }
+        : undefined;
+    this.shown = observation + availableActions(this.world.admissibleCommands(), this.protocol);
     const steps = this.replies.length;
     const lastThree = this.replies.slice(-3);
     if (steps > 3 && lastThree.every((r) => r === lastThree[0]))
@@ -47,9 +58,17 @@ export class AlfworldEnvironment implements Environment {
         failure: "invalid_action",
         info: { steps, repeated: true },
       };
-    if (this.world.won) return { observation: "", reward: 1, done: true, info: { steps } };
-    if (steps >= this.roundLimit) return { observation: "", reward: 0, done: true, failure: "round_limit" };
-    return { observation, reward: 0, done: false };
+    if (this.world.won)
+      return { observation: "", reward: 1, done: true, info: { steps }, ...(rewrite ? { rewrite } : {}) };
+    if (steps >= this.roundLimit)
+      return {
+        observation: "",
+        reward: 0,
+        done: true,
+        failure: "round_limit",
+        ...(rewrite ? { rewrite } : {}),
+      };
+    return { observation: this.shown, reward: 0, done: false, ...(rewrite ? { rewrite } : {}) };
   }
 
   async close() {}

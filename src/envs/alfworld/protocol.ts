@@ -19,6 +19,19 @@ Reminder:
 
 export const alfworldAcknowledgement = "OK. I'll follow your instructions and try my best to solve the task.";
 
+/**
+ * The room description as AgentBench shows it: the game's opening without its first paragraph (the
+ * "-= Welcome to TextWorld, ALFRED! =-" banner), paragraphs joined by one newline (task.py:167).
+ */
+export function taskIntro(opening: string): string {
+  return opening.split("\n\n").slice(1).join("\n");
+}
+
+/** v0.2 lists the admissible commands after every observation; agentbench-old appends nothing. */
+export function availableActions(commands: readonly string[], protocol: Protocol): string {
+  return protocol === "agentbench-v0.2" ? ` AVAILABLE ACTIONS: ${commands.join("\n")}\n` : "";
+}
+
 export function cleanObservation(text: string): string {
   return text.replace(/^You arrive at loc \d+\. /, "");
 }
@@ -45,7 +58,7 @@ export function workedExample(type: TaskType): Message[] {
   const game = generateGame(type, 424242);
   const world = new World(structuredClone(game.state));
   const { goal } = game.state;
-  const messages: Message[] = [{ role: "user", content: world.intro() }];
+  const messages: Message[] = [{ role: "user", content: taskIntro(world.intro()) }];
   const plan = planGame(game);
   const thought = planSentence[type](goal.objectType, goal.receptacleType ?? goal.lampType ?? "");
   for (const [i, command] of plan.entries()) {
@@ -58,12 +71,15 @@ export function workedExample(type: TaskType): Message[] {
   return messages;
 }
 
-export function alfworldMessages(type: TaskType, intro: string): Message[] {
+export function alfworldMessages(type: TaskType, opening: string, suffix = ""): Message[] {
+  const example = workedExample(type);
+  const [first, ...rest] = example;
   return [
     { role: "user", content: alfworldInstruction },
     { role: "assistant", content: alfworldAcknowledgement, loss: false },
-    ...workedExample(type),
-    { role: "user", content: `Here is your task. ${intro}` },
+    { role: "user", content: `Here is one example.\n${first?.content ?? ""}` },
+    ...rest,
+    { role: "user", content: `Here is your task. ${taskIntro(opening)}${suffix}` },
   ];
 }
 

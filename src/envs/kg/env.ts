@@ -90,8 +90,15 @@ export class KgEnvironment implements Environment {
   }
 
   async step(reply: string): Promise<StepResult> {
+    const result = await this.act(reply);
+    const message = (reply.split("Observation:")[0] ?? "").replaceAll("\\_", "_");
+    return message === reply ? result : { ...result, rewrite: { reply: message } };
+  }
+
+  private async act(reply: string): Promise<StepResult> {
     this.rounds++;
-    // as AgentBench: text after "Observation:" is the model's invention and is dropped
+    // as AgentBench: text after "Observation:" is the model's invention and is dropped, in the
+    // history too (AgentBench.old knowledgegraph/task.py:216-219; step() passes it on as a rewrite)
     const message = (reply.split("Observation:")[0] ?? "").replaceAll("\\_", "_");
     const final = /(?:Find|Final) Answer: #(\d+)/.exec(message);
     if (final) {

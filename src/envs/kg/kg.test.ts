@@ -243,3 +243,34 @@ describe("kg variables as AgentBench builds them", () => {
     }
   });
 });
+
+describe("kg history", () => {
+  it("keeps only the text before an invented Observation:, with \\_ unescaped, as AgentBench's history does", async () => {
+    const [task] = await load(fixture);
+    const backend = await kgSpec.open();
+    const prompts: string[][] = [];
+    const entity = Object.values((task as KgTask).entities)[0];
+    const replies = [
+      `Thought: look.\nAction: get\\_relations(${entity})\nObservation: [made.up]`,
+      "Thought: done.\nFinal Answer: #0",
+      "Thought: done.\nFinal Answer: #0",
+    ];
+    const model: ChatModel = {
+      id: "t",
+      complete: async (messages) => {
+        prompts.push(messages.map((m) => m.content));
+        return { text: replies[prompts.length - 1] ?? "" };
+      },
+    };
+    try {
+      const result = await runEpisode({ spec: kgSpec, backend, task: task as KgTask, model });
+      const rewritten = `Thought: look.\nAction: get_relations(${entity})\n`;
+      expect(result.messages.some((m) => m.role === "assistant" && m.content === rewritten)).toBe(true);
+      expect(JSON.stringify(result.messages)).not.toContain("made.up");
+      expect(prompts[1]?.at(-2)).toBe(rewritten); // the next prompt carries the rewritten reply
+      expect(prompts[1]?.at(-1)).toMatch(/^Observation: \[/);
+    } finally {
+      await backend.close();
+    }
+  });
+});
