@@ -1,7 +1,13 @@
 // `agenttune collect`: a teacher model acts in an env; trajectories.jsonl is resumable.
 import type { Command } from "commander";
 import { collectTrajectories, parsePrice } from "../data/index.js";
-import { interruptSignal, positiveInt, protocolOption, reportIncomplete } from "./options.js";
+import {
+  agentbenchOption,
+  interruptSignal,
+  positiveInt,
+  protocolOption,
+  reportIncomplete,
+} from "./options.js";
 
 export function registerCollect(program: Command) {
   program
@@ -25,6 +31,7 @@ export function registerCollect(program: Command) {
     )
     .option("--backend <spec>", "env backend (db: sqlite, mariadb, mysql://…)")
     .addOption(protocolOption())
+    .addOption(agentbenchOption())
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .option(
       "--price <in=USD,out=USD>",

@@ -2,7 +2,13 @@
 import { type Command, Option } from "commander";
 import { InputError } from "../core/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
-import { interruptSignal, positiveInt, protocolOption, reportIncomplete } from "./options.js";
+import {
+  agentbenchOption,
+  interruptSignal,
+  positiveInt,
+  protocolOption,
+  reportIncomplete,
+} from "./options.js";
 
 export function registerEval(program: Command) {
   // options of a single-env run; with --suite, the suite YAML sets them per env
@@ -68,6 +74,7 @@ export function registerEval(program: Command) {
       ),
     )
     .addOption(protocolOption())
+    .addOption(agentbenchOption())
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();
@@ -81,6 +88,7 @@ export function registerEval(program: Command) {
           concurrency: opts.concurrency,
           forceNew: opts.forceNew,
           protocol: opts.protocol,
+          agentbench: opts.agentbench,
           signal,
         });
         for (const c of result.categories)

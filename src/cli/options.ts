@@ -62,3 +62,11 @@ export function protocolOption(): Option {
     .choices([...protocols])
     .default(defaultProtocol);
 }
+
+/** --agentbench DIR: the user's AgentBench checkout, whose prompts the held-in envs then use. */
+export function agentbenchOption(): Option {
+  return new Option(
+    "--agentbench <dir>",
+    "AgentBench checkout (AgentBench.old of an AgentTuning checkout, or AgentBench v0.2 with --protocol agentbench-v0.2): its own prompts replace agenttune's wording",
+  ).env("AGENTBENCH_DIR");
+}

@@ -47,6 +47,11 @@ export interface EnvOpenOptions {
   backend?: string;
   /** Round limit override. */
   roundLimit?: number;
+  /**
+   * A folder holding AgentBench (AgentBench.old, an AgentTuning checkout, or AgentBench v0.2 as the
+   * protocol says): its instructions and one-shot examples replace agenttune's own wording.
+   */
+  agentbench?: string;
   /** os: how long one command may run before it is interrupted (default 10 s). */
   actionTimeoutMs?: number;
 }
@@ -59,6 +64,8 @@ export interface EnvBackend<Task> {
   readonly maxTurns?: number;
   /** Most new tokens per reply when the backend's variant needs more (e.g. a chain-of-thought prompt). */
   readonly maxTokens?: number;
+  /** The AgentBench checkout whose prompts the episodes use; absent: agenttune's own wording. */
+  readonly prompts?: string;
   create(task: Task): Promise<Environment>;
   /**
    * A warning, said before a run starts, when these tasks cannot be solved on this backend (KG

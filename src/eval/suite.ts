@@ -114,6 +114,8 @@ export interface RunSuiteOptions {
   forceNew?: boolean;
   /** The AgentBench version the held-in envs reproduce. */
   protocol?: Protocol;
+  /** The user's AgentBench checkout (its prompts). */
+  agentbench?: string;
   progress?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -160,6 +162,7 @@ export async function runSuite({
   concurrency,
   forceNew,
   protocol,
+  agentbench,
   progress = true,
   log = console.log,
   signal,
@@ -187,6 +190,7 @@ export async function runSuite({
       progress,
       forceNew,
       protocol,
+      agentbench,
       signal,
     });
     summaries.push(summary);

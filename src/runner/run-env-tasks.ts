@@ -1,6 +1,7 @@
 // Runs a model on one env's task file (evaluation and data collection): load tasks, open the backend,
 // run resumably, summarize, close.
 
+import { resolve } from "node:path";
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
 import { defaultProtocol, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
@@ -27,6 +28,8 @@ export interface RunEnvTasksOptions {
   backend?: string;
   /** The AgentBench version the held-in envs reproduce (default agentbench-old). */
   protocol?: Protocol;
+  /** The user's AgentBench checkout: its prompts replace agenttune's wording (default $AGENTBENCH_DIR). */
+  agentbench?: string;
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -57,6 +60,7 @@ export async function runEnvTasks({
   out,
   backend: backendSpec,
   protocol = defaultProtocol,
+  agentbench = process.env.AGENTBENCH_DIR || undefined,
   concurrency = 4,
   limit,
   roundLimit,
@@ -96,12 +100,15 @@ export async function runEnvTasks({
     roundLimit,
     backend: backendSpec,
     protocol,
+    agentbench: agentbench ? resolve(agentbench) : undefined,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
-  const backend = await spec.open({ backend: backendSpec, roundLimit, protocol }).catch(async (error) => {
-    await model.close?.();
-    throw error;
-  });
+  const backend = await spec
+    .open({ backend: backendSpec, roundLimit, protocol, agentbench })
+    .catch(async (error) => {
+      await model.close?.();
+      throw error;
+    });
   let display: ReturnType<typeof createProgressDisplay> | undefined;
   try {
     const warning = await backend.preflight?.(tasks);
@@ -121,6 +128,8 @@ export async function runEnvTasks({
       history: { maxPromptTokens },
       identity,
       protocol,
+      // the env says whether it read the checkout (an env without AgentBench prompts keeps its own)
+      prompts: backend.prompts ? `agentbench:${backend.prompts}` : "agenttune",
       forceNew,
       maxConsecutiveFailures,
       onProgress: display?.update,

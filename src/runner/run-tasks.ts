@@ -56,6 +56,8 @@ export interface RunTasksOptions<Task> {
   identity?: RunIdentity;
   /** Recorded in summary.json: the AgentBench version the env reproduced. */
   protocol?: Protocol;
+  /** Recorded in summary.json: "agentbench:<dir>" when the prompts came from a checkout, else "agenttune". */
+  prompts?: string;
   /** Move an existing outDir aside (to `<outDir>.replaced-<time>`) and start over. */
   forceNew?: boolean;
   /** Stop after this many infrastructure failures in a row. */
@@ -80,6 +82,7 @@ export async function runTasks<Task>({
   onProgress,
   identity,
   protocol,
+  prompts,
   forceNew = false,
   maxConsecutiveFailures = defaultMaxConsecutiveFailures,
   signal,
@@ -223,6 +226,7 @@ export async function runTasks<Task>({
       backend: backend.name,
       model: model.id,
       protocol,
+      prompts,
       results: selected,
       tasks: taskMap,
       durationMs: Date.now() - started,

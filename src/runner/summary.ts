@@ -14,6 +14,8 @@ export interface RunSummary {
   backend: string;
   /** The AgentBench version the env reproduced (held-in envs); absent in runs of older agenttune. */
   protocol?: string;
+  /** "agentbench:<dir>" (AgentBench's own prompts) or "agenttune" (agenttune's wording: not comparable with paper numbers). */
+  prompts?: string;
   /** Episodes recorded (finished) in results.jsonl. */
   tasks: number;
   /** False when some selected episodes have no result yet (interrupted, or infrastructure failed). */
@@ -41,6 +43,7 @@ export function summarize<Task>(input: {
   backend: string;
   model: string;
   protocol?: string;
+  prompts?: string;
   results: readonly Trajectory[];
   tasks: ReadonlyMap<string, Task>;
   durationMs: number;
@@ -61,6 +64,7 @@ export function summarize<Task>(input: {
     model: input.model,
     backend: input.backend,
     ...(input.protocol ? { protocol: input.protocol } : {}),
+    ...(input.prompts ? { prompts: input.prompts } : {}),
     tasks: n,
     complete: input.complete,
     ...(input.incomplete ? { incomplete: input.incomplete } : {}),

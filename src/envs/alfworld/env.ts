@@ -4,7 +4,13 @@
 import type { StepResult } from "../../core/index.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import type { Game } from "./games.js";
-import { alfworldMessages, availableActions, cleanObservation, processAlfworldAction } from "./protocol.js";
+import {
+  type AlfworldTexts,
+  alfworldMessages,
+  availableActions,
+  cleanObservation,
+  processAlfworldAction,
+} from "./protocol.js";
 import { World } from "./world.js";
 
 export const defaultAlfworldRoundLimit = 35;
@@ -19,13 +25,14 @@ export class AlfworldEnvironment implements Environment {
     private readonly game: Game,
     private readonly roundLimit = defaultAlfworldRoundLimit,
     private readonly protocol: Protocol = defaultProtocol,
+    private readonly texts?: AlfworldTexts,
   ) {
     this.world = new World(structuredClone(game.state));
   }
 
   async reset() {
     const suffix = availableActions(this.world.admissibleCommands(), this.protocol);
-    const messages = alfworldMessages(this.game.state.goal.type, this.world.intro(), suffix);
+    const messages = alfworldMessages(this.game.state.goal.type, this.world.intro(), suffix, this.texts);
     this.shown = messages.at(-1)?.content ?? "";
     return { messages };
   }

@@ -71,11 +71,42 @@ export function workedExample(type: TaskType): Message[] {
   return messages;
 }
 
-export function alfworldMessages(type: TaskType, opening: string, suffix = ""): Message[] {
-  const example = workedExample(type);
+/** AgentBench's instruction and its prompt file's worked examples by kind (put, clean, …). */
+export interface AlfworldTexts {
+  instruction: string;
+  examples: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The prompt file's key for a task type (AgentBench's `prefixes`, alfworld/task.py). */
+const exampleKey: Record<TaskType, string> = {
+  pick_and_place: "put",
+  pick_clean_then_place: "clean",
+  pick_heat_then_place: "heat",
+  pick_cool_then_place: "cool",
+  look_at_obj_in_light: "examine",
+  pick_two_obj_and_place: "puttwo",
+};
+
+/** A prompt file's example: its turns alternate user, agent, user, … from the first. */
+function fileExample(turns: readonly string[]): Message[] {
+  return turns.map(
+    (content, i): Message =>
+      i % 2 === 0 ? { role: "user", content } : { role: "assistant", content, loss: false },
+  );
+}
+
+export function alfworldMessages(
+  type: TaskType,
+  opening: string,
+  suffix = "",
+  texts?: AlfworldTexts,
+): Message[] {
+  const turns = texts?.examples[exampleKey[type]];
+  if (texts && !turns) throw new Error(`AgentBench's alfworld prompts have no example "${exampleKey[type]}"`);
+  const example = turns ? fileExample(turns) : workedExample(type);
   const [first, ...rest] = example;
   return [
-    { role: "user", content: alfworldInstruction },
+    { role: "user", content: texts?.instruction ?? alfworldInstruction },
     { role: "assistant", content: alfworldAcknowledgement, loss: false },
     { role: "user", content: `Here is one example.\n${first?.content ?? ""}` },
     ...rest,

@@ -18,10 +18,12 @@ export class DbEnvironment implements Environment {
     private readonly task: DbTask,
     private readonly db: TaskDatabase,
     private readonly roundLimit = defaultRoundLimit,
+    /** AgentBench's own instruction, read from the user's checkout. */
+    private readonly instruction?: string,
   ) {}
 
   async reset() {
-    return { messages: dbMessages(this.task) };
+    return { messages: dbMessages(this.task, this.instruction) };
   }
 
   async step(reply: string): Promise<StepResult> {

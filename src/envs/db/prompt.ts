@@ -22,9 +22,9 @@ What you get back is the raw MySQL output, which you have to read and interpret 
 
 export const dbAcknowledgement = "Ok.";
 
-export function dbMessages(task: DbTask): Message[] {
+export function dbMessages(task: DbTask, instruction = dbInstruction): Message[] {
   return [
-    { role: "user", content: dbInstruction },
+    { role: "user", content: instruction },
     { role: "assistant", content: dbAcknowledgement, loss: false },
     { role: "user", content: `${task.description}\n${task.add_description}` },
   ];

@@ -1,6 +1,7 @@
 // The db environment (AgentBench dbbench): tasks, backends, oracle, metrics and generator in one spec.
 import { InputError } from "../../core/index.js";
-import type { EnvSpec } from "../types.js";
+import { dbbenchTexts, openAgentBenchCheckout } from "../lib/agentbench/checkout.js";
+import { defaultProtocol, type EnvSpec } from "../types.js";
 import { parseDbAction } from "./action.js";
 import { DbEnvironment, defaultRoundLimit } from "./env.js";
 import { generateDbTasks } from "./generate.js";
@@ -34,12 +35,17 @@ export const dbSpec: EnvSpec<DbTask> = {
   },
   loadTasks: loadDbTasks,
   generateTasks: generateDbTasks,
-  async open({ backend, roundLimit = defaultRoundLimit } = {}) {
+  async open({ backend, roundLimit = defaultRoundLimit, agentbench, protocol = defaultProtocol } = {}) {
+    const instruction = agentbench
+      ? dbbenchTexts(openAgentBenchCheckout(agentbench, protocol)).instruction
+      : undefined;
     const sql = await openSqlBackend(backend);
     return {
       name: sql.name,
+      ...(instruction ? { prompts: agentbench } : {}),
       maxTurns: roundLimit + 1,
-      create: async (task) => new DbEnvironment(task, await sql.openTask(task.table), roundLimit),
+      create: async (task) =>
+        new DbEnvironment(task, await sql.openTask(task.table), roundLimit, instruction),
       close: () => sql.close(),
     };
   },

@@ -2,7 +2,7 @@
 // store, variables kept as query patterns, the answer committed with "Final Answer: #n".
 import type { StepResult } from "../../core/index.js";
 import type { Environment } from "../types.js";
-import { kgMessages } from "./prompt.js";
+import { type KgTexts, kgMessages } from "./prompt.js";
 import type { KgStore } from "./store.js";
 import { goldAnswers, type KgTask } from "./tasks.js";
 import * as tools from "./tools.js";
@@ -30,10 +30,11 @@ export class KgEnvironment implements Environment {
     private readonly task: KgTask,
     private readonly store: KgStore,
     private readonly roundLimit = defaultKgRoundLimit,
+    private readonly texts?: KgTexts,
   ) {}
 
   async reset() {
-    return { messages: kgMessages(this.task) };
+    return { messages: kgMessages(this.task, this.texts) };
   }
 
   private argument(text: string): tools.ToolArgument {

@@ -55,11 +55,20 @@ export const kgOneShot: string[] = [
   "Thought: #2 is the set of engineers born in Velor, the answer.\nFinal Answer: #2",
 ];
 
-export function kgMessages(task: KgTask): Message[] {
+/** The instruction and one-shot turns: agenttune's, or AgentBench's INSTRUCTIONS and ONE_SHOT. */
+export interface KgTexts {
+  instructions: string;
+  oneShot: readonly string[];
+}
+
+export function kgMessages(
+  task: KgTask,
+  texts: KgTexts = { instructions: kgInstruction, oneShot: kgOneShot },
+): Message[] {
   return [
-    { role: "user", content: kgInstruction },
+    { role: "user", content: texts.instructions },
     { role: "assistant", content: kgAcknowledgement, loss: false },
-    ...kgOneShot.map(
+    ...texts.oneShot.map(
       (text, i): Message =>
         i % 2 === 0 ? { role: "user", content: text } : { role: "assistant", content: text, loss: false },
     ),

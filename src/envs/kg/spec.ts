@@ -1,7 +1,8 @@
 // The kg environment (AgentBench knowledgegraph): tools compiled to SPARQL on Oxigraph or an endpoint.
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../core/index.js";
-import type { EnvSpec } from "../types.js";
+import { knowledgegraphTexts, openAgentBenchCheckout } from "../lib/agentbench/checkout.js";
+import { defaultProtocol, type EnvSpec } from "../types.js";
 import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
 import { defaultWorld, generateKgTasks } from "./generate.js";
 import { kgOracle } from "./oracle.js";
@@ -66,12 +67,14 @@ export const kgSpec: EnvSpec<KgTask> = {
       : "no Action: tool(...) line and no Final Answer: #n",
   loadTasks: loadKgTasks,
   generateTasks: generateKgTasks,
-  async open({ backend, roundLimit = defaultKgRoundLimit } = {}) {
+  async open({ backend, roundLimit = defaultKgRoundLimit, agentbench, protocol = defaultProtocol } = {}) {
+    const texts = agentbench ? knowledgegraphTexts(openAgentBenchCheckout(agentbench, protocol)) : undefined;
     const store = openKgStore(backend);
     return {
       name: store.name,
+      ...(texts ? { prompts: agentbench } : {}),
       maxTurns: roundLimit,
-      create: async (task) => new KgEnvironment(task, store, roundLimit),
+      create: async (task) => new KgEnvironment(task, store, roundLimit, texts),
       preflight: (tasks) => missingEntitiesWarning(tasks, store),
       close: () => store.close(),
     };

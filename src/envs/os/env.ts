@@ -3,7 +3,7 @@
 import type { Message, StepResult } from "../../core/index.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import { parseOsAction } from "./action.js";
-import { osMessages, osObservation } from "./prompt.js";
+import { type OsTexts, osMessages, osObservation } from "./prompt.js";
 import { type Sandbox, ShellExited } from "./sandbox.js";
 import type { OsTask } from "./tasks.js";
 
@@ -46,10 +46,11 @@ export class OsEnvironment implements Environment {
     private readonly roundLimit = defaultOsRoundLimit,
     private readonly actionTimeoutMs = 10_000,
     private readonly protocol: Protocol = defaultProtocol,
+    private readonly texts?: OsTexts,
   ) {}
 
   async reset(): Promise<{ messages: Message[]; finished?: StepResult }> {
-    const messages = osMessages(this.task);
+    const messages = osMessages(this.task, this.texts);
     for (const script of this.task.init) {
       const run = await this.sandbox.runScript(script.language, script.code);
       // agentbench-old ignores init exit codes (AgentBench.old os_interaction/task.py:385-387); v0.2

@@ -52,13 +52,23 @@ export const osOneShot: Message[] = [
   { role: "assistant", content: "Think: The count is 220.\n\nAct: answer(220)" },
 ];
 
-export function osMessages(task: OsTask): Message[] {
+/** AgentBench's instruction and ONE_SHOT messages (roles "user"/"agent"), read from a checkout. */
+export interface OsTexts {
+  instruction: string;
+  oneShot: readonly { role: string; content: string }[];
+}
+
+export function osMessages(task: OsTask, texts?: OsTexts): Message[] {
+  // AgentBench appends the one-shot question to the instruction, then injects the rest
+  const question = texts?.oneShot[0]?.content ?? 'tell me how many files are in the directory "/etc"?';
+  const rest: Message[] = texts
+    ? texts.oneShot
+        .slice(1)
+        .map((m) => ({ role: m.role === "agent" ? "assistant" : "user", content: m.content }))
+    : osOneShot;
   return [
-    {
-      role: "user",
-      content: `${osInstruction}Now, my problem is:\n\ntell me how many files are in the directory "/etc"?`,
-    },
-    ...osOneShot.map((m) => ({ ...m, loss: false })),
+    { role: "user", content: `${texts?.instruction ?? osInstruction}Now, my problem is:\n\n${question}` },
+    ...rest.map((m) => ({ ...m, loss: false })),
     {
       role: "user",
       content: `Now, I will start a new problem in a new OS. My problem is:\n\n${task.description}`,

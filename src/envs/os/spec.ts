@@ -1,6 +1,7 @@
 // The os environment (AgentBench os_interaction): tasks, the sandbox, oracle, metrics and generator.
 import { EnvError } from "../../core/index.js";
-import type { EnvSpec } from "../types.js";
+import { openAgentBenchCheckout, osTexts } from "../lib/agentbench/checkout.js";
+import { defaultProtocol, type EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
 import { generateOsTasks } from "./generate.js";
@@ -46,7 +47,10 @@ export const osSpec: EnvSpec<OsTask> = {
   loadTasks: (source, options) => loadOsTasks(source, options?.scripts),
   generateTasks: generateOsTasks,
   unavailable: sandboxProblem,
-  async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs, protocol } = {}) {
+  async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs, protocol, agentbench } = {}) {
+    const texts = agentbench
+      ? osTexts(openAgentBenchCheckout(agentbench, protocol ?? defaultProtocol))
+      : undefined;
     const problem = sandboxProblem();
     if (problem) throw new EnvError(`os sandbox: ${problem}`);
     const image = await openImage(backend ?? process.env.AGENTTUNE_OS_IMAGE);
@@ -54,9 +58,17 @@ export const osSpec: EnvSpec<OsTask> = {
     if (isolation.warning) notice(isolation.warning);
     return {
       name: image ? `bwrap image ${image.manifest.key}` : "bwrap host-view",
+      ...(texts ? { prompts: agentbench } : {}),
       maxTurns: roundLimit,
       create: async (task) =>
-        new OsEnvironment(task, await Sandbox.create({ image }), roundLimit, actionTimeoutMs, protocol),
+        new OsEnvironment(
+          task,
+          await Sandbox.create({ image }),
+          roundLimit,
+          actionTimeoutMs,
+          protocol,
+          texts,
+        ),
       close: () => Sandbox.settled(),
     };
   },

@@ -3,7 +3,7 @@
 import type { StepResult } from "../../core/index.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import type { Goal } from "./catalog.js";
-import { parseWebshopAction, roundText, webshopPrefix } from "./prompt.js";
+import { parseWebshopAction, roundText, type WebshopTexts, webshopPrefix } from "./prompt.js";
 import { Session, type Shop } from "./shop.js";
 
 export const defaultWebshopRoundLimit = 10;
@@ -17,6 +17,7 @@ export class WebshopEnvironment implements Environment {
     goal: Goal,
     private readonly roundLimit = defaultWebshopRoundLimit,
     private readonly protocol: Protocol = defaultProtocol,
+    private readonly texts?: WebshopTexts,
   ) {
     this.session = new Session(shop, goal);
   }
@@ -26,7 +27,7 @@ export class WebshopEnvironment implements Environment {
   }
 
   async reset() {
-    return { messages: [...webshopPrefix(), { role: "user" as const, content: this.round() }] };
+    return { messages: [...webshopPrefix(this.texts), { role: "user" as const, content: this.round() }] };
   }
 
   async step(reply: string): Promise<StepResult> {

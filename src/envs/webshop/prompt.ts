@@ -81,7 +81,23 @@ export const webshopOneShot: Message[] = [
   },
 ];
 
-export function webshopPrefix(): Message[] {
+/** AgentBench's prompt and the turns it injects after it ("Ok.", then the one-shot), from a checkout. */
+export interface WebshopTexts {
+  instruction: string;
+  oneShot: readonly { role: string; content: string }[];
+}
+
+export function webshopPrefix(texts?: WebshopTexts): Message[] {
+  if (texts)
+    return [
+      { role: "user", content: texts.instruction },
+      ...texts.oneShot.map(
+        (m): Message =>
+          m.role === "agent"
+            ? { role: "assistant", content: m.content, loss: false }
+            : { role: "user", content: m.content },
+      ),
+    ];
   return [
     { role: "user", content: webshopInstruction },
     { role: "assistant", content: "Ok.", loss: false },

@@ -1,0 +1,160 @@
+// The user's copy of AgentBench (`--agentbench DIR`): where each task's sources and prompt files sit
+// in either layout, and the exact texts read from them. agenttune ships none of these texts.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { InputError } from "../../../core/index.js";
+import type { Protocol } from "../../types.js";
+import {
+  functionReturn,
+  type InjectedMessage,
+  injectedMessages,
+  messageListConstant,
+  stringConstant,
+  stringListConstant,
+} from "./python-source.js";
+
+export type AgentBenchTask =
+  | "dbbench"
+  | "alfworld"
+  | "knowledgegraph"
+  | "webshop"
+  | "os_interaction"
+  | "mind2web";
+
+export interface AgentBenchCheckout {
+  dir: string;
+  protocol: Protocol;
+  /** A file of a task's sources, e.g. ("dbbench", "__init__.py"). */
+  taskFile(task: AgentBenchTask, file: string): string;
+  /** A file under the checkout's root (configs, data). */
+  file(...parts: string[]): string;
+}
+
+/**
+ * Opens DIR as the AgentBench the protocol names: AgentBench.old (its folder, or an AgentTuning
+ * checkout holding it) for agentbench-old, a THUDM/AgentBench v0.2 checkout for agentbench-v0.2.
+ */
+export function openAgentBenchCheckout(dir: string, protocol: Protocol): AgentBenchCheckout {
+  if (!existsSync(dir)) throw new InputError(`--agentbench ${dir}: no such folder`);
+  const oldRoot = [dir, join(dir, "AgentBench.old")].find((d) =>
+    existsSync(join(d, "src", "tasks", "dbbench")),
+  );
+  const v02Root = existsSync(join(dir, "src", "server", "tasks")) ? dir : undefined;
+  if (protocol === "agentbench-old" && !oldRoot) {
+    throw new InputError(
+      v02Root
+        ? `--agentbench ${dir}: this is AgentBench v0.2 (src/server/tasks); pass --protocol agentbench-v0.2, or point at the AgentBench.old folder of an AgentTuning checkout`
+        : `--agentbench ${dir}: not an AgentBench checkout (no src/tasks/dbbench, nor AgentBench.old/src/tasks/dbbench)`,
+    );
+  }
+  if (protocol === "agentbench-v0.2" && !v02Root) {
+    throw new InputError(
+      oldRoot
+        ? `--agentbench ${dir}: this is AgentBench.old (src/tasks); pass --protocol agentbench-old, or point at a THUDM/AgentBench v0.2 checkout`
+        : `--agentbench ${dir}: not an AgentBench v0.2 checkout (no src/server/tasks)`,
+    );
+  }
+  const root = (protocol === "agentbench-old" ? oldRoot : v02Root) as string;
+  const tasks =
+    protocol === "agentbench-old" ? join(root, "src", "tasks") : join(root, "src", "server", "tasks");
+  return {
+    dir: root,
+    protocol,
+    taskFile: (task, file) => join(tasks, task, file),
+    file: (...parts) => join(root, ...parts),
+  };
+}
+
+function read(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new InputError(`${path}: missing from the AgentBench checkout`);
+  }
+}
+
+function required<T>(value: T | undefined, path: string, what: string): T {
+  if (value === undefined || (Array.isArray(value) && value.length === 0))
+    throw new InputError(`${path}: ${what} not found (is this checkout a modified AgentBench?)`);
+  return value;
+}
+
+/** dbbench: the instruction (`big_prompt`). */
+export function dbbenchTexts(checkout: AgentBenchCheckout): { instruction: string } {
+  const path = checkout.taskFile("dbbench", "__init__.py");
+  return { instruction: required(stringConstant(read(path), "big_prompt"), path, "the constant big_prompt") };
+}
+
+const alfworldPromptsSchema = z.record(z.string(), z.array(z.string()).min(1));
+
+/** alfworld: the instruction (get_task_instruction's return) and the worked examples per task kind. */
+export function alfworldTexts(checkout: AgentBenchCheckout): {
+  instruction: string;
+  examples: Record<string, string[]>;
+} {
+  const path = checkout.taskFile("alfworld", "task.py");
+  const instruction = required(
+    functionReturn(read(path), "get_task_instruction"),
+    path,
+    "get_task_instruction()'s text",
+  );
+  // the prompt file each version's task config names (configs/tasks/alfworld*.yaml)
+  const file =
+    checkout.protocol === "agentbench-old"
+      ? "alfworld_multiturn_react.json"
+      : "alfworld_multiturn_plan_first.json";
+  const promptsPath = checkout.taskFile("alfworld", join("prompts", file));
+  let examples: unknown;
+  try {
+    examples = JSON.parse(read(promptsPath));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${promptsPath}: not JSON: ${(error as Error).message}`);
+  }
+  const parsed = alfworldPromptsSchema.safeParse(examples);
+  if (!parsed.success) throw new InputError(`${promptsPath}: expected {kind: [turns…]}`);
+  return { instruction, examples: parsed.data };
+}
+
+/** knowledgegraph: the instructions and the one-shot conversation (user, agent, user, …). */
+export function knowledgegraphTexts(checkout: AgentBenchCheckout): {
+  instructions: string;
+  oneShot: string[];
+} {
+  const path = checkout.taskFile("knowledgegraph", "task.py");
+  const source = read(path);
+  return {
+    instructions: required(stringConstant(source, "INSTRUCTIONS"), path, "the constant INSTRUCTIONS"),
+    oneShot: required(stringListConstant(source, "ONE_SHOT"), path, "the constant ONE_SHOT"),
+  };
+}
+
+/** os_interaction: the instruction (the first injected text) and the one-shot messages. */
+export function osTexts(checkout: AgentBenchCheckout): { instruction: string; oneShot: InjectedMessage[] } {
+  const path = checkout.taskFile("os_interaction", "task.py");
+  const source = read(path);
+  const injected = injectedMessages(source, "_judge") ?? injectedMessages(source, "start_sample") ?? [];
+  return {
+    instruction: required(
+      injected.find((m) => m.role === "user")?.content,
+      path,
+      "the instruction injected by _judge",
+    ),
+    oneShot: required(messageListConstant(source, "ONE_SHOT"), path, "the constant ONE_SHOT"),
+  };
+}
+
+/** webshop: the instruction (`prompt`) and the one-shot turns injected before the task. */
+export function webshopTexts(checkout: AgentBenchCheckout): {
+  instruction: string;
+  oneShot: InjectedMessage[];
+} {
+  const path = checkout.taskFile("webshop", "__init__.py");
+  const source = read(path);
+  const injected = injectedMessages(source, "predict") ?? injectedMessages(source, "start_sample") ?? [];
+  return {
+    instruction: required(stringConstant(source, "prompt"), path, "the constant prompt"),
+    oneShot: required(injected, path, "the one-shot turns"),
+  };
+}

@@ -1,0 +1,237 @@
+// Reads the texts AgentBench keeps in its Python task sources (instructions, one-shot turns) from the
+// user's checkout: string literals (prefixes, single/triple quotes, escapes, implicit concatenation)
+// of named constants, of a function's return, or of the messages a function injects.
+
+/** Python's string escapes after a backslash (non-raw strings); unknown ones stay as written. */
+function decodeEscape(text: string, pos: number): { value: string; end: number } {
+  const next = text[pos] ?? "";
+  const simple: Record<string, string> = {
+    n: "\n",
+    t: "\t",
+    r: "\r",
+    a: "\x07",
+    b: "\b",
+    f: "\f",
+    v: "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "\n": "",
+  };
+  if (next in simple) return { value: simple[next] as string, end: pos + 1 };
+  const hex = ({ x: 2, u: 4, U: 8 } as Record<string, number>)[next];
+  if (hex) {
+    const digits = text.slice(pos + 1, pos + 1 + hex);
+    if (new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits))
+      return { value: String.fromCodePoint(Number.parseInt(digits, 16)), end: pos + 1 + hex };
+  }
+  if (/[0-7]/.test(next)) {
+    let digits = next;
+    let end = pos + 1;
+    while (digits.length < 3 && /[0-7]/.test(text[end] ?? "")) digits += text[end++];
+    return { value: String.fromCodePoint(Number.parseInt(digits, 8)), end };
+  }
+  return { value: `\\${next}`, end: pos + 1 };
+}
+
+/** One string literal at `pos` (after optional whitespace), or undefined when there is none. */
+export function readStringLiteral(source: string, pos: number): { value: string; end: number } | undefined {
+  const match = /^([rRuUbBfF]{0,2})('''|"""|'|")/.exec(source.slice(pos));
+  if (!match) return undefined;
+  const raw = /r/i.test(match[1] ?? "");
+  const quote = match[2] as string;
+  let i = pos + match[0].length;
+  let value = "";
+  while (i < source.length) {
+    if (source.startsWith(quote, i)) return { value, end: i + quote.length };
+    const ch = source[i] as string;
+    if (ch === "\n" && quote.length === 1) return undefined; // an unterminated one-line string
+    if (ch === "\\") {
+      if (raw) {
+        value += source.slice(i, i + 2);
+        i += 2;
+        continue;
+      }
+      const decoded = decodeEscape(source, i + 1);
+      value += decoded.value;
+      i = decoded.end;
+      continue;
+    }
+    value += ch;
+    i++;
+  }
+  return undefined;
+}
+
+/**
+ * Adjacent literals joined (Python's implicit concatenation), inside optional parentheses. Inside
+ * brackets (`inBrackets`: a list or dict item) literals join across lines too.
+ */
+export function readStringExpression(
+  source: string,
+  pos: number,
+  inBrackets = false,
+): { value: string; end: number } | undefined {
+  let i = pos;
+  const skip = () => {
+    for (;;) {
+      const space = /^(?:[ \t\r\n]|\\\n|#[^\n]*)+/.exec(source.slice(i));
+      if (!space) return;
+      i += space[0].length;
+    }
+  };
+  skip();
+  const parenthesized = source[i] === "(";
+  if (parenthesized) {
+    i++;
+    skip();
+  }
+  let value = "";
+  let count = 0;
+  for (;;) {
+    const literal = readStringLiteral(source, i);
+    if (!literal) break;
+    value += literal.value;
+    count++;
+    i = literal.end;
+    const before = i;
+    skip();
+    // without parentheses, only a line continuation or spaces on the same line join literals
+    const gap = source.slice(before, i);
+    if (!parenthesized && !inBrackets && gap.includes("\n") && !gap.includes("\\\n")) {
+      i = before;
+      break;
+    }
+  }
+  if (count === 0) return undefined;
+  if (parenthesized) {
+    skip();
+    if (source[i] !== ")") return undefined;
+    i++;
+  }
+  return { value, end: i };
+}
+
+/** The value of a module- or class-level `NAME = "…"` (or `NAME: str = …`). */
+export function stringConstant(source: string, name: string): string | undefined {
+  const assignment = new RegExp(`^[ \\t]*${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*`, "m").exec(source);
+  if (!assignment) return undefined;
+  return readStringExpression(source, assignment.index + assignment[0].length)?.value;
+}
+
+/** `NAME = [ "…", "…" ]`: a list of string expressions. */
+export function stringListConstant(source: string, name: string): string[] | undefined {
+  const assignment = new RegExp(`^[ \\t]*${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*\\[`, "m").exec(source);
+  if (!assignment) return undefined;
+  const items: string[] = [];
+  let i = assignment.index + assignment[0].length;
+  for (;;) {
+    const item = readStringExpression(source, i, true);
+    if (!item) break;
+    items.push(item.value);
+    i = item.end;
+    const sep = /^[\s]*(,?)[\s]*/.exec(source.slice(i));
+    i += sep?.[0].length ?? 0;
+    if (!sep?.[1]) break;
+  }
+  return source[i] === "]" ? items : undefined;
+}
+
+/**
+ * The body of `def NAME(…):`: up to the first line, outside string literals, indented as much as the
+ * def or less (a triple-quoted prompt's own lines may start at column 0).
+ */
+export function functionBody(source: string, name: string): string | undefined {
+  const def = new RegExp(`^([ \\t]*)(?:async[ \\t]+)?def[ \\t]+${name}[ \\t]*\\(`, "m").exec(source);
+  if (!def) return undefined;
+  const indent = (def[1] ?? "").length;
+  // the signature may span lines: the body starts after the ":" that closes it
+  let signatureEnd = def.index + def[0].length;
+  for (let parens = 1; signatureEnd < source.length; signatureEnd++) {
+    const ch = source[signatureEnd];
+    if (ch === "(") parens++;
+    else if (ch === ")") parens--;
+    else if (ch === ":" && parens === 0) break;
+  }
+  const start = source.indexOf("\n", signatureEnd) + 1;
+  let i = start;
+  let depth = 0; // open brackets: a continuation line may be indented anyhow
+  while (i < source.length) {
+    const lineStart = i === start || source[i - 1] === "\n";
+    if (lineStart && depth === 0) {
+      const line = /^([ \t]*)([^\n]*)/.exec(source.slice(i));
+      const text = line?.[2] ?? "";
+      if (text !== "" && !text.startsWith("#") && (line?.[1] ?? "").length <= indent) break;
+    }
+    const ch = source[i] as string;
+    if (ch === "#") {
+      const eol = source.indexOf("\n", i);
+      i = eol < 0 ? source.length : eol;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      const literal = readStringLiteral(source, i);
+      i = literal ? literal.end : i + 1;
+      continue;
+    }
+    if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth = Math.max(0, depth - 1);
+    i++;
+  }
+  return source.slice(start, i);
+}
+
+/** The string a function returns (its first uncommented `return "…"`). */
+export function functionReturn(source: string, name: string): string | undefined {
+  const body = functionBody(source, name);
+  if (body === undefined) return undefined;
+  for (const match of body.matchAll(/^[ \t]*return[ \t]+/gm)) {
+    const value = readStringExpression(body, match.index + match[0].length);
+    if (value) return value.value;
+  }
+  return undefined;
+}
+
+export interface InjectedMessage {
+  role: string;
+  content: string;
+}
+
+/** The `{"role": "…", "content": "…"}` dicts with literal content in `text`, in order. */
+export function messageDicts(text: string): InjectedMessage[] {
+  const messages: InjectedMessage[] = [];
+  const role = /\{\s*(['"])role\1\s*:\s*(['"])(\w+)\2\s*,\s*(['"])content\4\s*:\s*/g;
+  for (const match of text.matchAll(role)) {
+    const content = readStringExpression(text, match.index + match[0].length, true);
+    if (!content) continue;
+    // content built from variables ("Here is your task. " + ob) is not a fixed text
+    if (/^\s*[},]/.test(text.slice(content.end)))
+      messages.push({ role: match[3] as string, content: content.value });
+  }
+  return messages;
+}
+
+/** The messages a function injects with literal text, in order. */
+export function injectedMessages(source: string, name: string): InjectedMessage[] | undefined {
+  const body = functionBody(source, name);
+  return body === undefined ? undefined : messageDicts(body);
+}
+
+/** `NAME = [ {"role": …, "content": …}, … ]`: a list of message dicts. */
+export function messageListConstant(source: string, name: string): InjectedMessage[] | undefined {
+  const assignment = new RegExp(`^[ \\t]*${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*\\[`, "m").exec(source);
+  if (!assignment) return undefined;
+  let i = assignment.index + assignment[0].length;
+  let depth = 1;
+  while (i < source.length && depth > 0) {
+    const ch = source[i] as string;
+    if (ch === "'" || ch === '"') {
+      i = readStringLiteral(source, i)?.end ?? i + 1;
+      continue;
+    }
+    if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth--;
+    i++;
+  }
+  return messageDicts(source.slice(assignment.index, i));
+}
