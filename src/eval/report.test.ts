@@ -34,6 +34,9 @@ describe("report", () => {
     );
     expect(markdown).toMatch(/\| \*AgentLM-70B \(paper\)\* \|.* \| 2\.55 \|/);
     expect(markdown).toContain("AgentTuning (Zeng et al., 2023, arXiv:2310.12823), Table 4");
+    // the quickstart runs without an AgentBench checkout: marked, and said not to compare
+    expect(markdown).toMatch(/\| oracle \| DB \| agentbench-old \| agenttune \| 22 \|/);
+    expect(markdown).toContain('Runs with prompts "agenttune" used agenttune\'s own wording');
     expect(html).toContain('<tr class="reference"><td>GPT-3.5 (paper)</td>');
     // legends carry whole model names, however long (vega cuts labels with "…" by default)
     const legend = /id="chart-scores">[\s\S]*?<\/svg>/.exec(html)?.[0] ?? "";

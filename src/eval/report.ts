@@ -47,12 +47,13 @@ function tables(models: readonly ModelResults[], normalizers?: Readonly<Record<s
   };
   const kinds = failureKinds.filter((k) => models.some((m) => m.runs.some((r) => r.failures[k])));
   const failures = {
-    header: ["model", "task", "protocol", "episodes", "success", "avg turns", ...kinds],
+    header: ["model", "task", "protocol", "prompts", "episodes", "success", "avg turns", ...kinds],
     rows: models.flatMap((m) =>
       m.runs.map((r) => [
         m.model,
         r.task,
         r.protocol,
+        r.prompts,
         String(r.episodes),
         `${(100 * r.successRate).toFixed(1)}%`,
         r.averageTurns.toFixed(2),
@@ -122,6 +123,11 @@ export async function writeReport(
     `A category overall is the mean over its tasks of score / W, where W is the task's normalizer (${options.normalizers ? "yours, from --normalizers" : "AgentTuning's: the average score of a reference pool of models"}): 1.00 means as good as that average, GPT-4 reaches 2.75 held-in in the paper.`,
     results.references.length
       ? `Rows marked (paper) are published reference results, not runs of yours: ${paperReferenceSource}. They were measured on the benchmarks' own test sets with AgentBench as vendored in AgentTuning (protocol agentbench-old); their overalls here are recomputed over the tasks above so that they compare.`
+      : "",
+    models.some((m) =>
+      m.runs.some((r) => r.prompts === "agenttune" && paperReferenceModels[0]?.scores[r.task] !== undefined),
+    )
+      ? "Runs with prompts \"agenttune\" used agenttune's own wording of the instructions and examples, not AgentBench's (pass --agentbench DIR): a model tuned on AgentBench's exact prompts may score differently, so they do not compare with the (paper) rows."
       : "",
     "Failure kinds are rule-based: repetition = the same reply three times in a row.",
   ]

@@ -13,6 +13,8 @@ export interface RunResult extends TaskScore {
   backend: string;
   /** The AgentBench version the env reproduced ("unrecorded" for runs of older agenttune). */
   protocol: string;
+  /** "agentbench" when the env used AgentBench's own prompts, "agenttune" for its own wording. */
+  prompts: "agentbench" | "agenttune";
   successRate: number;
   averageTurns: number;
   failures: Partial<Record<FailureKind, number>>;
@@ -49,6 +51,7 @@ export async function loadRunResults(paths: readonly string[]): Promise<RunResul
       model: run.summary.model,
       backend: run.summary.backend,
       protocol: run.summary.protocol ?? "unrecorded",
+      prompts: run.summary.prompts?.startsWith("agentbench:") ? "agentbench" : "agenttune",
       successRate: run.episodes.filter((e) => e.success).length / n,
       averageTurns: run.episodes.reduce((s, e) => s + e.turns, 0) / n,
       failures,
