@@ -170,7 +170,11 @@ export function toSqlite(sql: string, { comparisons = true }: { comparisons?: bo
         for (let j = i + 1; j <= close; j++) out.push("");
         i = close;
       }
-    } else out.push(t.text);
+    }
+    // MySQL takes an unquoted name that starts with digits (1952_British_Grand_Prix_0); SQLite
+    // needs it quoted (a number-only word is a number token, never here)
+    else if (t.type === "word" && /^\p{N}/u.test(t.text)) out.push(sqliteIdent(t.text));
+    else out.push(t.text);
   }
   const rewritten = comparisons ? rewriteComparisons(out, solid) : out;
   const pieces = rewritten
@@ -243,11 +247,27 @@ function rewriteComparisons(out: string[], tokens: Token[]): string[] {
   };
   const result = [...out];
   let assigning = false; // between UPDATE … SET and WHERE, "=" assigns
+  let depth = 0;
+  let valueStart = -1; // the assigned value's first token
+  const closeValue = (end: number) => {
+    // the TEXT column stores a number the way MySQL prints it: 4, not SQLite's 4.0
+    if (valueStart >= 0 && end > valueStart) {
+      result[valueStart] = `mysql_text(${result[valueStart]}`;
+      result[end - 1] = `${result[end - 1]})`;
+    }
+    valueStart = -1;
+  };
   for (let i = 1; i < tokens.length - 1; i++) {
     const op = tokens[i] as Token;
     const word = op.type === "word" ? op.text.toLowerCase() : "";
+    if (op.text === "(") depth++;
+    else if (op.text === ")") depth--;
     if (word === "set") assigning = true;
-    else if (word === "where") assigning = false;
+    else if (word === "where" || word === "order" || word === "limit") {
+      if (assigning) closeValue(i);
+      assigning = false;
+    } else if (assigning && depth === 0 && op.text === ",") closeValue(i);
+    if (assigning && depth === 0 && op.type === "op" && op.text === "=") valueStart = i + 1;
     if (op.type === "punct" && "+-*/%".includes(op.text)) {
       // arithmetic on TEXT converts to DOUBLE in MySQL
       for (const side of [i - 1, i + 1]) {
@@ -268,5 +288,6 @@ function rewriteComparisons(out: string[], tokens: Token[]): string[] {
       result[lit] = `mysql_ci(${result[lit]})`;
     }
   }
+  if (assigning) closeValue(tokens.length);
   return result;
 }

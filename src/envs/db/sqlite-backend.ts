@@ -153,6 +153,16 @@ function textOf(value: unknown): string {
 }
 
 /** MySQL's string → number conversion: the longest numeric prefix, else 0. */
+/**
+ * A value as MySQL stores it in a TEXT column: a DOUBLE prints without a trailing ".0" and with a bare
+ * exponent (1e20); other values are unchanged.
+ */
+export function mysqlStoredText(value: unknown): unknown {
+  if (typeof value !== "number") return value;
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  return String(value).replace("e+", "e");
+}
+
 export function mysqlNumber(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "number") return value;
@@ -172,6 +182,7 @@ export function generalCiKey(text: string): string {
 function registerMysqlFunctions(db: Database.Database) {
   db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(textOf(v))));
   db.function("mysql_num", { deterministic: true }, mysqlNumber);
+  db.function("mysql_text", { deterministic: true }, mysqlStoredText);
   db.function("mysql_ci", { deterministic: true }, (v: unknown) =>
     v === null ? null : generalCiKey(textOf(v)),
   );
