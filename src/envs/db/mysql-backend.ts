@@ -75,6 +75,11 @@ export async function createMysqlBackend(
         open: async () => {
           const conn = await connect(target, database);
           await conn.query(`SET SESSION max_statement_time = ${seconds}`);
+          // not strict: the gold table hashes of dbbench's standard split show UPDATEs applied whose
+          // WHERE compares a TEXT column holding 'N/A' with a number, which strict mode refuses (1292)
+          await conn.query(
+            `SET SESSION sql_mode = REPLACE(REPLACE(@@sql_mode, 'STRICT_TRANS_TABLES', ''), 'STRICT_ALL_TABLES', '')`,
+          );
           return conn;
         },
         kill: async (threadId) => {
