@@ -45,7 +45,11 @@ export class KgEnvironment implements Environment {
       if (!Number.isInteger(index) || !variable) throw new tools.ToolError("no such variable");
       return { kind: "variable", index, variable };
     }
-    return { kind: "entity", id: this.task.entities[name] ?? name };
+    const id = this.task.entities[name] ?? name;
+    // AgentBench takes a question entity's name or a Freebase id, nothing else (api.py: ^(m|f)\.[\w_]+$)
+    if (!/^(m|f)\.[\p{L}\p{N}_]+$/u.test(id))
+      throw new tools.ToolError(`not an entity of the question: ${name}`);
+    return { kind: "entity", id };
   }
 
   private async call(name: string, args: string[]): Promise<string> {

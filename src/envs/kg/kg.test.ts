@@ -274,3 +274,17 @@ describe("kg history", () => {
     }
   });
 });
+
+describe("kg arguments", () => {
+  it("takes a question entity's name or a Freebase id, and refuses other strings as AgentBench does", async () => {
+    const [task] = await load(fixture);
+    const env = new KgEnvironment(task as KgTask, defaultGraph().store);
+    await env.reset();
+    const [name, id] = Object.entries((task as KgTask).entities)[0] as [string, string];
+    expect((await env.step(`Action: get_relations(${name})`)).observation).toMatch(/^Observation: \[/);
+    expect((await env.step(`Action: get_relations(${id})`)).observation).toMatch(/^Observation: \[/);
+    expect((await env.step("Action: get_relations(Some Other Place)")).observation).toBe(
+      "get_relations(Some Other Place) cannot be executed. You may make a mistake and need to fix it.",
+    );
+  });
+});
