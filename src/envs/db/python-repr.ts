@@ -1,4 +1,7 @@
 // Renders query results exactly as AgentBench showed them: Python's str() of the connector's fetchall().
+import { pythonStrRepr } from "../lib/python-repr.js";
+
+export { pythonStrRepr };
 
 /** A result cell with the type the MySQL connector would have produced. */
 export type Cell =
@@ -29,24 +32,6 @@ export function formatCell(cell: Cell): string {
     case "str":
       return pythonStrRepr(cell.value);
   }
-}
-
-/** Python's repr(str): single quotes unless the text has a single quote and no double quote. */
-export function pythonStrRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else if (code >= 0x80 && code <= 0xa0) out += `\\x${code.toString(16)}`;
-    else out += ch;
-  }
-  return out + quote;
 }
 
 /** Python's repr(float): shortest round-trip digits, exponent form below 1e-4 and from 1e16. */

@@ -1,6 +1,7 @@
 // The WebShop oracle: searches with the goal's product name, opens the goal product (paging if
 // needed), clicks each goal option, buys.
 import type { Message } from "../../core/index.js";
+import { readStringLiteral } from "../lib/agentbench/python-source.js";
 import type { OracleSolver } from "../types.js";
 import type { Goal } from "./catalog.js";
 
@@ -8,11 +9,9 @@ export function webshopOracle(goal: Goal): OracleSolver {
   return {
     reply(messages: readonly Message[]): string {
       const last = messages.at(-1)?.content ?? "";
-      const clickables =
-        (JSON.parse(/Available Actions:\n(.*)$/s.exec(last)?.[1] ?? "{}") as { clickables?: string[] })
-          .clickables ?? [];
+      const clickables = clickablesOf(last);
       const act = (a: string) => `Thought:\nI think this brings me closer to the goal.\n\nAction:\n${a}`;
-      if (last.includes('has_search_bar":true')) return act(`search[${goal.name}]`);
+      if (last.includes("'has_search_bar': True")) return act(`search[${goal.name}]`);
       const asin = goal.asin.toLowerCase();
       if (clickables.includes(asin)) return act(`click[${asin}]`);
       if (clickables.includes("buy now")) {
@@ -28,4 +27,21 @@ export function webshopOracle(goal: Goal): OracleSolver {
       return act("click[back to search]");
     },
   };
+}
+
+/** The clickables of a round's "Available Actions" (a Python dict repr), decoded. */
+function clickablesOf(round: string): string[] {
+  const start = round.lastIndexOf("'clickables': [");
+  if (start < 0) return [];
+  const items: string[] = [];
+  let i = start + "'clickables': [".length;
+  for (;;) {
+    const item = readStringLiteral(round, i);
+    if (!item) break;
+    items.push(item.value);
+    i = item.end;
+    if (round.startsWith(", ", i)) i += 2;
+    else break;
+  }
+  return items;
 }

@@ -1,6 +1,7 @@
 // The WebShop protocol (AgentBench): instructions, "Ok.", a one-shot of four rounds, then each round an
 // observation with the available actions as JSON; replies are "Thought:\n…\n\nAction:\n…".
 import type { Message } from "../../core/index.js";
+import { pythonDictRepr } from "../lib/python-repr.js";
 import { defaultProtocol, type Protocol } from "../types.js";
 
 export const webshopInstruction = `You are web shopping.
@@ -23,8 +24,9 @@ I think ...
 Action:
 click[something]`;
 
+/** A round as AgentBench shows it: the available actions are the dict's Python repr (f-string). */
 export function roundText(observation: string, hasSearchBar: boolean, clickables: readonly string[]): string {
-  return `Observation:\n${observation}\n\nAvailable Actions:\n${JSON.stringify({ has_search_bar: hasSearchBar, clickables })}`;
+  return `Observation:\n${observation}\n\nAvailable Actions:\n${pythonDictRepr({ has_search_bar: hasSearchBar, clickables })}`;
 }
 
 /** A four-round one-shot: search, open a product, pick an option, buy. */

@@ -3,7 +3,7 @@ import { chromiumAvailable, launchChromium } from "../../../test/helpers/chromiu
 import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { ChatModel } from "../../models/index.js";
 import { type Goal, generateCatalog, type Product, sampleGoals } from "./catalog.js";
-import { parseWebshopAction } from "./prompt.js";
+import { parseWebshopAction, roundText } from "./prompt.js";
 import { attributeMatches, normalizeColor, optionMatches, purchaseReward, typeReward } from "./reward.js";
 import { Session } from "./shop.js";
 import { createShopSite, maxSessions, serveShopSite } from "./site.js";
@@ -111,6 +111,16 @@ describe("shop", () => {
       query: "shoes",
     });
     expect(parseWebshopAction("I will buy it")).toBeUndefined();
+  });
+
+  it("shows the available actions as the Python dict AgentBench's f-string prints", () => {
+    // f"Observation:\n{observation}\n\nAvailable Actions:\n{available_actions}" (webshop/__init__.py:61-62)
+    expect(roundText("WebShop [SEP] Search", false, ["back to search", "l'eau d'issey", 'say "hi"'])).toBe(
+      `Observation:\nWebShop [SEP] Search\n\nAvailable Actions:\n{'has_search_bar': False, 'clickables': ['back to search', "l'eau d'issey", 'say "hi"']}`,
+    );
+    expect(roundText("x", true, [])).toBe(
+      "Observation:\nx\n\nAvailable Actions:\n{'has_search_bar': True, 'clickables': []}",
+    );
   });
 
   it("follows each protocol's regex: one newline (old), any number (v0.2), lower-case action:", () => {

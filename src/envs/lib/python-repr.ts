@@ -1,0 +1,36 @@
+// Python's repr() of the values AgentBench prints into observations (its harness is Python).
+
+/** Python's repr(str): single quotes unless the text has a single quote and no double quote. */
+export function pythonStrRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else if (code >= 0x80 && code <= 0xa0) out += `\\x${code.toString(16)}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python's repr of a dict of str keys to bool, str and lists of str (WebShop's available actions). */
+export function pythonDictRepr(
+  value: Readonly<Record<string, boolean | string | readonly string[]>>,
+): string {
+  const item = (v: boolean | string | readonly string[]): string =>
+    typeof v === "boolean"
+      ? v
+        ? "True"
+        : "False"
+      : typeof v === "string"
+        ? pythonStrRepr(v)
+        : `[${v.map(pythonStrRepr).join(", ")}]`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${pythonStrRepr(k)}: ${item(v)}`)
+    .join(", ")}}`;
+}
