@@ -13,6 +13,8 @@ import { generateGame, planGame } from "../../alfworld/games.js";
 import { alfworldSpec } from "../../alfworld/spec.js";
 import { dbSpec } from "../../db/spec.js";
 import { kgSpec } from "../../kg/spec.js";
+import { type Goal, sampleGoals } from "../../webshop/catalog.js";
+import { getDefaultShop, webshopSpec } from "../../webshop/spec.js";
 import { openAgentBenchCheckout } from "./checkout.js";
 
 const write = (path: string, text: string) => {
@@ -138,6 +140,29 @@ describe("AgentBench checkouts", () => {
     } finally {
       await backend.close();
     }
+  });
+
+  it("webshop: prompt, then the injected Ok. and one-shot turns, then the first round (webshop/__init__.py:43-63)", async () => {
+    const root = fakeOldCheckout();
+    write(
+      join(root, "AgentBench.old", "src", "tasks", "webshop", "__init__.py"),
+      `prompt: str = """\nSHOP INSTRUCTION for this test.\n"""\n\n\ndef predict(receiver):\n    while True:\n        session.inject({"role": "user", "content": prompt})\n        session.inject({"role": "agent", "content": "Ok."})\n        session.inject({'role': 'user', 'content': 'Observation:\\n"WebShop [SEP] Instruction: [SEP] buy a mug [SEP] Search"'})\n        session.inject({'role': 'agent', 'content': 'Thought:\\nsearch.\\n\\nAction:\\nsearch[mug]'})\n        for j in range(10):\n            session.inject({"role": "user", "content": f"Observation:\\n{observation}"})\n`,
+    );
+    const backend = await webshopSpec.open({ agentbench: root });
+    const [goal] = sampleGoals(getDefaultShop().products, 1, 3);
+    const env = await backend.create(goal as Goal);
+    const { messages } = await env.reset();
+    expect(messages.slice(0, 4).map((m) => [m.role, m.content])).toEqual([
+      ["user", "\nSHOP INSTRUCTION for this test.\n"],
+      ["assistant", "Ok."],
+      ["user", 'Observation:\n"WebShop [SEP] Instruction: [SEP] buy a mug [SEP] Search"'],
+      ["assistant", "Thought:\nsearch.\n\nAction:\nsearch[mug]"],
+    ]);
+    expect(messages).toHaveLength(5);
+    expect(messages[4]?.content).toMatch(
+      /^Observation:\nWebShop \[SEP\] Instruction: \[SEP\] .*\n\nAvailable Actions:\n\{'has_search_bar': True, 'clickables': \['search'\]\}$/s,
+    );
+    await env.close();
   });
 
   const benchmarks = benchmarksDir();

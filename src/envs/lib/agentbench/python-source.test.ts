@@ -70,7 +70,8 @@ class Task:
 
 describe("Python string extraction", () => {
   it("decodes literals: quotes, prefixes, escapes, raw strings", () => {
-    expect(readStringLiteral(`'it\\'s'`, 0)).toEqual({ value: "it's", end: 7 });
+    expect(readStringLiteral(`'it\\'s'`, 0)).toEqual({ value: "it's", end: 7, formatted: false });
+    expect(readStringLiteral(`f"x {y}"`, 0)).toMatchObject({ value: "x {y}", formatted: true });
     expect(stringConstant(source, "typed")).toBe("single AéA \\q");
     expect(stringConstant(source, "raw")).toBe("C:\\new\\table");
     expect(stringConstant(source, "big_prompt")).toBe('\nLine one.\nSay "hi" and it\'s done.\tTabbed.\n');
@@ -81,7 +82,7 @@ describe("Python string extraction", () => {
     expect(stringConstant(source, "joined")).toBe("first second third");
     expect(stringConstant(source, "continued")).toBe("ab");
     expect(stringConstant(source, "alone")).toBe("x");
-    expect(readStringExpression('  ("a"\n  "b")', 0)).toEqual({ value: "ab", end: 13 });
+    expect(readStringExpression('  ("a"\n  "b")', 0)).toEqual({ value: "ab", end: 13, formatted: false });
     expect(stringConstant(source, "missing")).toBeUndefined();
   });
 

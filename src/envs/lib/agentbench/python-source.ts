@@ -34,16 +34,23 @@ function decodeEscape(text: string, pos: number): { value: string; end: number }
   return { value: `\\${next}`, end: pos + 1 };
 }
 
-/** One string literal at `pos` (after optional whitespace), or undefined when there is none. */
-export function readStringLiteral(source: string, pos: number): { value: string; end: number } | undefined {
+/**
+ * One string literal at `pos`, or undefined when there is none. `formatted` marks an f-string, whose
+ * {…} parts are filled at run time (its text is not a fixed prompt).
+ */
+export function readStringLiteral(
+  source: string,
+  pos: number,
+): { value: string; end: number; formatted: boolean } | undefined {
   const match = /^([rRuUbBfF]{0,2})('''|"""|'|")/.exec(source.slice(pos));
   if (!match) return undefined;
   const raw = /r/i.test(match[1] ?? "");
+  const formatted = /f/i.test(match[1] ?? "");
   const quote = match[2] as string;
   let i = pos + match[0].length;
   let value = "";
   while (i < source.length) {
-    if (source.startsWith(quote, i)) return { value, end: i + quote.length };
+    if (source.startsWith(quote, i)) return { value, end: i + quote.length, formatted };
     const ch = source[i] as string;
     if (ch === "\n" && quote.length === 1) return undefined; // an unterminated one-line string
     if (ch === "\\") {
@@ -71,8 +78,9 @@ export function readStringExpression(
   source: string,
   pos: number,
   inBrackets = false,
-): { value: string; end: number } | undefined {
+): { value: string; end: number; formatted: boolean } | undefined {
   let i = pos;
+  let formatted = false;
   const skip = () => {
     for (;;) {
       const space = /^(?:[ \t\r\n]|\\\n|#[^\n]*)+/.exec(source.slice(i));
@@ -92,6 +100,7 @@ export function readStringExpression(
     const literal = readStringLiteral(source, i);
     if (!literal) break;
     value += literal.value;
+    formatted ||= literal.formatted;
     count++;
     i = literal.end;
     const before = i;
@@ -109,7 +118,7 @@ export function readStringExpression(
     if (source[i] !== ")") return undefined;
     i++;
   }
-  return { value, end: i };
+  return { value, end: i, formatted };
 }
 
 /** The value of a module- or class-level `NAME = "…"` (or `NAME: str = …`). */
@@ -203,7 +212,7 @@ export function messageDicts(text: string): InjectedMessage[] {
   const role = /\{\s*(['"])role\1\s*:\s*(['"])(\w+)\2\s*,\s*(['"])content\4\s*:\s*/g;
   for (const match of text.matchAll(role)) {
     const content = readStringExpression(text, match.index + match[0].length, true);
-    if (!content) continue;
+    if (!content || content.formatted) continue;
     // content built from variables ("Here is your task. " + ob) is not a fixed text
     if (/^\s*[},]/.test(text.slice(content.end)))
       messages.push({ role: match[3] as string, content: content.value });
