@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { formatZodIssue, InputError } from "../../core/index.js";
+import { PythonRandom } from "../lib/python-random.js";
 import type { Goal, Product } from "./catalog.js";
 
 const itemSchema = z
@@ -89,21 +90,33 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
       ),
     };
   });
-  const byAsin = new Map(products.map((p) => [p.asin, p]));
   const goals: Goal[] = [];
   const humanFile = join(dir, "items_human_ins.json");
   if (existsSync(humanFile)) {
     const human = readJson(humanFile) as Record<string, unknown[]>;
-    for (const [asin, list] of Object.entries(human)) {
-      const product = byAsin.get(asin);
-      if (!product) continue;
-      for (const [i, raw] of (list ?? []).entries()) {
+    // WebShop's get_human_goals (web_agent_site/engine/goal.py): products in file order, goals
+    // without attributes skipped, a price bound drawn from the next four multiples of 10 above the
+    // price and written into the instruction. WebShop draws it unseeded; here the draw is seeded (0).
+    const draws = new PythonRandom(0);
+    const seen = new Set<string>();
+    for (const product of products) {
+      const { asin } = product;
+      if (seen.has(asin)) continue;
+      seen.add(asin);
+      const list = human[asin];
+      if (!list) continue;
+      for (const [i, raw] of list.entries()) {
         const parsed = humanInstructionSchema.safeParse(raw);
         if (!parsed.success)
           throw new InputError(
             `${humanFile}: ${asin}[${i}].${formatZodIssue(parsed.error.issues[0] as never)}`,
           );
         const ins = parsed.data;
+        if (ins.instruction_attributes.length === 0) continue;
+        const priceRange = priceSteps.filter((p) => p > product.price).slice(0, 4);
+        const price_upper = priceRange.length >= 2 ? Math.max(...draws.sample(priceRange, 2)) : 1_000_000;
+        const priceText =
+          priceRange.length >= 2 ? `, and price lower than ${price_upper.toFixed(2)} dollars` : "";
         const values = Array.isArray(ins.instruction_options)
           ? ins.instruction_options
           : Object.values(ins.instruction_options);
@@ -120,13 +133,28 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
           name: product.name,
           product_category: product.product_category,
           query: product.query,
-          instruction_text: ins.instruction,
+          instruction_text: `${pythonStrip(ins.instruction, ".")}${priceText}`,
           attributes: ins.instruction_attributes,
           goal_options,
-          price_upper: Math.ceil((product.price * 1.5) / 10) * 10 || 1_000_000,
+          price_upper,
         });
       }
     }
   }
+  // "Fix outcome for random shuffling of goals" (web_agent_text_env.py): AgentBench's test goals are
+  // the first 200 of this order, its dev goals the next 80
+  new PythonRandom(233).shuffle(goals);
   return { products, goals };
+}
+
+/** WebShop's PRICE_RANGE: 10.0, 20.0, … 990.0. */
+const priceSteps = Array.from({ length: 99 }, (_, i) => 10 * (i + 1));
+
+/** Python's str.strip(chars). */
+function pythonStrip(text: string, chars: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start] as string)) start++;
+  while (end > start && chars.includes(text[end - 1] as string)) end--;
+  return text.slice(start, end);
 }

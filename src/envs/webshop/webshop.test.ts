@@ -258,10 +258,19 @@ describe("WebShop's own files", () => {
       ["B0FIX00003", 19],
     ]);
     expect(products[1]?.options).toEqual({ color: ["navy", "white"], size: ["medium", "large"] });
-    expect(goals[1]).toMatchObject({
-      id: "B0FIX00002#0",
+    // WebShop's get_human_goals: a goal without attributes is skipped (B0FIX00003#1), the price bound
+    // (seeded draws: 80, 40, 50 as CPython's random.seed(0) gives) is written into the instruction, and
+    // random.seed(233); random.shuffle(goals) orders them ([1, 0, 2] for three)
+    expect(goals.map((g) => [g.id, g.price_upper])).toEqual([
+      ["B0FIX00002#0", 40],
+      ["B0FIX00001#0", 80],
+      ["B0FIX00003#0", 50],
+    ]);
+    expect(goals[0]).toMatchObject({
       attributes: ["slim fit", "machine wash"],
       goal_options: { color: "navy", size: "large" },
+      instruction_text:
+        "i need a slim fit cotton shirt that is machine washable, navy, large, and price lower than 40.00 dollars",
     });
     const backend = await webshopSpec.open({ backend: dir });
     const results = await Promise.all(
