@@ -64,7 +64,7 @@ export class KgEnvironment implements Environment {
     const [a = "", b = ""] = args;
     switch (name) {
       case "get_relations": {
-        const relations = await tools.getRelations(this.store, this.argument(a));
+        const relations = await tools.getRelations(this.store, this.argument(a), this.texts?.vocab);
         this.seenRelations.set(key(a), new Set(relations));
         return `Observation: [${relations.join(", ")}]`;
       }
@@ -75,7 +75,7 @@ export class KgEnvironment implements Environment {
       case "intersection":
         return newVariable(tools.intersection(this.argument(a), this.argument(b)));
       case "get_attributes": {
-        const attributes = await tools.getAttributes(this.store, this.argument(a));
+        const attributes = await tools.getAttributes(this.store, this.argument(a), this.texts?.vocab);
         this.seenAttributes.set(key(a), new Set(attributes));
         return `Observation: [${attributes.join(", ")}]`;
       }

@@ -2,6 +2,7 @@
 // alternating turns, then "A new question: …\nEntities: […]". Observation strings are the benchmark's.
 import type { Message } from "../../core/index.js";
 import type { KgTask } from "./tasks.js";
+import type { KgVocabulary } from "./tools.js";
 
 export const kgInstruction = `You are an agent that answers questions from the knowledge stored in a knowledge base. You query the KB with these tools:
 
@@ -59,6 +60,8 @@ export const kgOneShot: string[] = [
 export interface KgTexts {
   instructions: string;
   oneShot: readonly string[];
+  /** ontology/vocab.json of the checkout, when it has one. */
+  vocab?: KgVocabulary;
 }
 
 export function kgMessages(

@@ -43,8 +43,36 @@ function counter() {
   return () => `v${n++}`;
 }
 
-/** Relations leaving the argument (its members' outgoing edges to entities). */
-export async function getRelations(store: KgStore, arg: ToolArgument): Promise<string[]> {
+/** AgentBench's ontology/vocab.json: the relations and attributes its tools may list. */
+export interface KgVocabulary {
+  relations: ReadonlySet<string>;
+  attributes: ReadonlySet<string>;
+}
+
+/** The argument's outgoing predicates that the vocabulary lists (api.py: set(out) & set(vocab)). */
+async function predicatesIn(
+  store: KgStore,
+  arg: ToolArgument,
+  allowed: ReadonlySet<string>,
+): Promise<string[]> {
+  const fresh = counter();
+  const rows = await store.select(`SELECT DISTINCT ?r WHERE { ${patternOf(arg)("x", fresh)} ?x ?r ?o . }`);
+  return rows
+    .map((r) => localName(r.r ?? ""))
+    .filter((r) => allowed.has(r))
+    .sort();
+}
+
+/**
+ * Relations leaving the argument: with AgentBench's vocabulary, its outgoing predicates that the
+ * vocabulary lists as relations; without, its edges to entities.
+ */
+export async function getRelations(
+  store: KgStore,
+  arg: ToolArgument,
+  vocab?: KgVocabulary,
+): Promise<string[]> {
+  if (vocab) return predicatesIn(store, arg, vocab.relations);
   const fresh = counter();
   const rows = await store.select(
     `SELECT DISTINCT ?r WHERE { ${patternOf(arg)("x", fresh)} ?x ?r ?y . FILTER(isIRI(?y)) FILTER(STRSTARTS(STR(?r), "http://rdf.freebase.com/ns/")) }`,
@@ -90,8 +118,16 @@ export function intersection(a: ToolArgument, b: ToolArgument): KgVariable {
   };
 }
 
-/** Numeric attributes of the members (relations whose objects are numbers). */
-export async function getAttributes(store: KgStore, arg: ToolArgument): Promise<string[]> {
+/**
+ * Attributes of the members: with AgentBench's vocabulary, the predicates it lists as attributes
+ * (dates among them); without, the relations whose objects are numbers.
+ */
+export async function getAttributes(
+  store: KgStore,
+  arg: ToolArgument,
+  vocab?: KgVocabulary,
+): Promise<string[]> {
+  if (vocab) return predicatesIn(store, arg, vocab.attributes);
   const fresh = counter();
   const rows = await store.select(
     `SELECT DISTINCT ?r WHERE { ${patternOf(arg)("x", fresh)} ?x ?r ?v . FILTER(isLiteral(?v) && isNumeric(?v)) }`,

@@ -52,6 +52,10 @@ function fakeOldCheckout(withPromptFile?: string): string {
     copyFileSync(withPromptFile, prompts);
   } else write(prompts, JSON.stringify(fakeExamples));
   write(
+    join(tasks, "knowledgegraph", "ontology", "vocab.json"),
+    JSON.stringify({ relations: ["location.city.country", "people.person.place_of_birth"], attributes: [] }),
+  );
+  write(
     join(tasks, "knowledgegraph", "task.py"),
     `INSTRUCTIONS = """${fakeKgInstructions}"""\n\nONE_SHOT=["""Question: which? \\nEntities: [A]""", 'Thought: look.\\nAction: get_relations(A)',\n"Observation: [r]", "Final Answer: #0"]\n`,
   );
@@ -127,6 +131,9 @@ describe("AgentBench checkouts", () => {
         answer: [],
       });
       const { messages } = await env.reset();
+      // relations are those of the checkout's ontology/vocab.json only (api.py: set(out) & set(vocab))
+      const listed = await env.step("Action: get_relations(m.city79)");
+      expect(listed.observation).toBe("Observation: [location.city.country]");
       expect(messages.map((m) => [m.role, m.content])).toEqual([
         ["user", fakeKgInstructions],
         ["assistant", "I've understood your instruction, start please."],

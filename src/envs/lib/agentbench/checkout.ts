@@ -117,16 +117,31 @@ export function alfworldTexts(checkout: AgentBenchCheckout): {
   return { instruction, examples: parsed.data };
 }
 
-/** knowledgegraph: the instructions and the one-shot conversation (user, agent, user, …). */
+const vocabSchema = z.object({ relations: z.array(z.string()), attributes: z.array(z.string()) });
+
+/**
+ * knowledgegraph: the instructions, the one-shot conversation (user, agent, user, …) and the
+ * vocabulary its tools filter relations and attributes by (ontology/vocab.json).
+ */
 export function knowledgegraphTexts(checkout: AgentBenchCheckout): {
   instructions: string;
   oneShot: string[];
+  vocab: { relations: Set<string>; attributes: Set<string> };
 } {
   const path = checkout.taskFile("knowledgegraph", "task.py");
   const source = read(path);
+  const vocabPath = checkout.taskFile("knowledgegraph", join("ontology", "vocab.json"));
+  let vocab: z.infer<typeof vocabSchema>;
+  try {
+    vocab = vocabSchema.parse(JSON.parse(read(vocabPath)));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${vocabPath}: expected {"relations": [...], "attributes": [...]}`);
+  }
   return {
     instructions: required(stringConstant(source, "INSTRUCTIONS"), path, "the constant INSTRUCTIONS"),
     oneShot: required(stringListConstant(source, "ONE_SHOT"), path, "the constant ONE_SHOT"),
+    vocab: { relations: new Set(vocab.relations), attributes: new Set(vocab.attributes) },
   };
 }
 
