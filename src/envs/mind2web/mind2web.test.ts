@@ -5,7 +5,13 @@ import { chromiumAvailable } from "../../../test/helpers/chromium.js";
 import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { Trajectory } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
-import { operationF1, operationString, parseMind2WebAnswer, predictedOperationString } from "./protocol.js";
+import {
+  operationF1,
+  operationString,
+  parseMind2WebAnswer,
+  predictedOperationString,
+  questionPrompt,
+} from "./protocol.js";
 import { mind2webSpec, recordedMind2WebFile } from "./spec.js";
 import { mind2webTaskSchema, type StepProblem, stepProblems } from "./tasks.js";
 
@@ -104,6 +110,26 @@ describe("mind2web", () => {
       info: { never_asked: 1, element_accuracy: 0, action_f1: 0 },
     });
     expect(lone.messages).toEqual([]);
+  });
+
+  it("shows the last five previous actions, as AgentBench's previous_k = 5", () => {
+    const problem: StepProblem = {
+      id: "t#7",
+      annotationId: "t",
+      step: 7,
+      task: "book it",
+      website: "w",
+      domain: "d",
+      previousActions: Array.from({ length: 7 }, (_, i) => `[button] b${i} -> CLICK`),
+      html: "<html></html>",
+      candidates: [{ id: "c1", snippet: "<button id=1>x</button>", positive: true }],
+      operation: { op: "CLICK", value: "" },
+    };
+    const prompt = questionPrompt(problem, problem.candidates);
+    expect(prompt).toContain(
+      "Previous actions:\n[button] b2 -> CLICK\n[button] b3 -> CLICK\n[button] b4 -> CLICK\n[button] b5 -> CLICK\n[button] b6 -> CLICK\nWhat should",
+    );
+    expect(prompt).not.toContain("b1 -> CLICK");
   });
 
   it("averages element accuracy, action F1 and step success over steps, as AgentBench; task success beside", () => {

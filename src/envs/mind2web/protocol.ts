@@ -10,7 +10,8 @@ export function questionPrompt(
   group: readonly StepProblem["candidates"][number][],
   { chainOfThought = false } = {},
 ): string {
-  const previous = problem.previousActions.length ? problem.previousActions.join("\n") : "None";
+  // the last five (AgentBench's format_input_multichoice, previous_k=5)
+  const previous = problem.previousActions.length ? problem.previousActions.slice(-5).join("\n") : "None";
   const choices = ["A. None of the above", ...group.map((c, i) => `${letters[i]}. ${c.snippet}`)].join("\n");
   return `'''\n${problem.html.slice(0, 6000)}\n'''\n\nBased on the HTML webpage above, try to complete the following task:\nTask: ${problem.task}\nPrevious actions:\n${previous}\nWhat should be the next action? Please select from the following choices (If the correct action is not in the page above, please select A. 'None of the above'):\n\n${choices}${
     chainOfThought ? "\n\nThink step by step first, then end with the answer in the format below." : ""
