@@ -17,6 +17,7 @@ const toolNames = new Set([
   "argmax",
   "argmin",
   "count",
+  "union",
 ]);
 
 export class KgEnvironment implements Environment {
@@ -25,6 +26,8 @@ export class KgEnvironment implements Environment {
   private readonly seenRelations = new Map<string, Set<string>>();
   private readonly seenAttributes = new Map<string, Set<string>>();
   private rounds = 0;
+  /** The arguments of the last call that parsed them (see the unknown-function texts in step()). */
+  private lastArguments: string[] | undefined;
 
   constructor(
     private readonly task: KgTask,
@@ -74,6 +77,8 @@ export class KgEnvironment implements Environment {
         return newVariable(await tools.getNeighbors(this.store, this.argument(a), b.trim()));
       case "intersection":
         return newVariable(tools.intersection(this.argument(a), this.argument(b)));
+      case "union":
+        return newVariable(tools.union(this.argument(a), this.argument(b)));
       case "get_attributes": {
         const attributes = await tools.getAttributes(this.store, this.argument(a), this.texts?.vocab);
         this.seenAttributes.set(key(a), new Set(attributes));
@@ -121,14 +126,23 @@ export class KgEnvironment implements Environment {
     const line = message.split("\n").find((l) => /^Action.*?:/.test(l));
     if (line === undefined) return this.next("No executable function found! Need to recheck the action.");
     let observation = "Function is not executed!";
+    const cannot = (name: string, args: readonly string[]) =>
+      name === "intersection"
+        ? `${name}(${args.join(", ")}) cannot be executed. The two variables are not of the same type. You may further explore them by call get_relations`
+        : `${name}(${args.join(", ")}) cannot be executed. You may make a mistake and need to fix it.`;
     for (const name of [...line.matchAll(/(\w+)\(/g)].map((m) => m[1] ?? "")) {
-      if (!toolNames.has(name)) continue;
-      const inner = new RegExp(`${name}\\((.+?)\\)`).exec(line)?.[1];
+      const inner = toolNames.has(name) ? new RegExp(`${name}\\((.+?)\\)`).exec(line)?.[1] : undefined;
       if (inner === undefined) {
-        observation = `I may make a syntax error when calling ${name} (e.g., unmatched parenthesis). I need to fix it and reuse the tool`;
+        // AgentBench's except clause formats `ori_arguments`, a local of the whole episode: unset
+        // until some call parsed its arguments (then the syntax-error text), stale after (task.py)
+        observation =
+          this.lastArguments === undefined
+            ? `I may make a syntax error when calling ${name} (e.g., unmatched parenthesis). I need to fix it and reuse the tool`
+            : cannot(name, this.lastArguments);
         continue;
       }
       const args = inner.split(/\s*,\s*/);
+      this.lastArguments = args;
       try {
         return this.next(await this.call(name, args));
       } catch (error) {
@@ -137,10 +151,7 @@ export class KgEnvironment implements Environment {
           error instanceof QueryTimeout || // a query the agent's calls made too big, as an endpoint timeout
           (error as Error).message.startsWith("not a valid id");
         if (!agentsFault) throw error;
-        observation =
-          name === "intersection"
-            ? `${name}(${args.join(", ")}) cannot be executed. The two variables are not of the same type. You may further explore them by call get_relations`
-            : `${name}(${args.join(", ")}) cannot be executed. You may make a mistake and need to fix it.`;
+        observation = cannot(name, args);
       }
     }
     return this.next(observation);

@@ -288,3 +288,23 @@ describe("kg arguments", () => {
     );
   });
 });
+
+describe("kg call texts", () => {
+  it("an unknown function gets AgentBench's texts: syntax error first, then the stale arguments; union works", async () => {
+    const [task] = await load(fixture);
+    const env = new KgEnvironment(task as KgTask, defaultGraph().store);
+    await env.reset();
+    expect((await env.step("Action: find(Nornor)")).observation).toBe(
+      "I may make a syntax error when calling find (e.g., unmatched parenthesis). I need to fix it and reuse the tool",
+    );
+    await env.step("Action: get_relations(m.city79)");
+    await env.step("Action: get_neighbors(m.city79, location.city.country)");
+    // ori_arguments still holds the last parsed call's arguments (AgentBench's task.py except clause)
+    expect((await env.step("Action: find(Nornor)")).observation).toBe(
+      "find(m.city79, location.city.country) cannot be executed. You may make a mistake and need to fix it.",
+    );
+    expect((await env.step("Action: union(#0, #0)")).observation).toMatch(
+      /^Observation: variable #1, which are instances of /,
+    );
+  });
+});

@@ -119,6 +119,22 @@ export function intersection(a: ToolArgument, b: ToolArgument): KgVariable {
 }
 
 /**
+ * AgentBench's union (api.py: not in its prompt, but callable): two variables of one type, their
+ * members together.
+ */
+export function union(a: ToolArgument, b: ToolArgument): KgVariable {
+  if (a.kind !== "variable" || b.kind !== "variable") throw new ToolError("union takes variables");
+  if (a.variable.type !== b.variable.type) throw new ToolError("types differ");
+  const left = a.variable.pattern;
+  const right = b.variable.pattern;
+  return {
+    pattern: (target, fresh) => `{ ${left(target, fresh)} } UNION { ${right(target, fresh)} }`,
+    type: a.variable.type,
+    entities: [...new Set([...a.variable.entities, ...b.variable.entities])],
+  };
+}
+
+/**
  * Attributes of the members: with AgentBench's vocabulary, the predicates it lists as attributes
  * (dates among them); without, the relations whose objects are numbers.
  */
