@@ -7,6 +7,7 @@ import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { ChatModel } from "../../models/index.js";
 import type { EnvBackend } from "../types.js";
 import { parseOsAction } from "./action.js";
+import { judgeOsAnswer } from "./env.js";
 import { generateOsTasks } from "./generate.js";
 import { osObservation } from "./prompt.js";
 import { osSpec } from "./spec.js";
@@ -38,6 +39,21 @@ describe("os protocol", () => {
     expect(parseOsAction("Act: answer(3)\nAct: answer no parens")).toEqual({ kind: "commit", answer: "3" });
     expect(parseOsAction("I think it is 3")).toMatchObject({ kind: "invalid", label: "invalid_format" });
     expect(parseOsAction("Act: dance")).toMatchObject({ kind: "invalid", label: "invalid_action" });
+  });
+
+  it("judges match.regex with Python's re.search semantics", async () => {
+    const task = (regex: string): OsTask => ({
+      id: "r",
+      description: "d",
+      init: [],
+      labels: [],
+      match: { regex, strip: true },
+    });
+    const judge = (regex: string, answer: string) =>
+      judgeOsAnswer(task(regex), undefined as never, answer).then((v) => v.pass);
+    expect(await judge("(?i)^ubuntu", "Ubuntu 22.04")).toBe(true); // an inline flag JavaScript rejects
+    expect(await judge(String.raw`(?P<n>\d) (?P=n)`, "7 7")).toBe(true);
+    expect(await judge(String.raw`^\d+\Z`, "12 ")).toBe(true); // the answer is stripped first
   });
 
   it("renders observations as AgentBench does", () => {

@@ -1,6 +1,7 @@
 // One os_interaction episode: init scripts and the start script in a fresh sandbox, bash actions in the
 // agent's persistent shell, then the match or the checks (run in that same sandbox).
 import type { Message, StepResult } from "../../core/index.js";
+import { pythonRegex } from "../lib/python-regex.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { type OsTexts, osMessages, osObservation } from "./prompt.js";
@@ -21,7 +22,8 @@ export async function judgeOsAnswer(
     if (task.match.answer !== undefined)
       return { pass: given === task.match.answer, detail: `expected ${JSON.stringify(task.match.answer)}` };
     if (task.match.regex !== undefined)
-      return { pass: new RegExp(task.match.regex).test(given), detail: `regex ${task.match.regex}` };
+      // AgentBench: re.search(regex, answer), Python's syntax (os_interaction/task.py)
+      return { pass: pythonRegex(task.match.regex).test(given), detail: `regex ${task.match.regex}` };
     return { pass: false, detail: "match without answer or regex" };
   }
   const params = [String(answer ?? "None")];
