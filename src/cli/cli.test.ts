@@ -71,8 +71,10 @@ describe("agenttune CLI", () => {
     }
   });
 
-  const evalArgs = (url: string, out: string, ...more: string[]) =>
-    agenttune("eval", "--env", "db", "--tasks", fixture, "--model", `${url}#m`, "--out", out, ...more);
+  /** `eval` of the db fixture with a model spec into `out`. */
+  const evalDb = (model: string, out: string, ...more: string[]) =>
+    agenttune("eval", "--env", "db", "--tasks", fixture, "--model", model, "--out", out, ...more);
+  const evalArgs = (url: string, out: string, ...more: string[]) => evalDb(`${url}#m`, out, ...more);
   const readLines = (file: string) =>
     readFileSync(file, "utf8")
       .split("\n")
@@ -179,19 +181,7 @@ describe("agenttune CLI", () => {
     const script = join(dir, "verbose.jsonl");
     writeFileSync(script, `${JSON.stringify({ taskId: "0", replies: [answer] })}\n`);
     const out = join(dir, "verbose");
-    const { code } = await agenttune(
-      "eval",
-      "--env",
-      "db",
-      "--tasks",
-      fixture,
-      "--limit",
-      "1",
-      "--model",
-      `scripted:${script}`,
-      "--out",
-      out,
-    );
+    const { code } = await evalDb(`scripted:${script}`, out, "--limit", "1");
     expect(code).toBe(0);
     const line = readFileSync(join(out, "results.jsonl"), "utf8");
     // the reply (64 KiB) and the env's echo of its answer in info (64 KiB): 2.1 MB before the cap
@@ -201,54 +191,13 @@ describe("agenttune CLI", () => {
 
   it("refuses a re-run with another task selection, and --force-new starts over", async () => {
     const out = join(dir, "identity");
-    expect(
-      (
-        await agenttune(
-          "eval",
-          "--env",
-          "db",
-          "--tasks",
-          fixture,
-          "--model",
-          "oracle",
-          "--limit",
-          "2",
-          "--out",
-          out,
-        )
-      ).code,
-    ).toBe(0);
-    const changed = await agenttune(
-      "eval",
-      "--env",
-      "db",
-      "--tasks",
-      fixture,
-      "--model",
-      "oracle",
-      "--limit",
-      "3",
-      "--out",
-      out,
-    );
+    expect((await evalDb("oracle", out, "--limit", "2")).code).toBe(0);
+    const changed = await evalDb("oracle", out, "--limit", "3");
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(
       /other settings \(limit 2 → 3\); use another --out, or --force-new to start over/,
     );
-    const fresh = await agenttune(
-      "eval",
-      "--env",
-      "db",
-      "--tasks",
-      fixture,
-      "--model",
-      "oracle",
-      "--limit",
-      "3",
-      "--out",
-      out,
-      "--force-new",
-    );
+    const fresh = await evalDb("oracle", out, "--limit", "3", "--force-new");
     expect(fresh.code).toBe(0);
     expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).tasks).toBe(3);
   });

@@ -114,9 +114,12 @@ export function alfworldMessages(
   ];
 }
 
+/** AgentBench's `ACTION:(.*)`: case-sensitive, and Python's `.` stops only at "\n". */
+const actionLine = /ACTION:([^\n]*)/;
+
 /** The text after ACTION: up to the line end, trimmed and lower-cased (case-sensitive ACTION:). */
 export function parseAlfworldAction(reply: string): string | undefined {
-  const match = /ACTION:([^\n]*)/.exec(reply);
+  const match = actionLine.exec(reply);
   return match ? (match[1] ?? "").trim().toLowerCase() : undefined;
 }
 
@@ -132,7 +135,7 @@ export function processAlfworldAction(
   admissible: readonly string[],
   protocol: Protocol = defaultProtocol,
 ): string | undefined {
-  const match = /ACTION:([^\n]*)/.exec(reply);
+  const match = actionLine.exec(reply);
   if (!match && protocol === "agentbench-v0.2") return undefined;
   const action =
     pythonStrip(match ? (match[1] ?? "") : reply)

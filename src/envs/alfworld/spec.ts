@@ -1,7 +1,7 @@
 // The alfworld environment (ALFWorld): a TypeScript household text world, generated and loaded games.
 import { InputError, readRecords } from "../../core/index.js";
-import { alfworldTexts, openAgentBenchCheckout } from "../lib/agentbench/checkout.js";
-import { defaultProtocol, type EnvSpec } from "../types.js";
+import { alfworldTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import type { EnvSpec } from "../types.js";
 import { AlfworldEnvironment, defaultAlfworldRoundLimit } from "./env.js";
 import { type Game, gameSchema, generateGame, planGame } from "./games.js";
 import { loadAlfworldSource } from "./pddl-loader.js";
@@ -34,9 +34,7 @@ export const alfworldSpec: EnvSpec<Game> = {
       yield generateGame(taskTypes[i % taskTypes.length] as (typeof taskTypes)[number], seed * 100_000 + i);
   },
   async open({ backend, roundLimit = defaultAlfworldRoundLimit, protocol, agentbench } = {}) {
-    const texts = agentbench
-      ? alfworldTexts(openAgentBenchCheckout(agentbench, protocol ?? defaultProtocol))
-      : undefined;
+    const texts = textsFromCheckout({ agentbench, protocol }, alfworldTexts);
     if (backend !== undefined)
       throw new InputError(
         `--backend ${backend}: alfworld has one built-in backend (textworld-ts); drop --backend`,

@@ -1,4 +1,5 @@
 // Evaluates the Python literals agents write after "Final Answer:" (lists, tuples, strings, numbers, None).
+import { decodePythonEscape } from "../lib/python-string.js";
 
 export type PyValue = string | number | boolean | null | PyValue[];
 
@@ -60,42 +61,14 @@ export function parsePythonLiteral(source: string): PyValue {
         out += ch;
         continue;
       }
-      out += escapeSequence();
+      const decoded = decodePythonEscape(text, pos);
+      if (!decoded) return fail(`truncated \\${text[pos]} escape`);
+      out += decoded.value;
+      pos = decoded.end;
     }
     if (pos >= text.length) fail("unterminated string");
     pos++;
     return out;
-  };
-  /** Python's string escapes (after the backslash): \uXXXX, \xhh, octal, \n… ; unknown ones stay. */
-  const escapeSequence = (): string => {
-    const next = text[pos++] ?? "";
-    const simple: Record<string, string> = {
-      n: "\n",
-      t: "\t",
-      r: "\r",
-      a: "\x07",
-      b: "\b",
-      f: "\f",
-      v: "\v",
-      "\\": "\\",
-      "'": "'",
-      '"': '"',
-      "\n": "", // a backslash at the end of a line continues the string
-    };
-    if (next in simple) return simple[next] as string;
-    const hex = { x: 2, u: 4, U: 8 }[next];
-    if (hex) {
-      const digits = text.slice(pos, pos + hex);
-      if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) fail(`truncated \\${next} escape`);
-      pos += hex;
-      return String.fromCodePoint(Number.parseInt(digits, 16));
-    }
-    if (/[0-7]/.test(next)) {
-      let digits = next;
-      while (digits.length < 3 && /[0-7]/.test(text[pos] ?? "")) digits += text[pos++];
-      return String.fromCodePoint(Number.parseInt(digits, 8));
-    }
-    return `\\${next}`; // Python keeps an unknown escape as written
   };
   const result = value();
   skip();

@@ -1,6 +1,6 @@
 // The db environment (AgentBench dbbench): tasks, backends, oracle, metrics and generator in one spec.
 import { InputError } from "../../core/index.js";
-import { dbbenchTexts, openAgentBenchCheckout } from "../lib/agentbench/checkout.js";
+import { dbbenchTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import { defaultProtocol, type EnvSpec } from "../types.js";
 import { parseDbAction } from "./action.js";
 import { DbEnvironment, defaultRoundLimit } from "./env.js";
@@ -36,9 +36,7 @@ export const dbSpec: EnvSpec<DbTask> = {
   loadTasks: loadDbTasks,
   generateTasks: generateDbTasks,
   async open({ backend, roundLimit = defaultRoundLimit, agentbench, protocol = defaultProtocol } = {}) {
-    const instruction = agentbench
-      ? dbbenchTexts(openAgentBenchCheckout(agentbench, protocol)).instruction
-      : undefined;
+    const instruction = textsFromCheckout({ agentbench, protocol }, dbbenchTexts)?.instruction;
     const sql = await openSqlBackend(backend);
     return {
       name: sql.name,

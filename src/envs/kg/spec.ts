@@ -1,7 +1,7 @@
 // The kg environment (AgentBench knowledgegraph): tools compiled to SPARQL on Oxigraph or an endpoint.
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../core/index.js";
-import { knowledgegraphTexts, openAgentBenchCheckout } from "../lib/agentbench/checkout.js";
+import { knowledgegraphTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import { defaultProtocol, type EnvSpec } from "../types.js";
 import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
 import { defaultWorld, generateKgTasks } from "./generate.js";
@@ -68,7 +68,7 @@ export const kgSpec: EnvSpec<KgTask> = {
   loadTasks: loadKgTasks,
   generateTasks: generateKgTasks,
   async open({ backend, roundLimit = defaultKgRoundLimit, agentbench, protocol = defaultProtocol } = {}) {
-    const texts = agentbench ? knowledgegraphTexts(openAgentBenchCheckout(agentbench, protocol)) : undefined;
+    const texts = textsFromCheckout({ agentbench, protocol }, knowledgegraphTexts);
     const store = openKgStore(backend);
     return {
       name: store.name,

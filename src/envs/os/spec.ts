@@ -1,7 +1,7 @@
 // The os environment (AgentBench os_interaction): tasks, the sandbox, oracle, metrics and generator.
 import { EnvError } from "../../core/index.js";
-import { openAgentBenchCheckout, osTexts } from "../lib/agentbench/checkout.js";
-import { defaultProtocol, type EnvSpec } from "../types.js";
+import { osTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
 import { generateOsTasks } from "./generate.js";
@@ -48,9 +48,7 @@ export const osSpec: EnvSpec<OsTask> = {
   generateTasks: generateOsTasks,
   unavailable: sandboxProblem,
   async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs, protocol, agentbench } = {}) {
-    const texts = agentbench
-      ? osTexts(openAgentBenchCheckout(agentbench, protocol ?? defaultProtocol))
-      : undefined;
+    const texts = textsFromCheckout({ agentbench, protocol }, osTexts);
     const problem = sandboxProblem();
     if (problem) throw new EnvError(`os sandbox: ${problem}`);
     const image = await openImage(backend ?? process.env.AGENTTUNE_OS_IMAGE);

@@ -1,7 +1,7 @@
 // The WebShop oracle: searches with the goal's product name, opens the goal product (paging if
 // needed), clicks each goal option, buys.
 import type { Message } from "../../core/index.js";
-import { readStringLiteral } from "../lib/agentbench/python-source.js";
+import { readStringList } from "../lib/agentbench/python-source.js";
 import type { OracleSolver } from "../types.js";
 import type { Goal } from "./catalog.js";
 
@@ -32,16 +32,5 @@ export function webshopOracle(goal: Goal): OracleSolver {
 /** The clickables of a round's "Available Actions" (a Python dict repr), decoded. */
 function clickablesOf(round: string): string[] {
   const start = round.lastIndexOf("'clickables': [");
-  if (start < 0) return [];
-  const items: string[] = [];
-  let i = start + "'clickables': [".length;
-  for (;;) {
-    const item = readStringLiteral(round, i);
-    if (!item) break;
-    items.push(item.value);
-    i = item.end;
-    if (round.startsWith(", ", i)) i += 2;
-    else break;
-  }
-  return items;
+  return start < 0 ? [] : (readStringList(round, start + "'clickables': [".length)?.items ?? []);
 }

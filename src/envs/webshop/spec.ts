@@ -1,8 +1,8 @@
 // The webshop environment (WebShop): generated catalog + BM25 search + text mode (and an HTML site).
 import { statSync } from "node:fs";
 import { readRecords } from "../../core/index.js";
-import { openAgentBenchCheckout, webshopTexts } from "../lib/agentbench/checkout.js";
-import { defaultProtocol, type EnvSpec } from "../types.js";
+import { textsFromCheckout, webshopTexts } from "../lib/agentbench/checkout.js";
+import type { EnvSpec } from "../types.js";
 import { type Goal, generateCatalog, goalSchema, sampleGoals } from "./catalog.js";
 import { defaultWebshopRoundLimit, WebshopEnvironment } from "./env.js";
 import { webshopOracle } from "./oracle.js";
@@ -58,9 +58,7 @@ export const webshopSpec: EnvSpec<Goal> = {
   },
   /** backend: a WebShop data dir (its products), else the generated 5k catalog. */
   async open({ backend, roundLimit = defaultWebshopRoundLimit, protocol, agentbench } = {}) {
-    const texts = agentbench
-      ? webshopTexts(openAgentBenchCheckout(agentbench, protocol ?? defaultProtocol))
-      : undefined;
+    const texts = textsFromCheckout({ agentbench, protocol }, webshopTexts);
     const shop = backend ? new Shop(loadWebshopDir(backend).products) : getDefaultShop();
     return {
       name: backend ? `webshop-data:${shop.products.length}` : "generated-5k",

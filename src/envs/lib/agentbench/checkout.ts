@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../../core/index.js";
-import type { Protocol } from "../../types.js";
+import { defaultProtocol, type EnvOpenOptions, type Protocol } from "../../types.js";
 import {
   functionReturn,
   type InjectedMessage,
@@ -64,6 +64,17 @@ export function openAgentBenchCheckout(dir: string, protocol: Protocol): AgentBe
     taskFile: (task, file) => join(tasks, task, file),
     file: (...parts) => join(root, ...parts),
   };
+}
+
+/**
+ * `read`'s texts from the checkout that an env's open options name (`agentbench`, read as
+ * `protocol`, default agentbench-old), or undefined without one: the env then keeps its own wording.
+ */
+export function textsFromCheckout<T>(
+  { agentbench, protocol = defaultProtocol }: Pick<EnvOpenOptions, "agentbench" | "protocol">,
+  read: (checkout: AgentBenchCheckout) => T,
+): T | undefined {
+  return agentbench ? read(openAgentBenchCheckout(agentbench, protocol)) : undefined;
 }
 
 function read(path: string): string {

@@ -76,6 +76,7 @@ describe("Python string extraction", () => {
     expect(stringConstant(source, "raw")).toBe("C:\\new\\table");
     expect(stringConstant(source, "big_prompt")).toBe('\nLine one.\nSay "hi" and it\'s done.\tTabbed.\n');
     expect(readStringLiteral(`"unterminated\n"`, 0)).toBeUndefined();
+    expect(readStringLiteral(String.raw`"bad \x4"`, 0)).toBeUndefined(); // Python refuses a truncated \x
   });
 
   it("joins adjacent literals in parentheses, across a backslash, not across statements", () => {

@@ -1,38 +1,7 @@
 // Reads the texts AgentBench keeps in its Python task sources (instructions, one-shot turns) from the
 // user's checkout: string literals (prefixes, single/triple quotes, escapes, implicit concatenation)
 // of named constants, of a function's return, or of the messages a function injects.
-
-/** Python's string escapes after a backslash (non-raw strings); unknown ones stay as written. */
-function decodeEscape(text: string, pos: number): { value: string; end: number } {
-  const next = text[pos] ?? "";
-  const simple: Record<string, string> = {
-    n: "\n",
-    t: "\t",
-    r: "\r",
-    a: "\x07",
-    b: "\b",
-    f: "\f",
-    v: "\v",
-    "\\": "\\",
-    "'": "'",
-    '"': '"',
-    "\n": "",
-  };
-  if (next in simple) return { value: simple[next] as string, end: pos + 1 };
-  const hex = ({ x: 2, u: 4, U: 8 } as Record<string, number>)[next];
-  if (hex) {
-    const digits = text.slice(pos + 1, pos + 1 + hex);
-    if (new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits))
-      return { value: String.fromCodePoint(Number.parseInt(digits, 16)), end: pos + 1 + hex };
-  }
-  if (/[0-7]/.test(next)) {
-    let digits = next;
-    let end = pos + 1;
-    while (digits.length < 3 && /[0-7]/.test(text[end] ?? "")) digits += text[end++];
-    return { value: String.fromCodePoint(Number.parseInt(digits, 8)), end };
-  }
-  return { value: `\\${next}`, end: pos + 1 };
-}
+import { decodePythonEscape } from "../python-string.js";
 
 /**
  * One string literal at `pos`, or undefined when there is none. `formatted` marks an f-string, whose
@@ -59,7 +28,8 @@ export function readStringLiteral(
         i += 2;
         continue;
       }
-      const decoded = decodeEscape(source, i + 1);
+      const decoded = decodePythonEscape(source, i + 1);
+      if (!decoded) return undefined; // a truncated \x, \u or \U: no Python string
       value += decoded.value;
       i = decoded.end;
       continue;
@@ -131,9 +101,13 @@ export function stringConstant(source: string, name: string): string | undefined
 /** `NAME = [ "…", "…" ]`: a list of string expressions. */
 export function stringListConstant(source: string, name: string): string[] | undefined {
   const assignment = new RegExp(`^[ \\t]*${name}[ \\t]*(?::[^=\\n]*)?=[ \\t]*\\[`, "m").exec(source);
-  if (!assignment) return undefined;
+  return assignment ? readStringList(source, assignment.index + assignment[0].length)?.items : undefined;
+}
+
+/** The string items of a list whose "[" is just before `pos`, up to its "]" (a repr or source). */
+export function readStringList(source: string, pos: number): { items: string[]; end: number } | undefined {
   const items: string[] = [];
-  let i = assignment.index + assignment[0].length;
+  let i = pos;
   for (;;) {
     const item = readStringExpression(source, i, true);
     if (!item) break;
@@ -143,7 +117,7 @@ export function stringListConstant(source: string, name: string): string[] | und
     i += sep?.[0].length ?? 0;
     if (!sep?.[1]) break;
   }
-  return source[i] === "]" ? items : undefined;
+  return source[i] === "]" ? { items, end: i + 1 } : undefined;
 }
 
 /**

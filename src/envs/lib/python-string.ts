@@ -1,0 +1,38 @@
+// Python's string-literal escapes, shared by the readers of Python text: AgentBench's task sources
+// and the Final Answer literals dbbench evaluates with eval().
+
+/**
+ * The escape after a backslash at `pos` (non-raw strings): \n, \t, \xhh, \uXXXX, \UXXXXXXXX, octal…;
+ * an unknown one stays as written, as Python keeps it. Undefined for a truncated \x, \u or \U,
+ * which Python refuses.
+ */
+export function decodePythonEscape(text: string, pos: number): { value: string; end: number } | undefined {
+  const next = text[pos] ?? "";
+  const simple: Record<string, string> = {
+    n: "\n",
+    t: "\t",
+    r: "\r",
+    a: "\x07",
+    b: "\b",
+    f: "\f",
+    v: "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "\n": "", // a backslash at the end of a line continues the string
+  };
+  if (next in simple) return { value: simple[next] as string, end: pos + 1 };
+  const hex = ({ x: 2, u: 4, U: 8 } as Record<string, number>)[next];
+  if (hex) {
+    const digits = text.slice(pos + 1, pos + 1 + hex);
+    if (!new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) return undefined;
+    return { value: String.fromCodePoint(Number.parseInt(digits, 16)), end: pos + 1 + hex };
+  }
+  if (/[0-7]/.test(next)) {
+    let digits = next;
+    let end = pos + 1;
+    while (digits.length < 3 && /[0-7]/.test(text[end] ?? "")) digits += text[end++];
+    return { value: String.fromCodePoint(Number.parseInt(digits, 8)), end };
+  }
+  return { value: `\\${next}`, end: pos + 1 };
+}
