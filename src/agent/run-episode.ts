@@ -55,6 +55,7 @@ export async function runEpisode<Task>({
   let info: Record<string, unknown> | undefined;
   let usage: Usage | undefined;
   let independentTurns = false;
+  let roundContext = 0;
   let infrastructure: InfrastructureFailure | undefined;
   const backendFailed = (cause: unknown) => {
     failure = "env_error";
@@ -80,6 +81,7 @@ export async function runEpisode<Task>({
     success: reward >= 1 && !failure,
     turns,
     ...(independentTurns ? { independentTurns } : {}),
+    ...(roundContext ? { roundContext } : {}),
     ...(failure ? { failure } : {}),
     ...(error ? { error } : {}),
     ...(info ? { info } : {}),
@@ -114,6 +116,9 @@ export async function runEpisode<Task>({
   }
   const prefixLength = messages.length;
   independentTurns = env.independentTurns === true;
+  // with independent turns, the opening's turns before its question (few-shot examples) go before
+  // every round's question
+  if (independentTurns) roundContext = prefixLength - 1;
   const episodeModel = (await model.forEpisode?.({ taskId, task })) ?? model;
   try {
     while (true) {
@@ -122,7 +127,11 @@ export async function runEpisode<Task>({
         break;
       }
       const prompt = env.independentTurns
-        ? truncateHistory(messages.slice(-1), 1, history)
+        ? truncateHistory(
+            [...messages.slice(0, roundContext), ...messages.slice(-1)],
+            roundContext + 1,
+            history,
+          )
         : truncateHistory(messages, prefixLength, history);
       if (!prompt) {
         failure = "context_limit";

@@ -72,6 +72,8 @@ export const trajectorySchema = z.object({
   turns: z.number().int().nonnegative(),
   /** Each (user, assistant) round was its own prompt (Mind2Web); training data splits it so. */
   independentTurns: z.boolean().optional(),
+  /** With independentTurns: the first n messages (few-shot turns) went before every round's question. */
+  roundContext: z.number().int().positive().optional(),
   failure: failureLabelSchema.optional(),
   error: z.string().optional(),
   info: z.record(z.string(), z.unknown()).optional(),

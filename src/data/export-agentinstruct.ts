@@ -14,11 +14,16 @@ export interface AgentInstructExport {
   splits: Record<string, { file: string; records: number }>;
 }
 
-/** The conversations a model was trained to continue: one per round when each round was its own prompt. */
+/**
+ * The conversations a model was trained to continue: one per round when each round was its own
+ * prompt, without the few-shot turns sent before each (AgentInstruct's Mind2Web records are one
+ * question and one answer).
+ */
 function conversationsOf(t: Trajectory): Pick<Trajectory, "messages">[] {
   if (!t.independentTurns) return [t];
   const rounds: Pick<Trajectory, "messages">[] = [];
-  for (let i = 0; i + 1 < t.messages.length; i += 2) rounds.push({ messages: t.messages.slice(i, i + 2) });
+  for (let i = t.roundContext ?? 0; i + 1 < t.messages.length; i += 2)
+    rounds.push({ messages: t.messages.slice(i, i + 2) });
   return rounds;
 }
 

@@ -139,52 +139,68 @@ function scenarios(count: number, seed: number): Scenario[] {
   return out;
 }
 
-/** Numbers every element, then returns the cleaned HTML and the interactive elements as candidates. */
+/**
+ * Numbers every element, then returns the page as Mind2Web's cleaned_html (strict XML under <html>,
+ * each element with its backend_node_id and the salient attributes under Mind2Web's names, each
+ * text in a <text> element, a space between siblings) and the interactive elements as candidates.
+ */
 async function snapshot(page: Page): Promise<{
   html: string;
   candidates: { tag: string; attributes: string; backend_node_id: string; text: string }[];
 }> {
+  // tsx and vitest compile with keepNames, which wraps the named helpers below in __name()
+  await page.evaluate("globalThis.__name ??= (f) => f");
   return page.evaluate(() => {
     let n = 0;
-    for (const el of Array.from(document.body.querySelectorAll("*")))
+    for (const el of [
+      document.documentElement,
+      ...Array.from(document.documentElement.querySelectorAll("*")),
+    ])
       el.setAttribute("data-at-id", String(++n));
-    const keep = [
-      "id",
-      "name",
-      "type",
-      "placeholder",
-      "aria-label",
-      "value",
-      "title",
-      "role",
-      "href",
-      "data-at-id",
-    ];
-    const clone = document.body.cloneNode(true) as HTMLElement;
-    for (const el of Array.from(clone.querySelectorAll("script, style, meta, link"))) el.remove();
-    for (const el of Array.from(clone.querySelectorAll("*"))) {
-      for (const attr of Array.from(el.attributes))
-        if (!keep.includes(attr.name)) el.removeAttribute(attr.name);
-      const id = el.getAttribute("data-at-id");
-      el.removeAttribute("data-at-id");
-      if (id) el.setAttribute("backend_node_id", id);
-    }
-    const candidates = Array.from(document.body.querySelectorAll("a, button, input, select, textarea")).map(
-      (el) => {
-        const attributes: Record<string, string> = {};
-        for (const name of keep) {
-          const value = el.getAttribute(name);
-          if (value !== null && name !== "data-at-id") attributes[name.replace("-", "_")] = value;
+    const salient = ["type", "name", "placeholder", "aria-label", "value", "title", "role", "alt", "label"];
+    const skip = new Set(["head", "script", "style", "meta", "link", "title", "noscript"]);
+    const xmlEscape = (text: string) =>
+      text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    const attributesOf = (el: Element): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const name of salient) {
+        const value = el.getAttribute(name);
+        if (value) out[name.replace("-", "_")] = value;
+      }
+      if (el instanceof HTMLInputElement && el.type === "checkbox") out.input_checked = String(el.checked);
+      else if ((el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) && el.value)
+        out.input_value = el.value;
+      if (el instanceof HTMLOptionElement && el.selected) out.option_selected = "true";
+      return out;
+    };
+    const serialize = (el: Element): string => {
+      const tag = el.tagName.toLowerCase();
+      if (skip.has(tag)) return "";
+      const attributes = Object.entries(attributesOf(el))
+        .map(([k, v]) => ` ${k}="${xmlEscape(v)}"`)
+        .join("");
+      const open = `${tag} backend_node_id="${el.getAttribute("data-at-id")}"${attributes}`;
+      const parts: string[] = [];
+      for (const child of Array.from(el.childNodes)) {
+        if (child.nodeType === Node.TEXT_NODE) {
+          const text = (child.textContent ?? "").replace(/\s+/g, " ").trim();
+          if (text) parts.push(`<text backend_node_id="${++n}">${xmlEscape(text)}</text>`);
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          const inner = serialize(child as Element);
+          if (inner) parts.push(inner);
         }
-        return {
-          tag: el.tagName.toLowerCase(),
-          attributes: JSON.stringify(attributes),
-          backend_node_id: el.getAttribute("data-at-id") ?? "",
-          text: (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 80),
-        };
-      },
+      }
+      return parts.length ? `<${open}> ${parts.join(" ")} </${tag}>` : `<${open}/>`;
+    };
+    const candidates = Array.from(document.body.querySelectorAll("a, button, input, select, textarea")).map(
+      (el) => ({
+        tag: el.tagName.toLowerCase(),
+        attributes: JSON.stringify(attributesOf(el)),
+        backend_node_id: el.getAttribute("data-at-id") ?? "",
+        text: (el.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 80),
+      }),
     );
-    return { html: clone.innerHTML.replace(/\s+/g, " ").trim(), candidates };
+    return { html: serialize(document.documentElement), candidates };
   });
 }
 

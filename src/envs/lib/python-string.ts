@@ -36,3 +36,20 @@ export function decodePythonEscape(text: string, pos: number): { value: string; 
   }
   return { value: `\\${next}`, end: pos + 1 };
 }
+
+/** The characters Python's str.isspace() accepts: what str.split(), str.strip() and re's \s use. */
+const pythonWhitespace =
+  "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const pythonWhitespaceRun = new RegExp(`[${pythonWhitespace}]+`, "gu");
+const pythonEdges = new RegExp(`^[${pythonWhitespace}]+|[${pythonWhitespace}]+$`, "gu");
+
+/** Python's `text.split()`: runs of Python whitespace separate, empty pieces dropped. */
+export const pythonSplit = (text: string): string[] =>
+  text.split(pythonWhitespaceRun).filter((t) => t !== "");
+
+/** Python's `text.strip()`. */
+export const pythonStrip = (text: string): string => text.replace(pythonEdges, "");
+
+/** Python's `re.sub(r"\s+", replacement, text)` on a str. */
+export const pythonCollapseWhitespace = (text: string, replacement = " "): string =>
+  text.replace(pythonWhitespaceRun, replacement);

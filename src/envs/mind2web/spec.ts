@@ -3,9 +3,10 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError, mulberry32 } from "../../core/index.js";
+import { mind2webTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import type { EnvSpec } from "../types.js";
 import { Mind2WebEnvironment } from "./env.js";
-import { letters, parseMind2WebAnswer } from "./protocol.js";
+import { letters, parseMind2WebAnswer, roundQuestion } from "./protocol.js";
 import { loadMind2WebSteps, type StepProblem, stepProblemSchema } from "./tasks.js";
 
 /** The recorded default data shipped with the package (Mind2Web format, from agenttune's own sites). */
@@ -43,44 +44,64 @@ export const mind2webSpec: EnvSpec<StepProblem> = {
       }
     }
   },
-  /** backend: "multiple-choice" (default, the plain prompt) or "multiple-choice-cot" (chain of thought). */
-  async open({ backend = "multiple-choice", roundLimit } = {}) {
+  /**
+   * backend: "multiple-choice-cot" (default: AgentBench's 3-shot chain-of-thought prompt file, as
+   * its task configs name it) or "multiple-choice" (the plain 3-shot file). Without --agentbench the
+   * same rounds go zero-shot in agenttune's words.
+   */
+  async open({ backend = "multiple-choice-cot", roundLimit, agentbench, protocol } = {}) {
     if (roundLimit !== undefined)
       throw new InputError(
         `--round-limit ${roundLimit}: mind2web episodes have one turn per step of the recorded task; drop --round-limit`,
       );
     if (backend !== "multiple-choice" && backend !== "multiple-choice-cot")
       throw new InputError(
-        `--backend ${backend}: mind2web knows "multiple-choice" and "multiple-choice-cot"`,
+        `--backend ${backend}: mind2web knows "multiple-choice-cot" and "multiple-choice"`,
       );
     const chainOfThought = backend === "multiple-choice-cot";
+    const texts = textsFromCheckout({ agentbench, protocol }, (checkout) =>
+      mind2webTexts(checkout, { chainOfThought }),
+    );
+    const prompt = { fewShot: texts?.fewShot ?? [], chainOfThought };
     return {
       name: backend,
       maxTurns: 20,
       // reasoning before the answer needs room; the plain prompt keeps AgentTuning's 128
       ...(chainOfThought ? { maxTokens: 512 } : {}),
-      create: async (p: StepProblem) => new Mind2WebEnvironment(p, chainOfThought),
+      ...(texts ? { prompts: agentbench } : {}),
+      create: async (p: StepProblem) => new Mind2WebEnvironment(p, prompt),
       close: async () => {},
     };
   },
   gold: (problem) => ({
-    element: problem.candidates.filter((c) => c.positive).map((c) => c.snippet),
+    element: problem.candidates.filter((c) => c.positive).map((c) => c.id),
     operation: problem.operation,
   }),
-  oracle: (problem) => ({
-    reply(messages) {
-      const prompt = messages.at(-1)?.content ?? "";
-      const gold = problem.candidates.find((c) => c.positive);
-      const choices = [...prompt.matchAll(/^([B-F])\. (.*)$/gm)];
-      // without a prompt (a script written ahead), the first round shows the first five candidates
-      const index =
-        choices.length > 0
-          ? choices.find((m) => m[2] === gold?.snippet)?.[1]
-          : letters[problem.candidates.slice(0, 5).findIndex((c) => c.positive)];
-      const letter = index && letters.includes(index) ? index : "A";
-      return `Answer: ${letter}\nAction: ${problem.operation.op}\nValue: ${problem.operation.op === "CLICK" ? "" : problem.operation.value}`;
-    },
-  }),
+  // Plays AgentBench's rounds from the task: the group of each round is known because the oracle's
+  // own earlier answers decided the queue. It picks the positive when the group has it, else A; but
+  // when the positive would be left alone in the queue (never shown, so lost), it keeps a decoy in
+  // play so that one more round shows the positive.
+  oracle: (problem) => {
+    let queue = problem.candidates.map((c) => c.id);
+    const positive = new Set(problem.candidates.filter((c) => c.positive).map((c) => c.id));
+    return {
+      reply() {
+        const group = queue.slice(0, 5);
+        queue = queue.slice(5);
+        const { choiceIds } = roundQuestion(problem, group);
+        const index = choiceIds.findIndex((id) => positive.has(id));
+        if (index < 0) {
+          const positiveLeftAlone = queue.length === 1 && positive.has(queue[0] as string);
+          if (!positiveLeftAlone || choiceIds.length === 0) return "Answer: A.";
+          queue.push(choiceIds[0] as string);
+          return "Answer: B.\nAction: CLICK";
+        }
+        queue.push(choiceIds[index] as string);
+        const { op, value } = problem.operation;
+        return `Answer: ${letters[index]}.\nAction: ${op}${op === "CLICK" ? "" : `\nValue: ${value}`}`;
+      },
+    };
+  },
   // means over steps, as AgentBench reports them (mind2web/task.py:70-103); task success rate beside
   metrics: (results) => {
     const info = (r: (typeof results)[number]) => (r.info ?? {}) as Record<string, number | string>;

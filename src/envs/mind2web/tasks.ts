@@ -2,7 +2,8 @@
 // candidates, operation {op, value}, action_reprs), and the per-step problems agenttune runs: each
 // step is its own multiple-choice problem with the previous actions as context.
 import { z } from "zod";
-import { InputError, mulberry32, readRecords } from "../../core/index.js";
+import { InputError, readRecords } from "../../core/index.js";
+import { PythonRandom } from "../lib/python-random.js";
 
 const candidateSchema = z
   .object({
@@ -52,83 +53,52 @@ export const stepProblemSchema = z.object({
   website: z.string(),
   domain: z.string(),
   previousActions: z.array(z.string()),
+  /** Mind2Web's cleaned_html: strict XML, every candidate an element with its backend_node_id. */
   html: z.string(),
-  /** Candidates in the order shown; the first group's choices B–F are the first five. */
-  candidates: z.array(z.object({ id: z.string(), snippet: z.string(), positive: z.boolean() })),
+  /** Candidates in the order AgentBench draws them: the first round's are the first five. */
+  candidates: z.array(z.object({ id: z.string(), positive: z.boolean() })),
   operation: z.object({ op: z.string(), value: z.string() }),
   split: z.string().optional(),
 });
 export type StepProblem = z.infer<typeof stepProblemSchema>;
 
-/** A short HTML snippet of a candidate: its tag, a few attributes and its text. */
-export function candidateSnippet(candidate: Candidate): string {
-  let attributes: Record<string, unknown> = {};
-  try {
-    attributes = JSON.parse(candidate.attributes) as Record<string, unknown>;
-  } catch {
-    // Mind2Web stores attributes as a JSON string; a broken one shows no attributes
-  }
-  const keep = [
-    "id",
-    "name",
-    "type",
-    "placeholder",
-    "aria_label",
-    "aria-label",
-    "value",
-    "title",
-    "role",
-    "href",
-  ];
-  const attrs = keep
-    .filter((k) => attributes[k] !== undefined && attributes[k] !== "")
-    .map((k) => `${k}="${String(attributes[k]).slice(0, 60)}"`);
-  const text = String((candidate as { text?: unknown }).text ?? attributes.text ?? "").slice(0, 80);
-  return `<${candidate.tag}${attrs.length ? ` ${attrs.join(" ")}` : ""}>${text}</${candidate.tag}>`;
-}
-
-/** Candidates the ranker put in the top k (all of them when the file has no ranks), in rank order. */
+/**
+ * AgentBench's candidates: those the ranker put below `topK` (Mind2Web's `rank` field), in file
+ * order; a file without ranks gives its first `topK`.
+ */
 function topRanked(candidates: readonly Candidate[], topK: number): Candidate[] {
-  const rank = (c: Candidate) => (typeof c.rank === "number" ? c.rank : undefined);
-  if (!candidates.some((c) => rank(c) !== undefined)) return candidates.slice(0, topK);
-  return candidates
-    .filter((c) => (rank(c) ?? Number.POSITIVE_INFINITY) < topK)
-    .sort((a, b) => (rank(a) ?? 0) - (rank(b) ?? 0));
+  if (!candidates.some((c) => typeof c.rank === "number")) return candidates.slice(0, topK);
+  return candidates.filter((c) => typeof c.rank === "number" && c.rank < topK);
 }
 
-/** Fisher–Yates with a seeded generator: the same seed gives the same order on every engine. */
-function shuffled<T>(items: readonly T[], rng: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
+/** AgentBench's seed for the candidate shuffle (configs/tasks/mind2web*.yaml `seed: 123`). */
+export const candidateShuffleSeed = 123;
 
 /**
- * Splits tasks into step problems. Candidates as AgentBench builds them: the positives and the
- * negatives ranked below `topK` by the candidate ranker (Mind2Web's `rank` field; without ranks, the
- * first `topK` negatives of the file), shuffled deterministically by seed.
+ * Splits a task into step problems. Candidates as AgentBench builds them (mind2web/task.py
+ * predict_single): positives then negatives, both within the ranker's top k, shuffled with Python's
+ * random seeded once per run, one shuffle per step that has a positive, in file order — the order
+ * AgentBench draws with one worker. A step without a positive in the top k is never asked.
  */
 export function stepProblems(
   task: Mind2WebTask,
-  { topK = 10, seed = 1, split }: { topK?: number; seed?: number; split?: string } = {},
+  {
+    topK = 10,
+    random = new PythonRandom(candidateShuffleSeed),
+    split,
+  }: { topK?: number; random?: PythonRandom; split?: string } = {},
 ): StepProblem[] {
   return task.actions.map((action, step) => {
-    const rng = mulberry32(seed * 1_000_003 + step + task.annotation_id.length);
-    const snippet = (c: Candidate, positive: boolean) => ({
+    const positives = topRanked(action.pos_candidates, topK).map((c) => ({
       id: c.backend_node_id,
-      snippet: candidateSnippet(c),
-      positive,
-    });
-    const candidates = shuffled(
-      [
-        ...topRanked(action.pos_candidates, topK).map((c) => snippet(c, true)),
-        ...topRanked(action.neg_candidates, topK).map((c) => snippet(c, false)),
-      ],
-      rng,
-    );
+      positive: true,
+    }));
+    const negatives = topRanked(action.neg_candidates, topK).map((c) => ({
+      id: c.backend_node_id,
+      positive: false,
+    }));
+    const candidates = [...positives, ...negatives];
+    if (positives.length > 0) random.shuffle(candidates);
     return {
       id: `${task.annotation_id}#${step}`,
       annotationId: task.annotation_id,
@@ -145,20 +115,34 @@ export function stepProblems(
   });
 }
 
+/** AgentBench fails on a candidate its page does not have; agenttune says which, when loading. */
+function checkCandidates(problem: StepProblem, where: string): void {
+  for (const c of problem.candidates)
+    if (!problem.html.includes(`backend_node_id="${c.id}"`))
+      throw new InputError(`${where}: step ${problem.step}: candidate ${c.id} is not in cleaned_html`);
+}
+
 /** Loads Mind2Web task files (a list or JSONL), or agenttune's step problems. */
 export async function* loadMind2WebSteps(file: string): AsyncGenerator<StepProblem> {
   const records = await readRecords(file, z.record(z.string(), z.unknown()));
   const split = /test_(task|website|domain)/.exec(file)?.[0];
+  const random = new PythonRandom(candidateShuffleSeed);
   for (const { line, value } of records) {
+    const where = `${file}: [${line - 1}]`;
     if ("candidates" in value) {
-      yield stepProblemSchema.parse(value);
+      const problem = stepProblemSchema.parse(value);
+      checkCandidates(problem, where);
+      yield problem;
       continue;
     }
     const parsed = mind2webTaskSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InputError(`${file}: [${line - 1}].${issue?.path.join(".")}: ${issue?.message}`);
+      throw new InputError(`${where}.${issue?.path.join(".")}: ${issue?.message}`);
     }
-    yield* stepProblems(parsed.data, split ? { split } : {});
+    for (const problem of stepProblems(parsed.data, { random, ...(split ? { split } : {}) })) {
+      checkCandidates(problem, where);
+      yield problem;
+    }
   }
 }

@@ -184,3 +184,46 @@ export function webshopTexts(checkout: AgentBenchCheckout): {
     oneShot: required(injected, path, "the one-shot turns"),
   };
 }
+
+const mind2webPromptSchema = z
+  .array(z.object({ role: z.enum(["user", "agent"]), content: z.string() }))
+  .min(1)
+  .refine(
+    (turns) => turns.at(-1)?.role === "user",
+    "the last turn must be the user's (AgentBench fills it in)",
+  );
+
+/**
+ * mind2web: the few-shot turns AgentBench sends before each round's question (data/mind2web/prompt/,
+ * llm_prompt_cot.json as the task configs name it, or the plain llm_prompt.json). The file's last
+ * user turn is a placeholder AgentBench overwrites with the round's page and choices, so it is dropped.
+ */
+export function mind2webTexts(
+  checkout: AgentBenchCheckout,
+  { chainOfThought = true } = {},
+): { fewShot: { role: "user" | "assistant"; content: string }[] } {
+  const path = checkout.file(
+    "data",
+    "mind2web",
+    "prompt",
+    chainOfThought ? "llm_prompt_cot.json" : "llm_prompt.json",
+  );
+  let turns: unknown;
+  try {
+    turns = JSON.parse(read(path));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${path}: not JSON: ${(error as Error).message}`);
+  }
+  const parsed = mind2webPromptSchema.safeParse(turns);
+  if (!parsed.success)
+    throw new InputError(
+      `${path}: expected [{role: user|agent, content}, …]: ${parsed.error.issues[0]?.message}`,
+    );
+  return {
+    fewShot: parsed.data.slice(0, -1).map((t) => ({
+      role: t.role === "agent" ? ("assistant" as const) : ("user" as const),
+      content: t.content,
+    })),
+  };
+}
