@@ -52,7 +52,7 @@ export interface EnvOpenOptions {
    * protocol says): its instructions and one-shot examples replace agenttune's own wording.
    */
   agentbench?: string;
-  /** os: how long one command may run before it is interrupted (default 10 s). */
+  /** os: interrupt a command (Ctrl-C) after this long, agenttune's rule; default AgentBench's waiting rule, which never interrupts. */
   actionTimeoutMs?: number;
 }
 

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pLimit from "p-limit";
@@ -159,6 +161,67 @@ describe.skipIf(!sandboxAvailable)("os env", () => {
       });
     } finally {
       await v02.close();
+    }
+  });
+
+  // AgentBench's os_interaction task.py in each version's shape, written for this test (the texts
+  // are not AgentBench's): _judge (old) / start_sample (v0.2) inject the instruction, ONE_SHOT follows
+  const fakeInstruction = "OS INSTRUCTION written for this test.\n\n";
+  const fakeOneShot = `ONE_SHOT = [\n    {"role": "user", "content": 'how many files in "/etc"?'},\n    {"role": "agent", "content": """Think: count.\n\nAct: bash\n\n\`\`\`bash\nls -1 /etc | wc -l\n\`\`\`"""},\n    {"role": "user", "content": "The output of the OS:\\n220"},\n    {"role": "agent", "content": "Think: 220.\\n\\nAct: answer(220)"},\n]\n`;
+  function fakeOsCheckout(layout: "old" | "v0.2"): string {
+    const root = mkdtempSync(join(tmpdir(), "agentbench-os-"));
+    const method =
+      layout === "old"
+        ? "def _judge(self, session, config, container):"
+        : "async def start_sample(self, index, session):";
+    const taskPy = `${fakeOneShot}\n\nclass OSInteraction:\n    ${method}\n        session.inject({\n            "role": "user",\n            "content": """${fakeInstruction.replaceAll("\n", "\\n")}"""\n        })\n`;
+    const dir =
+      layout === "old" ? join(root, "AgentBench.old", "src", "tasks") : join(root, "src", "server", "tasks");
+    mkdirSync(join(dir, "dbbench"), { recursive: true });
+    mkdirSync(join(dir, "os_interaction"), { recursive: true });
+    writeFileSync(join(dir, "os_interaction", "task.py"), taskPy);
+    return root;
+  }
+
+  it("golden transcript, both protocols: AgentBench's conversation and its terminal output (CRLF; v0.2 strips escapes)", async () => {
+    const task: OsTask = {
+      id: "golden",
+      description: "Print a coloured word.",
+      init: [],
+      labels: [],
+      match: { answer: "dir", strip: true },
+    };
+    const bash = (code: string) => `Think: run it.\n\nAct: bash\n\n\`\`\`bash\n${code}\n\`\`\``;
+    const colour = bash("printf '\\033[01;34mdir\\033[0m\\nplain\\n'");
+    for (const [layout, protocol, output] of [
+      ["old", "agentbench-old", "\x1b[01;34mdir\x1b[0m\r\nplain\r\n"],
+      ["v0.2", "agentbench-v0.2", "dir\r\nplain\r\n"],
+    ] as const) {
+      const golden = await osSpec.open({ agentbench: fakeOsCheckout(layout), protocol });
+      try {
+        expect(golden.prompts).toBeDefined();
+        const result = await runEpisode({
+          spec: osSpec,
+          backend: golden,
+          task,
+          model: replies(colour, bash("true"), "Think: it is dir.\n\nAct: answer(dir)"),
+        });
+        expect(result.messages.map((m) => [m.role, m.content])).toEqual([
+          ["user", `${fakeInstruction}Now, my problem is:\n\nhow many files in "/etc"?`],
+          ["assistant", "Think: count.\n\nAct: bash\n\n```bash\nls -1 /etc | wc -l\n```"],
+          ["user", "The output of the OS:\n220"],
+          ["assistant", "Think: 220.\n\nAct: answer(220)"],
+          ["user", "Now, I will start a new problem in a new OS. My problem is:\n\nPrint a coloured word."],
+          ["assistant", colour],
+          ["user", `The output of the OS:\n\n${output}`],
+          ["assistant", bash("true")],
+          ["user", "The output of the OS is empty."],
+          ["assistant", "Think: it is dir.\n\nAct: answer(dir)"],
+        ]);
+        expect(result.success).toBe(true);
+      } finally {
+        await golden.close();
+      }
     }
   });
 

@@ -5,7 +5,7 @@ import { pythonRegex } from "../lib/python-regex.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { type OsTexts, osMessages, osObservation } from "./prompt.js";
-import { type Sandbox, ShellExited } from "./sandbox.js";
+import { type RunOptions, type Sandbox, ShellExited } from "./sandbox.js";
 import type { OsTask } from "./tasks.js";
 
 export const defaultOsRoundLimit = 8;
@@ -46,7 +46,8 @@ export class OsEnvironment implements Environment {
     private readonly task: OsTask,
     private readonly sandbox: Sandbox,
     private readonly roundLimit = defaultOsRoundLimit,
-    private readonly actionTimeoutMs = 10_000,
+    /** agenttune's interrupting rule when set; AgentBench's waiting rule otherwise. */
+    private readonly actionTimeoutMs: number | undefined = undefined,
     private readonly protocol: Protocol = defaultProtocol,
     private readonly texts?: OsTexts,
   ) {}
@@ -61,7 +62,7 @@ export class OsEnvironment implements Environment {
         return { messages, finished: initFailed(`init script exited ${run.exitCode}`, run.output) };
     }
     if (this.task.start) {
-      const start = await this.sandbox.run(this.task.start.code, { timeoutMs: this.actionTimeoutMs });
+      const start = await this.sandbox.run(this.task.start.code, this.runOptions());
       if (start.exitCode !== 0 && this.protocol === "agentbench-v0.2")
         return { messages, finished: initFailed(`start script exited ${start.exitCode}`, start.output) };
     }
@@ -92,7 +93,7 @@ export class OsEnvironment implements Environment {
       return { observation: "", reward: 0, done: true, failure: "round_limit" };
     let result: Awaited<ReturnType<Sandbox["run"]>>;
     try {
-      result = await this.sandbox.run(action.code, { timeoutMs: this.actionTimeoutMs });
+      result = await this.sandbox.run(action.code, this.runOptions());
     } catch (error) {
       if (!(error instanceof ShellExited)) throw error;
       // `exit`, `kill -9 -1`: the agent ended its own machine; the episode fails, the run goes on
@@ -104,15 +105,53 @@ export class OsEnvironment implements Environment {
         info: { reason: error.message },
       };
     }
+    if (this.actionTimeoutMs === undefined)
+      return {
+        observation: osObservation(agentBenchOutput(result.output, this.protocol)),
+        reward: 0,
+        done: false,
+      };
     const note = result.timedOut
       ? `${result.output ? "\n" : ""}[the command did not finish within ${this.actionTimeoutMs / 1000} s and was interrupted]`
       : "";
     return { observation: osObservation(result.output + note), reward: 0, done: false };
   }
 
+  private runOptions(): RunOptions {
+    if (this.actionTimeoutMs !== undefined) return { timeoutMs: this.actionTimeoutMs };
+    return { agentbench: agentBenchWait[this.protocol], raw: true };
+  }
+
   async close() {
     await this.sandbox.close();
   }
+}
+
+/**
+ * AgentBench's waiting rule: 5 s without output ends the read (the socket timeout, task.py:39); v0.2
+ * also stops after 30 s in all (v0.2 task.py:67-73). AgentBench.old has no such cap and would read a
+ * never-ending output forever; agenttune stops at 60 s.
+ */
+const agentBenchWait: Record<Protocol, { idleMs: number; capMs: number }> = {
+  "agentbench-old": { idleMs: 5_000, capMs: 60_000 },
+  "agentbench-v0.2": { idleMs: 5_000, capMs: 30_000 },
+};
+
+/**
+ * The terminal's output as each AgentBench shows it: AgentBench.old as read from the tty (CRLF,
+ * escapes); v0.2 without CSI, title and bracketed-paste sequences (v0.2 task.py:92-99).
+ */
+export function agentBenchOutput(raw: string, protocol: Protocol): string {
+  if (protocol === "agentbench-old") return raw;
+  return (
+    raw
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
+      .replace(/\x1b\[[0-9;]*[a-zA-Z]/g, "")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
+      .replace(/\x1b\][0-9]*;[^\x07]*\x07/g, "")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
+      .replace(/\x1b\[\?2004[hl]/g, "")
+  );
 }
 
 function initFailed(reason: string, output: string): StepResult {

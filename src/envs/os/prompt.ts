@@ -78,7 +78,11 @@ export function osMessages(task: OsTask, texts?: OsTexts): Message[] {
 
 /** AgentBench: longer than 800 characters → the first 780 and a note; empty → its own sentence. */
 export function osObservation(output: string): string {
+  // Python's len and slices count code points, not UTF-16 units
+  const points = [...output];
   const text =
-    output.length > 800 ? `${output.slice(0, 780)}\n[truncated because the output is too long]` : output;
+    points.length > 800
+      ? `${points.slice(0, 780).join("")}\n[truncated because the output is too long]`
+      : output;
   return text ? `The output of the OS:\n\n${text}` : "The output of the OS is empty.";
 }

@@ -53,6 +53,43 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
     }
   });
 
+  it("AgentBench's rule: waits while output flows, returns after the silence, never interrupts (task.py:39,67-88)", async () => {
+    const sandbox = await Sandbox.create({ image: testImage });
+    const rule = { agentbench: { idleMs: 3_000, capMs: 120_000 }, raw: true };
+    try {
+      // output every 0.3 s keeps the read going well past the 3 s of silence allowed
+      const flowing = await sandbox.run(
+        "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo $i; sleep 0.3; done",
+        rule,
+      );
+      expect(flowing).toMatchObject({ timedOut: false, exitCode: 0 });
+      expect(flowing.output).toBe(`${Array.from({ length: 12 }, (_, i) => i + 1).join("\r\n")}\r\n`);
+      // a silent command: the read ends with nothing, the command runs on, and what it prints later
+      // comes with the next command's output, which waits its turn in the shell
+      const marker = "/tmp/ran-to-the-end";
+      const silent = await sandbox.run(`sleep 4; echo late; touch ${marker}`, rule);
+      expect(silent).toEqual({ output: "", exitCode: null, timedOut: true });
+      const next = await sandbox.run(`ls ${marker}; echo next`, rule);
+      expect(next).toEqual({ output: `late\r\n${marker}\r\nnext\r\n`, exitCode: 0, timedOut: false });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("AgentBench's rule stops reading at the cap, even while output flows (v0.2's 30 s)", async () => {
+    const sandbox = await Sandbox.create({ image: testImage });
+    try {
+      const endless = await sandbox.run("while true; do echo x; sleep 0.2; done", {
+        agentbench: { idleMs: 10_000, capMs: 1_500 },
+        raw: true,
+      });
+      expect(endless.timedOut).toBe(true);
+      expect(endless.output).toMatch(/^(x\r\n)+$/);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("runs independent scripts with byte-exact arguments, in bash and python, in the agent's and the judge's view", async () => {
     const sandbox = await Sandbox.create({ image: testImage });
     try {

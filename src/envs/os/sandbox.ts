@@ -31,6 +31,12 @@ export interface SandboxOptions {
   outputLimit?: number;
 }
 
+export interface RunOptions {
+  timeoutMs?: number;
+  agentbench?: { idleMs: number; capMs: number };
+  raw?: boolean;
+}
+
 export interface ShellResult {
   output: string;
   exitCode: number | null;
@@ -156,6 +162,9 @@ export class Sandbox {
   /** The agent's shell ended (`exit`, `kill -9 -1`): the episode's processes are gone. */
   shellExited = false;
   private readonly nonce = randomBytes(6).toString("hex");
+  /** Numbers each command's sentinel, so a late one (AgentBench's rule) is told from the current. */
+  private sequence = 0;
+  private lastOutputAt = 0;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -166,6 +175,7 @@ export class Sandbox {
   ) {
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       this.buffer += chunk;
+      this.lastOutputAt = Date.now();
       if (this.buffer.length > outputLimit * 2) this.buffer = this.buffer.slice(-outputLimit * 2);
       for (const wake of this.waiters.splice(0)) wake();
     });
@@ -290,22 +300,47 @@ export class Sandbox {
     return true;
   }
 
-  /** Runs `command` in the agent's persistent shell; after the timeout, Ctrl-C and the output so far. */
-  async run(command: string, { timeoutMs = 10_000 } = {}): Promise<ShellResult> {
+  /**
+   * Runs `command` in the agent's persistent shell. agenttune's rule (default): after `timeoutMs`,
+   * Ctrl-C and the output so far. `agentbench`: AgentBench's rule instead (os_interaction/task.py
+   * execute): return when the command is done, after `idleMs` without new output, or `capMs` in all,
+   * and never interrupt: the command runs on and the next one waits for it in the shell's input, as
+   * typed into a terminal. `raw`: the output as the tty gives it (newlines as CRLF, escapes kept).
+   */
+  async run(
+    command: string,
+    { timeoutMs = 10_000, agentbench, raw = false }: RunOptions = {},
+  ): Promise<ShellResult> {
     if (this.closed) throw new EnvError("os sandbox: the shell has exited");
     if (this.shellExited) throw new ShellExited();
-    const marker = new RegExp(`\\x1eAT${this.nonce}:(\\d+)\\x1e`);
-    this.buffer = "";
+    const sequence = ++this.sequence;
+    const marker = new RegExp(`\\x1eAT${this.nonce}:${sequence}:(\\d+)\\x1e\\n?`);
+    // AgentBench reads on where the last command left off; agenttune's rule starts clean
+    if (!agentbench) this.buffer = "";
     const stdin = this.child.stdin as Writable;
-    const sentinel = `__at_rc=$?; printf '\\036AT%s:%d\\036\\n' ${this.nonce} "$__at_rc"\n`;
+    const sentinel = `__at_rc=$?; printf '\\036AT%s:%d:%d\\036\\n' ${this.nonce} ${sequence} "$__at_rc"\n`;
+    const sentAt = Date.now();
+    this.lastOutputAt = sentAt;
     stdin.write(`${command}\n${sentinel}`);
-    let timedOut = !(await this.waitFor(
-      () => marker.test(this.buffer) || this.shellExited,
-      Date.now() + timeoutMs,
-      this.waiters,
-    ));
+    let timedOut: boolean;
+    if (agentbench) {
+      const done = () => marker.test(this.buffer) || this.shellExited;
+      // the deadline moves with every chunk of output, as AgentBench's 5 s socket timeout per read
+      while (!done() && !this.closed) {
+        const deadline = Math.min(this.lastOutputAt + agentbench.idleMs, sentAt + agentbench.capMs);
+        if (Date.now() >= deadline) break;
+        await this.waitFor(done, deadline, this.waiters);
+      }
+      timedOut = !marker.test(this.buffer);
+    } else {
+      timedOut = !(await this.waitFor(
+        () => marker.test(this.buffer) || this.shellExited,
+        sentAt + timeoutMs,
+        this.waiters,
+      ));
+    }
     if (this.shellExited && !marker.test(this.buffer)) throw new ShellExited();
-    if (timedOut && !this.closed) {
+    if (timedOut && !agentbench && !this.closed) {
       // interrupt what runs (or an unfinished quote) and resynchronise the shell
       const before = this.buffer;
       stdin.write("\x03");
@@ -313,15 +348,21 @@ export class Sandbox {
       stdin.write(`\n${sentinel}`);
       await this.waitFor(() => marker.test(this.buffer), Date.now() + 3000, this.waiters);
       this.buffer = before;
-      timedOut = true;
     }
     const match = marker.exec(this.buffer);
-    const raw = match ? this.buffer.slice(0, match.index) : this.buffer;
-    this.buffer = "";
-    let output = cleanTerminalOutput(raw);
+    const upTo = match ? this.buffer.slice(0, match.index) : this.buffer;
+    this.buffer = match ? this.buffer.slice(match.index + match[0].length) : "";
+    // earlier commands' sentinels (AgentBench's rule lets them finish later) are not output
+    const text = upTo.replace(new RegExp(`\\x1eAT${this.nonce}:\\d+:\\d+\\x1e\\n?`, "g"), "");
+    // the shell's tty runs with -onlcr; a terminal's onlcr writes every newline as CRLF
+    let output = raw ? text.replace(/\n/g, "\r\n") : cleanTerminalOutput(text);
     if (output.length > this.outputLimit)
       output = `${output.slice(0, this.outputLimit)}\n[output cut at ${this.outputLimit} characters]`;
-    return { output: output.replace(/\n$/, ""), exitCode: match ? Number(match[1]) : null, timedOut };
+    return {
+      output: raw ? output : output.replace(/\n$/, ""),
+      exitCode: match ? Number(match[1]) : null,
+      timedOut,
+    };
   }
 
   /**
