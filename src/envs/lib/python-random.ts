@@ -92,6 +92,11 @@ export class PythonRandom {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
+  /** random.uniform(a, b): a + (b - a) * random(). */
+  uniform(a: number, b: number): number {
+    return a + (b - a) * this.random();
+  }
+
   /** random._randbelow(n): an int in [0, n) by rejection over n.bit_length() bits. */
   randbelow(n: number): number {
     if (n <= 0) return 0;

@@ -34,3 +34,20 @@ export function pythonDictRepr(
     .map(([k, v]) => `${pythonStrRepr(k)}: ${item(v)}`)
     .join(", ")}}`;
 }
+
+/**
+ * Python's repr(float): the shortest round-tripping digits, as JavaScript's, but always with a
+ * fraction (`15.0`) and Python's exponent form (`1e+16`, `1e-05`).
+ */
+export function pythonFloatRepr(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
+    const [mantissa, exponent = "0"] = value.toExponential().split("e");
+    const e = Number(exponent);
+    return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  const text = String(value);
+  return Number.isInteger(value) ? `${Object.is(value, -0) ? "-0" : text}.0` : text;
+}

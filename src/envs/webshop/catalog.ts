@@ -11,7 +11,10 @@ export const productSchema = z.object({
   product_category: z.string(),
   /** The search query the product was collected under (WebShop's r_type uses it). */
   query: z.string(),
+  /** The price the reward compares; for a "$a to $b" product, WebShop's uniform draw in the range. */
   price: z.number(),
+  /** What pages show ("$12.99", "$12.99 to $24.5"); without it, the price as Python prints it. */
+  price_tag: z.string().optional(),
   bullet_points: z.array(z.string()),
   description: z.string(),
   attributes: z.array(z.string()),

@@ -20,7 +20,11 @@ export function webshopOracle(goal: Goal): OracleSolver {
           .slice(10)
           .filter((m) => m.role === "assistant")
           .map((m) => /click\[(.*?)\]/.exec(m.content)?.[1]);
-        const next = Object.values(goal.goal_options).find((v) => !chosen.includes(v));
+        // a goal option as the page shows it ("/" becomes " | " there)
+        const shown = (v: string) => clickables.find((c) => c === v || c === v.trim().replaceAll("/", " | "));
+        const next = Object.values(goal.goal_options)
+          .map((v) => shown(v) ?? v)
+          .find((v) => !chosen.includes(v));
         return act(next ? `click[${next}]` : "click[buy now]");
       }
       if (clickables.includes("next >")) return act("click[next >]");

@@ -1,6 +1,7 @@
 // The shop: catalog + BM25 search (minisearch, top 50, pages of 10) + the page state machine that both
 // the text mode and the HTML site render. One Session per shopper; sessions never share state.
 import MiniSearch from "minisearch";
+import { pythonFloatRepr } from "../lib/python-repr.js";
 import type { Goal, Product } from "./catalog.js";
 import { type PurchaseReward, purchaseReward } from "./reward.js";
 
@@ -72,12 +73,7 @@ export class Session {
         const shown = p.asins
           .slice((p.page - 1) * resultsPerPage, p.page * resultsPerPage)
           .map((a) => a.toLowerCase());
-        return [
-          "back to search",
-          ...(p.page > 1 ? ["< prev"] : []),
-          ...(p.page * resultsPerPage < p.asins.length ? ["next >"] : []),
-          ...shown,
-        ];
+        return ["back to search", ...(p.page > 1 ? ["< prev"] : []), "next >", ...shown];
       }
       case "item": {
         const product = this.shop.byAsin.get(p.asin) as Product;
@@ -153,14 +149,15 @@ export class Session {
         const shown = p.asins.slice((p.page - 1) * resultsPerPage, p.page * resultsPerPage);
         const items = shown.flatMap((asin) => {
           const product = this.shop.byAsin.get(asin) as Product;
-          return [asin, product.name, `$${product.price.toFixed(2)}`];
+          return [asin, product.name, priceTag(product)];
         });
         return [
           ...head,
           "Back to Search",
           `Page ${p.page} (Total results: ${p.asins.length})`,
+          // WebShop's results page always offers "Next >" (results_page.html), even on the last page
           ...(p.page > 1 ? ["< Prev"] : []),
-          ...(p.page * resultsPerPage < p.asins.length ? ["Next >"] : []),
+          "Next >",
           ...items,
         ].join(" [SEP] ");
       }
@@ -173,7 +170,7 @@ export class Session {
           "< Prev",
           ...options,
           product.name,
-          `Price: $${product.price.toFixed(2)}`,
+          `Price: ${priceTag(product)}`,
           "Rating: N.A.",
           "Description",
           "Features",
@@ -199,3 +196,7 @@ export class Session {
     }
   }
 }
+
+/** The price as WebShop's pages show it: the product's tag, or its price as Python prints a float. */
+export const priceTag = (product: Product): string =>
+  product.price_tag ?? `$${pythonFloatRepr(product.price)}`;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { formatZodIssue, InputError } from "../../core/index.js";
 import { PythonRandom } from "../lib/python-random.js";
+import { pythonFloatRepr } from "../lib/python-repr.js";
 import type { Goal, Product } from "./catalog.js";
 
 const itemSchema = z
@@ -40,12 +41,29 @@ function readJson(file: string): unknown {
   }
 }
 
-function parsePrice(pricing: unknown): number {
-  if (typeof pricing === "number") return pricing;
-  if (Array.isArray(pricing)) return Number(pricing[0] ?? 0);
-  const match = /[\d.,]+/.exec(String(pricing ?? ""));
-  return match ? Number(match[0].replaceAll(",", "")) : 0;
+/**
+ * WebShop's pricing (engine.py load_products): the numbers after each "$" ("$12.99 to $24.50"), at
+ * most two; none means $100.0. The tag is what pages show, with Python's float repr.
+ */
+function parsePricing(pricing: unknown): { bounds: number[]; tag: string } {
+  let bounds: number[];
+  if (typeof pricing === "number") bounds = [pricing];
+  else if (Array.isArray(pricing)) bounds = pricing.map(Number);
+  else
+    bounds = String(pricing ?? "")
+      .split("$")
+      .slice(1)
+      .map((p) => Number.parseFloat(p.replace(/[^\d.]/g, "")))
+      .filter((n) => Number.isFinite(n));
+  if (bounds.length === 0) return { bounds: [100], tag: "$100.0" };
+  if (bounds.length === 1) return { bounds, tag: `$${pythonFloatRepr(bounds[0] as number)}` };
+  const [low, high] = bounds as [number, number];
+  return { bounds: [low, high], tag: `$${pythonFloatRepr(low)} to $${pythonFloatRepr(high)}` };
 }
+
+/** WebShop's option value: stripped, "/" shown as " | ", lower case (engine.py load_products). */
+const optionValue = (value: string) =>
+  pythonStrip(value, " \t\n\r\x0b\x0c").replaceAll("/", " | ").toLowerCase();
 
 const findFile = (dir: string, prefix: string) =>
   readdirSync(dir).find((n) => n.startsWith(prefix) && n.endsWith(".json"));
@@ -62,25 +80,36 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
   >;
   const items = readJson(join(dir, itemsFile));
   if (!Array.isArray(items)) throw new InputError(`${join(dir, itemsFile)}: expected a list of products`);
-  const products = items.map((raw, i): Product => {
+  // WebShop draws a ranged product's price (random.uniform) and then the goals' price bounds from
+  // Python's random, unseeded; here one generator seeded 0 makes the same kind of draws in that order
+  const draws = new PythonRandom(0);
+  const seenProducts = new Set<string>();
+  const products: Product[] = [];
+  for (const [i, raw] of items.entries()) {
     const parsed = itemSchema.safeParse(raw);
     if (!parsed.success)
       throw new InputError(
         `${join(dir, itemsFile)}: [${i}].${formatZodIssue(parsed.error.issues[0] as never)}`,
       );
     const item = parsed.data;
+    // WebShop keeps the first of each asin and drops "nan" and over-long ones
+    if (item.asin === "nan" || item.asin.length > 10 || seenProducts.has(item.asin)) continue;
+    seenProducts.add(item.asin);
     const options = Object.fromEntries(
-      Object.entries(item.customization_options ?? {}).map(([group, values]) => [
-        group.toLowerCase(),
-        (values ?? []).map((v) => v.value.toLowerCase()),
-      ]),
+      Object.entries(item.customization_options ?? {})
+        .filter(([, values]) => values !== null)
+        .map(([group, values]) => [group.toLowerCase(), (values ?? []).map((v) => optionValue(v.value))]),
     );
-    return {
+    const { bounds, tag } = parsePricing(item.pricing);
+    const price =
+      bounds.length === 2 ? draws.uniform(bounds[0] as number, bounds[1] as number) : (bounds[0] as number);
+    products.push({
       asin: item.asin,
       name: item.name,
       product_category: item.product_category,
       query: item.query,
-      price: parsePrice(item.pricing),
+      price,
+      price_tag: tag,
       bullet_points: item.small_description,
       description: item.full_description,
       attributes: attributes[item.asin]?.attributes ?? [],
@@ -88,8 +117,8 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
       reviews: (item.Reviews ?? []).map((r) =>
         typeof r === "object" && r && "body" in r ? String((r as { body: unknown }).body) : String(r),
       ),
-    };
-  });
+    });
+  }
   const goals: Goal[] = [];
   const humanFile = join(dir, "items_human_ins.json");
   if (existsSync(humanFile)) {
@@ -97,7 +126,6 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
     // WebShop's get_human_goals (web_agent_site/engine/goal.py): products in file order, goals
     // without attributes skipped, a price bound drawn from the next four multiples of 10 above the
     // price and written into the instruction. WebShop draws it unseeded; here the draw is seeded (0).
-    const draws = new PythonRandom(0);
     const seen = new Set<string>();
     for (const product of products) {
       const { asin } = product;
@@ -123,7 +151,7 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
         // each option value is filed under the product's group that offers it
         const goal_options = Object.fromEntries(
           values.map((v) => [
-            Object.entries(product.options).find(([, vs]) => vs.includes(v.toLowerCase()))?.[0] ?? v,
+            Object.entries(product.options).find(([, vs]) => vs.includes(optionValue(v)))?.[0] ?? v,
             v.toLowerCase(),
           ]),
         );

@@ -63,6 +63,12 @@ describe("WebShop reward, component by component", () => {
   it("options: colour-normalised fuzzy matches", () => {
     expect(normalizeColor("navy blue")).toBe("blue"); // the first colour of the list found in the text
     expect(normalizeColor("rose")).toBe("rose");
+    // WebShop's 102-colour list in its order (normalize.py:4-19): "dark" and "gold" come first
+    expect([normalizeColor("dark grey"), normalizeColor("rose gold"), normalizeColor("camo")]).toEqual([
+      "dark",
+      "gold",
+      "camo",
+    ]);
     expect(optionMatches(["3.4 fl oz", "navy blue"], goal)).toBe(2);
     expect(optionMatches(["3.4 fl oz", "rose"], goal)).toBe(1);
   });
@@ -252,31 +258,53 @@ describe("WebShop's own files", () => {
   it("load products (items_shuffle, items_ins_v2) and human goals (items_human_ins); the oracle buys each at 1.0", async () => {
     const { loadWebshopDir } = await import("./webshop-files.js");
     const { products, goals } = loadWebshopDir(dir);
-    expect(products.map((p) => [p.asin, p.price])).toEqual([
-      ["B0FIX00001", 45.99],
-      ["B0FIX00002", 24.5],
-      ["B0FIX00003", 19],
+    // WebShop's load_products and generate_product_prices: "$19.00 - $29.00" is a range, shown as
+    // "$19.0 to $29.0" and priced by random.uniform (27.444218515250483 as CPython's random.seed(0)
+    // gives first); option values stripped, "/" shown as " | ", lower-cased
+    expect(products.map((p) => [p.asin, p.price, p.price_tag])).toEqual([
+      ["B0FIX00001", 45.99, "$45.99"],
+      ["B0FIX00002", 24.5, "$24.5"],
+      ["B0FIX00003", 27.444218515250483, "$19.0 to $29.0"],
     ]);
     expect(products[1]?.options).toEqual({ color: ["navy", "white"], size: ["medium", "large"] });
+    expect(products[0]?.options.size).toEqual(["1.7 fl oz", "3.4 fl oz", "6.8 fl oz  |  200 ml"]);
     // WebShop's get_human_goals: a goal without attributes is skipped (B0FIX00003#1), the price bound
-    // (seeded draws: 80, 40, 50 as CPython's random.seed(0) gives) is written into the instruction, and
+    // (the same generator's next draws: 80, 60, 60 in CPython) is written into the instruction, and
     // random.seed(233); random.shuffle(goals) orders them ([1, 0, 2] for three)
     expect(goals.map((g) => [g.id, g.price_upper])).toEqual([
-      ["B0FIX00002#0", 40],
+      ["B0FIX00002#0", 60],
       ["B0FIX00001#0", 80],
-      ["B0FIX00003#0", 50],
+      ["B0FIX00003#0", 60],
     ]);
     expect(goals[0]).toMatchObject({
       attributes: ["slim fit", "machine wash"],
       goal_options: { color: "navy", size: "large" },
       instruction_text:
-        "i need a slim fit cotton shirt that is machine washable, navy, large, and price lower than 40.00 dollars",
+        "i need a slim fit cotton shirt that is machine washable, navy, large, and price lower than 60.00 dollars",
     });
     const backend = await webshopSpec.open({ backend: dir });
     const results = await Promise.all(
       goals.map((g) => runEpisode({ spec: webshopSpec, backend, task: g, model: oracleModel(webshopSpec) })),
     );
     expect(results.map((r) => r.reward)).toEqual([1, 1, 1]);
+  });
+
+  it("shows pages as WebShop's templates: price tags, ranges, and Next > even on the last page", async () => {
+    const backend = await webshopSpec.open({ backend: dir });
+    const { goals } = (await import("./webshop-files.js")).loadWebshopDir(dir);
+    const env = await backend.create(goals[2] as (typeof goals)[number]);
+    try {
+      await env.reset();
+      const results = (await env.step("Thought:\nfind it\n\nAction:\nsearch[frying pan]")).observation;
+      expect(results).toContain("[SEP] Page 1 (Total results: 1) [SEP] Next > [SEP] ");
+      expect(results).toContain("B0FIX00003 [SEP] ");
+      expect(results).toMatch(/\[SEP\] \$19\.0 to \$29\.0( \[SEP\]|\n)/);
+      const item = (await env.step("Thought:\nopen\n\nAction:\nclick[b0fix00003]")).observation;
+      expect(item).toContain("[SEP] Price: $19.0 to $29.0 [SEP] ");
+    } finally {
+      await env.close();
+      await backend.close();
+    }
   });
 
   it("self-instruct keeps a paraphrase only when searching with it still finds the goal product", async () => {
