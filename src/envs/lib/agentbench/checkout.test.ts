@@ -34,10 +34,24 @@ const fakeExamples = {
   ],
 };
 
+type Layout = "old" | "v0.2";
+const protocolOf = { old: "agentbench-old", "v0.2": "agentbench-v0.2" } as const;
+/** Where each layout keeps its task sources. */
+const tasksDir = (root: string, layout: Layout) =>
+  layout === "old" ? join(root, "AgentBench.old", "src", "tasks") : join(root, "src", "server", "tasks");
+
 /** An AgentBench.old folder inside an AgentTuning-like checkout. */
 function fakeOldCheckout(withPromptFile?: string): string {
-  const root = mkdtempSync(join(tmpdir(), "agenttuning-"));
-  const tasks = join(root, "AgentBench.old", "src", "tasks");
+  return fakeCheckout("old", withPromptFile);
+}
+
+/**
+ * A checkout of either layout: AgentBench.old inside an AgentTuning-like checkout, or AgentBench
+ * v0.2 (same sources where the conversation is the same; ALFWorld's prompt file as each names it).
+ */
+function fakeCheckout(layout: Layout, withPromptFile?: string): string {
+  const root = mkdtempSync(join(tmpdir(), layout === "old" ? "agenttuning-" : "agentbench-"));
+  const tasks = tasksDir(root, layout);
   write(
     join(tasks, "dbbench", "__init__.py"),
     `import json\n\nbig_prompt = """${fakeInstruction}"""\n\n\ndef build_sql(entry, conn):\n    pass\n`,
@@ -46,7 +60,9 @@ function fakeOldCheckout(withPromptFile?: string): string {
     join(tasks, "alfworld", "task.py"),
     `class ALFWorld:\n    def get_task_instruction(self):\n        # return "an old text"\n        return ${JSON.stringify(fakeAlfInstruction)}\n\n    def get_prompt(self, filename: str):\n        pass\n`,
   );
-  const prompts = join(tasks, "alfworld", "prompts", "alfworld_multiturn_react.json");
+  const promptFile =
+    layout === "old" ? "alfworld_multiturn_react.json" : "alfworld_multiturn_plan_first.json";
+  const prompts = join(tasks, "alfworld", "prompts", promptFile);
   if (withPromptFile) {
     mkdirSync(dirname(prompts), { recursive: true });
     copyFileSync(withPromptFile, prompts);
@@ -86,90 +102,139 @@ describe("AgentBench checkouts", () => {
     expect(() => openAgentBenchCheckout(join(v02, "nope"), "agentbench-old")).toThrow(/no such folder/);
   });
 
-  it("db: big_prompt, Ok., the question, then raw results (AgentBench.old dbbench/__init__.py:68-96)", async () => {
-    const backend = await dbSpec.open({ agentbench: fakeOldCheckout() });
-    expect(backend.prompts).toBeDefined();
-    const task = dbSpec.taskSchema.parse({
-      description: "How many rows?",
-      add_description: "The table is t.",
-      type: ["counting"],
-      label: ["2"],
-      table: { table_name: "t", table_info: { columns: [{ name: "a" }], rows: [["1"], ["2"]] } },
-    });
-    try {
-      const result = await runEpisode({
-        spec: dbSpec,
-        backend,
-        task,
-        model: scripted(
-          "Action: Operation\n```sql\nSELECT COUNT(*) FROM t\n```",
-          'Action: Answer\nFinal Answer: ["2"]',
-        ),
+  it.each(["old", "v0.2"] as const)(
+    "db (%s): big_prompt, Ok., the question, then raw results (AgentBench.old dbbench/__init__.py:68-96, v0.2 dbbench/__init__.py:87-114)",
+    async (layout) => {
+      const backend = await dbSpec.open({ agentbench: fakeCheckout(layout), protocol: protocolOf[layout] });
+      expect(backend.prompts).toBeDefined();
+      const task = dbSpec.taskSchema.parse({
+        description: "How many rows?",
+        add_description: "The table is t.",
+        type: ["counting"],
+        label: ["2"],
+        table: { table_name: "t", table_info: { columns: [{ name: "a" }], rows: [["1"], ["2"]] } },
       });
-      expect(result.messages.map((m) => [m.role, m.content])).toEqual([
-        ["user", fakeInstruction],
-        ["assistant", "Ok."],
-        ["user", "How many rows?\nThe table is t."],
-        ["assistant", "Action: Operation\n```sql\nSELECT COUNT(*) FROM t\n```"],
-        ["user", "[(2,)]"],
-        ["assistant", 'Action: Answer\nFinal Answer: ["2"]'],
-      ]);
-      expect(result.success).toBe(true);
-    } finally {
-      await backend.close();
-    }
-  });
+      try {
+        const result = await runEpisode({
+          spec: dbSpec,
+          backend,
+          task,
+          model: scripted(
+            "Action: Operation\n```sql\nSELECT COUNT(*) FROM t\n```",
+            'Action: Answer\nFinal Answer: ["2"]',
+          ),
+        });
+        expect(result.messages.map((m) => [m.role, m.content])).toEqual([
+          ["user", fakeInstruction],
+          ["assistant", "Ok."],
+          ["user", "How many rows?\nThe table is t."],
+          ["assistant", "Action: Operation\n```sql\nSELECT COUNT(*) FROM t\n```"],
+          ["user", "[(2,)]"],
+          ["assistant", 'Action: Answer\nFinal Answer: ["2"]'],
+        ]);
+        expect(result.success).toBe(true);
+      } finally {
+        await backend.close();
+      }
+    },
+  );
 
-  it("kg: INSTRUCTIONS, the acknowledgement, ONE_SHOT turns, the question (knowledgegraph/task.py:200-209)", async () => {
-    const backend = await kgSpec.open({ agentbench: fakeOldCheckout() });
-    try {
-      const env = await backend.create({
-        qid: "q",
-        question: "what is it?",
-        entities: { Thing: "m.x" },
-        actions: [],
-        answer: [],
-      });
+  it.each(["old", "v0.2"] as const)(
+    "kg (%s): INSTRUCTIONS, the acknowledgement, ONE_SHOT turns, the question (knowledgegraph/task.py:200-209, v0.2 task.py:169-180)",
+    async (layout) => {
+      const backend = await kgSpec.open({ agentbench: fakeCheckout(layout), protocol: protocolOf[layout] });
+      try {
+        const env = await backend.create({
+          qid: "q",
+          question: "what is it?",
+          entities: { Thing: "m.x" },
+          actions: [],
+          answer: [],
+        });
+        const { messages } = await env.reset();
+        // relations are those of the checkout's ontology/vocab.json only (api.py: set(out) & set(vocab))
+        const listed = await env.step("Action: get_relations(m.city79)");
+        expect(listed.observation).toBe("Observation: [location.city.country]");
+        expect(messages.map((m) => [m.role, m.content])).toEqual([
+          ["user", fakeKgInstructions],
+          ["assistant", "I've understood your instruction, start please."],
+          ["user", "Question: which? \nEntities: [A]"],
+          ["assistant", "Thought: look.\nAction: get_relations(A)"],
+          ["user", "Observation: [r]"],
+          ["assistant", "Final Answer: #0"],
+          ["user", "A new question: what is it?\nEntities: [Thing]"],
+        ]);
+        await env.close();
+      } finally {
+        await backend.close();
+      }
+    },
+  );
+
+  it.each(["old", "v0.2"] as const)(
+    "webshop (%s): prompt, then the injected Ok. and one-shot turns, then the first round (webshop/__init__.py:43-63)",
+    async (layout) => {
+      const root = fakeCheckout(layout);
+      write(
+        join(tasksDir(root, layout), "webshop", "__init__.py"),
+        `prompt: str = """\nSHOP INSTRUCTION for this test.\n"""\n\n\ndef predict(receiver):\n    while True:\n        session.inject({"role": "user", "content": prompt})\n        session.inject({"role": "agent", "content": "Ok."})\n        session.inject({'role': 'user', 'content': 'Observation:\\n"WebShop [SEP] Instruction: [SEP] buy a mug [SEP] Search"'})\n        session.inject({'role': 'agent', 'content': 'Thought:\\nsearch.\\n\\nAction:\\nsearch[mug]'})\n        for j in range(10):\n            session.inject({"role": "user", "content": f"Observation:\\n{observation}"})\n`,
+      );
+      const backend = await webshopSpec.open({ agentbench: root, protocol: protocolOf[layout] });
+      const [goal] = sampleGoals(getDefaultShop().products, 1, 3);
+      const env = await backend.create(goal as Goal);
       const { messages } = await env.reset();
-      // relations are those of the checkout's ontology/vocab.json only (api.py: set(out) & set(vocab))
-      const listed = await env.step("Action: get_relations(m.city79)");
-      expect(listed.observation).toBe("Observation: [location.city.country]");
-      expect(messages.map((m) => [m.role, m.content])).toEqual([
-        ["user", fakeKgInstructions],
-        ["assistant", "I've understood your instruction, start please."],
-        ["user", "Question: which? \nEntities: [A]"],
-        ["assistant", "Thought: look.\nAction: get_relations(A)"],
-        ["user", "Observation: [r]"],
-        ["assistant", "Final Answer: #0"],
-        ["user", "A new question: what is it?\nEntities: [Thing]"],
+      expect(messages.slice(0, 4).map((m) => [m.role, m.content])).toEqual([
+        ["user", "\nSHOP INSTRUCTION for this test.\n"],
+        ["assistant", "Ok."],
+        ["user", 'Observation:\n"WebShop [SEP] Instruction: [SEP] buy a mug [SEP] Search"'],
+        ["assistant", "Thought:\nsearch.\n\nAction:\nsearch[mug]"],
       ]);
+      expect(messages).toHaveLength(5);
+      expect(messages[4]?.content).toMatch(
+        /^Observation:\nWebShop \[SEP\] Instruction: \[SEP\] .*\n\nAvailable Actions:\n\{'has_search_bar': True, 'clickables': \['search'\]\}$/s,
+      );
       await env.close();
-    } finally {
-      await backend.close();
-    }
-  });
+    },
+  );
 
-  it("webshop: prompt, then the injected Ok. and one-shot turns, then the first round (webshop/__init__.py:43-63)", async () => {
-    const root = fakeOldCheckout();
-    write(
-      join(root, "AgentBench.old", "src", "tasks", "webshop", "__init__.py"),
-      `prompt: str = """\nSHOP INSTRUCTION for this test.\n"""\n\n\ndef predict(receiver):\n    while True:\n        session.inject({"role": "user", "content": prompt})\n        session.inject({"role": "agent", "content": "Ok."})\n        session.inject({'role': 'user', 'content': 'Observation:\\n"WebShop [SEP] Instruction: [SEP] buy a mug [SEP] Search"'})\n        session.inject({'role': 'agent', 'content': 'Thought:\\nsearch.\\n\\nAction:\\nsearch[mug]'})\n        for j in range(10):\n            session.inject({"role": "user", "content": f"Observation:\\n{observation}"})\n`,
-    );
-    const backend = await webshopSpec.open({ agentbench: root });
-    const [goal] = sampleGoals(getDefaultShop().products, 1, 3);
-    const env = await backend.create(goal as Goal);
-    const { messages } = await env.reset();
-    expect(messages.slice(0, 4).map((m) => [m.role, m.content])).toEqual([
-      ["user", "\nSHOP INSTRUCTION for this test.\n"],
-      ["assistant", "Ok."],
-      ["user", 'Observation:\n"WebShop [SEP] Instruction: [SEP] buy a mug [SEP] Search"'],
-      ["assistant", "Thought:\nsearch.\n\nAction:\nsearch[mug]"],
+  it("alfworld (v0.2): instruction, OK., the plan-first example, the task with AVAILABLE ACTIONS, cut once answered (v0.2 alfworld/task.py:160-201)", async () => {
+    const backend = await alfworldSpec.open({
+      agentbench: fakeCheckout("v0.2"),
+      protocol: "agentbench-v0.2",
+    });
+    const game = generateGame("pick_and_place", 7);
+    const [first, second] = planGame(game);
+    const result = await runEpisode({
+      spec: alfworldSpec,
+      backend,
+      task: game,
+      model: scripted(`THOUGHT: go.\n ACTION: ${first}`, `ACTION: ${second}`),
+      maxTurns: 2,
+    });
+    const messages = result.messages.map((m): [string, string] => [m.role, m.content]);
+    const put = fakeExamples.put;
+    expect(messages.slice(0, 6)).toEqual([
+      ["user", fakeAlfInstruction],
+      ["assistant", "OK. I'll follow your instructions and try my best to solve the task."],
+      ["user", `Here is one example.\n${put[0]}`],
+      ["assistant", put[1]],
+      ["user", put[2]],
+      ["assistant", put[3]],
     ]);
-    expect(messages).toHaveLength(5);
-    expect(messages[4]?.content).toMatch(
-      /^Observation:\nWebShop \[SEP\] Instruction: \[SEP\] .*\n\nAvailable Actions:\n\{'has_search_bar': True, 'clickables': \['search'\]\}$/s,
+    // the task's observation keeps what precedes "AVAILABLE ACTIONS" once answered: the text and the
+    // space before the suffix (task.py:195-196 splits on the words)
+    expect(messages[6]?.[1]).toMatch(
+      /^Here is your task\. You are in the middle of a room\.[^\n]*\nYour task is to: [^\n]+ $/,
     );
-    await env.close();
+    expect(messages[6]?.[1]).not.toContain("AVAILABLE ACTIONS");
+    expect(messages[7]).toEqual(["assistant", `THOUGHT: go.\n ACTION: ${first}`]);
+    // every answered observation is cut the same way; the newest still carries its list:
+    // " AVAILABLE ACTIONS: " + one per line + "\n"
+    expect(messages[8]?.[1]).toMatch(/ $/);
+    expect(messages[8]?.[1]).not.toContain("AVAILABLE ACTIONS");
+    expect(messages[9]).toEqual(["assistant", `ACTION: ${second}`]);
+    expect(messages[10]?.[1]).toMatch(/^[^\n]+ AVAILABLE ACTIONS: ([^\n]+\n)+$/);
+    expect(messages).toHaveLength(11);
   });
 
   const benchmarks = benchmarksDir();
