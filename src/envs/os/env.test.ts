@@ -79,6 +79,13 @@ describe("os protocol", () => {
     const single = join(mkdtempSync(join((await import("node:os")).tmpdir(), "os-single-")), "one.json");
     writeFileSync(single, JSON.stringify({ description: "q", evaluation: { match: "x" } }, null, 2));
     expect((await load(single)).map((t) => [t.id, t.match?.answer])).toEqual([["one.json#0", "x"]]);
+    // a regex Python's re would refuse (or agenttune cannot translate) fails the load, naming the task
+    const badRegex = join(mkdtempSync(join(tmpdir(), "os-regex-")), "bad.json");
+    writeFileSync(
+      badRegex,
+      JSON.stringify([{ description: "q", evaluation: { match: { regex: "(unclosed" } } }]),
+    );
+    await expect(load(badRegex)).rejects.toThrow(/bad\.json:1: evaluation\.match\.regex "\(unclosed": /);
     await expect(load(join(fixtures, "sample.json"), "/nonexistent")).rejects.toThrow(
       /check\/integer-match\.py not found in \/nonexistent \(pass --scripts DIR\)/,
     );

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { formatZodIssue, InputError, readRecords } from "../../core/index.js";
+import { pythonRegex } from "../lib/python-regex.js";
 import type { ScriptLanguage } from "./sandbox.js";
 
 const scriptObjectSchema = z.union([
@@ -142,13 +143,27 @@ export async function* loadOsTasks(file: string, scriptDir = dirname(file)): Asy
     if (typeof value.id === "string" && "init" in value) {
       const own = osTaskSchema.safeParse(value);
       if (!own.success) throw new InputError(`${where}: ${formatZodIssue(own.error.issues[0] as never)}`);
-      yield own.data;
+      yield checkedRegex(own.data, where);
       continue;
     }
     const parsed = osRecordSchema.safeParse(value);
     if (!parsed.success) throw new InputError(`${where}: ${formatZodIssue(parsed.error.issues[0] as never)}`);
-    yield osTaskFromRecord(parsed.data, `${name}#${line - 1}`, scriptDir, where);
+    yield checkedRegex(osTaskFromRecord(parsed.data, `${name}#${line - 1}`, scriptDir, where), where);
   }
+}
+
+/** A match regex that cannot be compiled is the task file's fault: say so when loading, not per episode. */
+function checkedRegex(task: OsTask, where: string): OsTask {
+  const regex = task.match?.regex;
+  if (regex === undefined) return task;
+  try {
+    pythonRegex(regex);
+  } catch (error) {
+    throw new InputError(
+      `${where}: evaluation.match.regex ${JSON.stringify(regex)}: ${(error as Error).message}`,
+    );
+  }
+  return task;
 }
 
 function parseSingle(file: string, text: string): Record<string, unknown> {
