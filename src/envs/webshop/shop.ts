@@ -1,8 +1,8 @@
-// The shop: catalog + BM25 search (minisearch, top 50, pages of 10) + the page state machine that both
+// The shop: catalog + WebShop's Lucene BM25 search (top 50, pages of 10) + the page state machine that both
 // the text mode and the HTML site render. One Session per shopper; sessions never share state.
-import MiniSearch from "minisearch";
 import { pythonFloatRepr } from "../lib/python-repr.js";
 import type { Goal, Product } from "./catalog.js";
+import { LuceneIndex, productContents } from "./lucene-search.js";
 import { type PurchaseReward, purchaseReward } from "./reward.js";
 
 export const resultsPerPage = 10;
@@ -10,30 +10,16 @@ export const maxResults = 50;
 
 export class Shop {
   readonly byAsin: Map<string, Product>;
-  private readonly index: MiniSearch<Product>;
+  private readonly index: LuceneIndex;
 
   constructor(readonly products: readonly Product[]) {
     this.byAsin = new Map(products.map((p) => [p.asin, p]));
-    this.index = new MiniSearch<Product>({
-      idField: "asin",
-      fields: ["name", "product_category", "description", "bullets", "attributes"],
-      extractField: (doc, field) =>
-        field === "bullets"
-          ? doc.bullet_points.join(" ")
-          : field === "attributes"
-            ? doc.attributes.join(" ")
-            : String((doc as unknown as Record<string, unknown>)[field] ?? ""),
-      searchOptions: { boost: { name: 2 } },
-    });
-    this.index.addAll(products as Product[]);
+    this.index = new LuceneIndex(products.map(productContents));
   }
 
-  /** BM25 ranking of the query, at most 50 asins. */
+  /** WebShop's search: Lucene's BM25 ranking of the query, at most 50 asins. */
   search(query: string): string[] {
-    return this.index
-      .search(query.slice(0, 500), { combineWith: "OR" })
-      .slice(0, maxResults)
-      .map((r) => String(r.id));
+    return this.index.search(query.slice(0, 500), maxResults).map((i) => (this.products[i] as Product).asin);
   }
 }
 
