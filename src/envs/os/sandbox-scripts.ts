@@ -169,7 +169,13 @@ restore() {
   mkdir -p "$J/m/dev" "$J/m/proc" "$J/m/run/agenttune"
   mount -t tmpfs -o size=1m,mode=755 tmpfs "$J/m/dev"
   for n in null zero full random urandom tty; do touch "$J/m/dev/$n" && mount --bind "/dev/$n" "$J/m/dev/$n"; done
+  # what a container's /dev also has: bash's process substitution needs /dev/fd
+  ln -s /proc/self/fd "$J/m/dev/fd" && ln -s /proc/self/fd/0 "$J/m/dev/stdin"
+  ln -s /proc/self/fd/1 "$J/m/dev/stdout" && ln -s /proc/self/fd/2 "$J/m/dev/stderr"
+  mkdir -m 1777 "$J/m/dev/shm"
   mount -t proc proc "$J/m/proc"
+  # as in the agent's view: /proc/tty/driver (the host root's) covered, so find over / is quiet
+  mount -t tmpfs -o size=4k,mode=555 tmpfs "$J/m/proc/tty/driver" && mount -o remount,ro,bind "$J/m/proc/tty/driver"
   mount --bind "$CTL" "$J/m/run/agenttune" && mount -o remount,bind,ro "$J/m/run/agenttune"
 } >"$D/judge.log" 2>&1
 chroot "$J/m" /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run"

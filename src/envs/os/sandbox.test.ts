@@ -90,6 +90,30 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
     }
   });
 
+  it("judges as AgentBench's container would: python's exit(), bash's process substitution, a quiet find over /", async () => {
+    const sandbox = await Sandbox.create({ image: testImage });
+    try {
+      // AgentBench's check scripts end with exit(0) / exit(1), which site defines
+      const check = "from sys import argv\nif int(argv[1]) == int(argv[2]): exit(0)\nexit(1)";
+      expect(await sandbox.runScript("python", check, ["6", "6\n"], { judge: true })).toMatchObject({
+        exitCode: 0,
+      });
+      expect(await sandbox.runScript("python", check, ["6", "7\n"], { judge: true })).toMatchObject({
+        exitCode: 1,
+      });
+      const substitution = "n=0; while read -r x; do n=$((n + x)); done < <(printf '1\\n2\\n'); echo $n";
+      expect(await sandbox.runScript("bash", substitution, [], { judge: true })).toEqual({
+        output: "3\n",
+        exitCode: 0,
+        timedOut: false,
+      });
+      const find = "find / -name no-such-file-anywhere 2>&1; echo rc=$?";
+      expect((await sandbox.runScript("bash", find, [], { judge: true })).output).toBe("rc=0\n");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("runs independent scripts with byte-exact arguments, in bash and python, in the agent's and the judge's view", async () => {
     const sandbox = await Sandbox.create({ image: testImage });
     try {

@@ -152,6 +152,15 @@ export class ShellExited extends Error {
   }
 }
 
+/** Runs argv[1] as __main__ after defining exit()/quit() as site would, without site's path processing. */
+const judgePythonBootstrap = [
+  "import runpy, site, sys",
+  "site.setquit()",
+  'sys.path.append("/usr/lib/python3/dist-packages")',
+  "sys.argv = sys.argv[1:]",
+  'runpy.run_path(sys.argv[0], run_name="__main__")',
+].join("; ");
+
 export class Sandbox {
   private buffer = "";
   private waiters: (() => void)[] = [];
@@ -389,8 +398,10 @@ export class Sandbox {
       .join("\n");
     const argv = args.map((_, i) => `"$a${i}"`).join(" ");
     const seconds = Math.ceil(timeoutMs / 1000);
-    // a judge's python ignores site dirs and user site (.pth files, sitecustomize the agent may plant)
-    const python = judge ? "python3 -I -S" : "python3";
+    // A judge's python skips site processing and user site (.pth files, sitecustomize the agent may
+    // plant in /usr/local) but keeps what site gives a script: exit() and quit(), which AgentBench's
+    // check scripts call, and the image's own dist-packages (restored in the judge's view)
+    const python = judge ? `python3 -I -S -c '${judgePythonBootstrap}'` : "python3";
     const command = {
       bash: `timeout ${seconds} bash ${inside(ext)} ${argv}`,
       python: `timeout ${seconds} ${python} ${inside(ext)} ${argv}`,
