@@ -96,7 +96,7 @@ export class OsEnvironment implements Environment {
       result = await this.sandbox.run(action.code, this.runOptions());
     } catch (error) {
       if (!(error instanceof ShellExited)) throw error;
-      // `exit`, `kill -9 -1`: the agent ended its own machine; the episode fails, the run goes on
+      // `exit`, `kill -9 $$`: the agent ended its own machine; the episode fails, the run goes on
       return {
         observation: "",
         reward: 0,

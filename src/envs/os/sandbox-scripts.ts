@@ -72,23 +72,28 @@ caps=()
 for c in ${agentCapabilities.join(" ")}; do caps+=(--cap-add "$c"); done
 mkfifo "$D/info"
 exec 5<&0
-# a background job of a script starts with SIGINT and SIGQUIT ignored: give the agent's Ctrl-C back.
+# Inside, what a container started with \`docker run -t IMAGE bash\` and entered with \`docker exec -it
+# bash --login\` holds: PID 1 an idle bash, the agent's shell its child, nothing else (process-counting
+# tasks count them). So the pty comes from a script(1) run here, outside the sandbox, and the sandbox
+# keeps that session (bwrap without --new-session: the pty is the sandbox's own, nothing outside reads
+# its input). setpriv: script dies with this shell, and bwrap (--die-with-parent) with script.
+# A background job of a script starts with SIGINT and SIGQUIT ignored: env gives the agent's Ctrl-C back.
 # /proc/tty/driver belongs to the host's root: an empty read-only dir, so find over / is as quiet as in Docker
-env --default-signal=INT,QUIT bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --unshare-cgroup-try --die-with-parent --new-session \
+start=(env --default-signal=INT,QUIT bwrap --as-pid-1 --unshare-pid --unshare-net --unshare-ipc --unshare-uts --unshare-cgroup-try --die-with-parent \
   "${"$"}{view[@]}" --proc /proc --tmpfs /proc/tty/driver --remount-ro /proc/tty/driver --dev /dev --bind "$D/shm" /dev/shm --remount-ro /dev \
   --ro-bind "$CTL" /run/agenttune --hostname sandbox --chdir /root --cap-drop ALL "${"$"}{caps[@]}" \
   --clearenv ${Object.entries(sandboxEnvironment)
     .map(([k, v]) => `--setenv ${k} ${v}`)
     .join(" ")} --info-fd 6 \
-  /bin/bash --noprofile --norc -c 'exec script -qfc "bash --noprofile --norc --noediting" /dev/null' \
-  <&5 6>"$D/info" 3<&- 4>&- 5<&- &
-# from here on only bwrap holds stdout: its end tells the parent that the agent's shell is gone
+  /bin/bash --noprofile --norc -c 'bash --noprofile --norc --noediting; exit $?')
+{ printf 'exec 6>%q\nexec ' "$D/info"; printf '%q ' "${"$"}{start[@]}"; printf '\n'; } >"$D/start.sh"
+SHELL=/bin/bash setpriv --pdeathsig KILL script -qfc "bash $D/start.sh" /dev/null <&5 3<&- 4>&- 5<&- &
+# from here on only script holds stdout: its end tells the parent that the agent's shell is gone
 exec 5<&- 1>/dev/null
 A=$(sed -n 's/.*"child-pid": *\([0-9]*\).*/\1/p' <"$D/info")
 [ -n "$A" ] || exit 1
-# the agent's processes, by host pid: every descendant of the namespace's init (orphans are reparented
-# to it) but bwrap's init, script and script's shell (pids 1-3 inside; script stops itself again when it
-# sees its child stopped). Builtins only: no process per host process.
+# the agent's processes, by host pid: every descendant of the namespace's PID 1 (orphans are reparented
+# to it) but PID 1 itself. Builtins only: no process per host process.
 agent_signal() {
   local queue=("$A") more=() pid k v inner kids
   while [ ${"$"}{#queue[@]} -gt 0 ]; do
@@ -102,25 +107,34 @@ agent_signal() {
     done
     inner=
     while read -r k v; do [ "$k" = NSpid: ] && inner=${"$"}{v##*[[:space:]]}; done <"/proc/$pid/status" 2>/dev/null
-    [ -n "$inner" ] && [ "$inner" -gt 3 ] && kill "-$1" "$pid" 2>/dev/null
+    [ -n "$inner" ] && [ "$inner" -gt 1 ] && kill "-$1" "$pid" 2>/dev/null
   done
 }
-while read -r id mode <&3; do
+# Each job runs as one process in the sandbox, as \`docker exec\` runs AgentBench's scripts: its time
+# limit is kept from out here (timeout signals its whole process group, which crosses into the sandbox),
+# and it is done when that process ends: its output goes to a file, so background processes it leaves
+# (an init's \`sleep 60 &\`) keep running without holding the job open
+while read -r id mode secs <&3; do
+  log="$D/$id.out"
   case "$mode" in
     judge)
       agent_signal STOP; agent_signal STOP
       if [ -n "$IMG" ]; then
-        out=$(nsenter -t "$A" -p -n -i -u -- /bin/bash -c "$JUDGE" judge "$D" "$IMG" "$CTL" "$id" </dev/null 2>&1; printf '\036%d' "$?")
+        nsenter -t "$A" -p -n -i -u -- /bin/bash -c "$JUDGE" judge "$D" "$IMG" "$CTL" setup </dev/null >/dev/null 2>&1
+        timeout -k 5 "$secs" nsenter -t "$A" -p -n -i -u -- chroot "$D/j/m" /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
+        rc=$?
+        nsenter -t "$A" -p -n -i -u -- /bin/bash -c "$JUDGE" judge "$D" "$IMG" "$CTL" cleanup </dev/null >/dev/null 2>&1
       else
-        out=$(nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null 2>&1; printf '\036%d' "$?")
+        timeout -k 5 "$secs" nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
+        rc=$?
       fi
       agent_signal CONT ;;
     *)
-      out=$(nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(sandboxEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null 2>&1; printf '\036%d' "$?") ;;
+      timeout -k 5 "$secs" nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(sandboxEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
+      rc=$? ;;
   esac
-  rc=${"$"}{out##*$'\036'}
-  out=${"$"}{out%$'\036'*}
-  printf '%s\036%s\036%s\n' "$id" "$(printf '%s' "$out" | base64 -w0)" "$rc" >&4
+  printf '%s\036%s\036%s\n' "$id" "$(base64 -w0 <"$log")" "$rc" >&4
+  rm -f "$log"
 done
 `;
 
@@ -129,11 +143,17 @@ done
  * is stopped: a fresh overlay of the agent's changes over the image in which each file of the image's
  * program and library dirs (and the loader's config in /etc) that the agent changed, replaced or
  * deleted is the image's again; files the agent added stay, so a check still sees its work. Runs in
- * the agent's pid/net/ipc/uts namespaces (so checks see its processes, which the control loop has
- * stopped), in the episode's mount namespace.
+ * the agent's pid/net/ipc/uts namespaces (so its /proc shows the agent's processes, which the control
+ * loop has stopped), in the episode's mount namespace. $4 is "setup" (build the view under $1/j/m,
+ * where the control loop then chroots the check) or "cleanup" (take it down).
  */
 export const judgeScript = `set -u
-D=$1 IMG=$2 CTL=$3 id=$4 J="$1/j"
+D=$1 IMG=$2 CTL=$3 step=$4 J="$1/j"
+if [ "$step" = cleanup ]; then
+  umount -R "$J/m" 2>/dev/null
+  rm -rf "$J/u" "$J/w" "$J/m" 2>/dev/null
+  exit 0
+fi
 protected=" usr/bin usr/sbin usr/lib usr/lib32 usr/lib64 usr/libx32 usr/libexec bin sbin lib lib32 lib64 libx32 etc/alternatives etc/ld.so.cache etc/ld.so.conf etc/ld.so.conf.d etc/ld.so.preload "
 wanted() {
   case "$protected" in *" $1 "*) return 0 ;; esac
@@ -178,9 +198,4 @@ restore() {
   mount -t tmpfs -o size=4k,mode=555 tmpfs "$J/m/proc/tty/driver" && mount -o remount,ro,bind "$J/m/proc/tty/driver"
   mount --bind "$CTL" "$J/m/run/agenttune" && mount -o remount,bind,ro "$J/m/run/agenttune"
 } >"$D/judge.log" 2>&1
-chroot "$J/m" /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run"
-rc=$?
-umount -R "$J/m" 2>/dev/null
-rm -rf "$J/u" "$J/w" "$J/m" 2>/dev/null
-exit $rc
 `;

@@ -114,6 +114,27 @@ describe.skipIf(!sandboxAvailable)("Sandbox", () => {
     }
   });
 
+  it("has a container's processes: PID 1, the agent's shell, each job one process as `docker exec` runs it", async () => {
+    const sandbox = await Sandbox.create({ image: testImage });
+    try {
+      // an init that leaves a sleeper is done when its own process ends (it would time out otherwise)
+      expect(await sandbox.runScript("bash", "sleep 3000 & echo started")).toEqual({
+        output: "started\n",
+        exitCode: 0,
+        timedOut: false,
+      });
+      // AgentBench's container: bash (PID 1), the agent's bash --login, the sleeper, ps and wc, the header
+      expect((await sandbox.run("ps -e | wc -l")).output).toBe("6");
+      // a check that counts again counts itself once more, as `docker exec … bash -c CODE` does there
+      expect((await sandbox.runScript("bash", "ps -e | wc -l", [], { judge: true })).output).toBe("7\n");
+      // and its command line is its code, so `grep -v grep` drops it as there
+      const sleepers = "ps -ef | grep -i sleep | grep -v grep | wc -l";
+      expect((await sandbox.runScript("bash", sleepers, [], { judge: true })).output).toBe("1\n");
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it("runs independent scripts with byte-exact arguments, in bash and python, in the agent's and the judge's view", async () => {
     const sandbox = await Sandbox.create({ image: testImage });
     try {

@@ -168,7 +168,7 @@ export class Sandbox {
   private controlWaiters: (() => void)[] = [];
   private jobs = 0;
   private closed = false;
-  /** The agent's shell ended (`exit`, `kill -9 -1`): the episode's processes are gone. */
+  /** The agent's shell ended (`exit`, `kill -9 $$`): the episode's processes are gone. */
   shellExited = false;
   private readonly nonce = randomBytes(6).toString("hex");
   /** Numbers each command's sentinel, so a late one (AgentBench's rule) is told from the current. */
@@ -402,14 +402,19 @@ export class Sandbox {
     // plant in /usr/local) but keeps what site gives a script: exit() and quit(), which AgentBench's
     // check scripts call, and the image's own dist-packages (restored in the judge's view)
     const python = judge ? `python3 -I -S -c '${judgePythonBootstrap}'` : "python3";
+    // exec: the script is the job's one process, as a `docker exec` of it would be (the time limit is
+    // kept from outside the sandbox)
+    // bash as AgentBench's execute_independent runs it: `bash -c CODE [-- ARGS…]`, so that what `ps`
+    // shows of a check (and `grep -v grep` drops) is the same
+    const readCode = `c="$(cat ${inside(ext)}; printf x)"; c="\${c%x}"`;
     const command = {
-      bash: `timeout ${seconds} bash ${inside(ext)} ${argv}`,
-      python: `timeout ${seconds} ${python} ${inside(ext)} ${argv}`,
-      c: `gcc -o /tmp/.${id} ${inside(ext)} && timeout ${seconds} /tmp/.${id} ${argv}`,
-      "c++": `g++ -o /tmp/.${id} ${inside(ext)} && timeout ${seconds} /tmp/.${id} ${argv}`,
+      bash: `${readCode}\nexec bash -c "$c"${args.length ? ` -- ${argv}` : ""}`,
+      python: `exec ${python} ${inside(ext)} ${argv}`,
+      c: `gcc -o /tmp/.${id} ${inside(ext)} && exec /tmp/.${id} ${argv}`,
+      "c++": `g++ -o /tmp/.${id} ${inside(ext)} && exec /tmp/.${id} ${argv}`,
     }[language];
     writeFileSync(file("run"), `${reads}\ncd /root\n${command}\n`, { mode: 0o644 });
-    (this.child.stdio[3] as Writable).write(`${id} ${judge ? "judge" : "agent"}\n`);
+    (this.child.stdio[3] as Writable).write(`${id} ${judge ? "judge" : "agent"} ${seconds}\n`);
     const line = new RegExp(`^${id}\\x1e([^\\x1e]*)\\x1e(\\d+)$`, "m");
     const done = await this.waitFor(
       () => line.test(this.control),

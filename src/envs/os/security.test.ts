@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cgroupSupport } from "./cgroup.js";
 import { judgeOsAnswer, OsEnvironment } from "./env.js";
-import { Sandbox, type SandboxOptions, ShellExited } from "./sandbox.js";
+import { Sandbox, type SandboxOptions } from "./sandbox.js";
 import type { OsTask } from "./tasks.js";
 import { imageAvailable, sandboxAvailable, testImage } from "./test-sandbox.js";
 
@@ -329,7 +329,7 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
       labels: [],
       match: { answer: "1", strip: true },
     };
-    for (const command of ["exit", "kill -9 -1", "exec true"]) {
+    for (const command of ["exit", "kill -9 $$", "exec true"]) {
       const sandbox = await Sandbox.create({ image: testImage });
       // an action time limit past the test's own: waiting for it instead of noticing the exit would hang
       const env = new OsEnvironment(task, sandbox, undefined, 3_600_000);
@@ -409,10 +409,14 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
 
   it("cannot kill agenttune, and nothing survives when agenttune itself is killed", async () => {
     await withSandbox(async (s) => {
-      // the last kill ends the agent's own shell: that is its episode's end, not agenttune's
-      await expect(s.run(`kill -9 ${process.pid} 2>&1; kill -9 -1 2>/dev/null; echo tried`)).rejects.toThrow(
-        ShellExited,
+      // agenttune's pid does not exist in the sandbox; kill -1 reaches every process the agent can see
+      // but PID 1 and its own shell, as in AgentBench's container: the sleeper goes, the shell stays
+      await s.run("sleep 1000 & echo started");
+      const out = await s.run(
+        `kill -9 ${process.pid} 2>&1; kill -9 -1; sleep 0.2; echo tried; ps -e | grep -c sleep`,
       );
+      expect(out.output).toMatch(/No such process[\s\S]*tried\n0$/);
+      expect((await s.run("echo alive")).output).toBe("alive");
     });
     expect(process.kill(process.pid, 0)).toBe(true); // we are still here
 
