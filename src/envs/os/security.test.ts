@@ -321,6 +321,21 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     },
   );
 
+  it("keystrokes pushed into its terminal (TIOCSTI) reach only the agent's own shell", async () => {
+    // the sandbox keeps the session of a pty that script opens outside it: nothing outside reads the
+    // terminal's input, so what the agent pushes there is typed into its own shell and nowhere else
+    const marker = `/tmp/agenttune-tiocsti-${process.pid}`;
+    await withSandbox(async (s) => {
+      const push = `python3 -c 'import fcntl, termios\nfor c in "touch ${marker}; echo pushed\\n": fcntl.ioctl(0, termios.TIOCSTI, c.encode())' 2>&1; echo done`;
+      await s.run(push);
+      // typed into its shell after the command: the file exists in the sandbox, not on the host
+      const inside = await s.run(`sleep 0.5; ls ${marker} 2>&1; echo alive`);
+      expect(inside.output).toBe(`pushed\n${marker}\nalive`);
+      expect(existsSync(marker)).toBe(false);
+    });
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("an agent that ends its own shell fails its episode at once, and the next one starts", async () => {
     const task: OsTask = {
       id: "exit",
