@@ -57,7 +57,8 @@ export const builtinTemplates: Record<string, ChatTemplate> = {
     source: chatml,
     bosToken: "",
     eosToken: "<|im_end|>",
-    llamaFactoryTemplate: "qwen",
+    // LLaMA-Factory's "chatml" renders as this template does; its "qwen" adds Qwen's system prompt
+    llamaFactoryTemplate: "chatml",
   },
   "llama-3": {
     name: "llama-3",

@@ -113,6 +113,28 @@ describe("LLaMA-Factory export", () => {
     expect(result.policyNote).toMatch(/including 1 conversations' turns flagged loss false/);
   });
 
+  it("loads in LLaMA-Factory's sharegpt converter for every built-in template (with and without a system prompt)", () => {
+    for (const template of Object.values(builtinTemplates)) {
+      const out = join(dir, `lf-${template.name}`);
+      const result = exportLlamaFactory({
+        conversations: [agent, general],
+        out,
+        template,
+        policy: "all-assistant",
+      });
+      const info = JSON.parse(readFileSync(result.datasetInfo, "utf8")).agenttune;
+      // LLaMA-Factory ff6d4d1 src/llamafactory/data/converter.py:156 reads
+      // example[self.dataset_attr.system] whenever columns.system is declared: a record without the
+      // key raises KeyError; template.py:144 then takes `system or self.default_system`
+      const data = JSON.parse(readFileSync(result.dataFile, "utf8")) as Record<string, unknown>[];
+      for (const record of data) expect(Object.keys(record), template.name).toContain(info.columns.system);
+      expect(data.map((r) => typeof r[info.columns.system])).toEqual(["string", "string"]);
+    }
+    // LLaMA-Factory's "chatml" template (template.py:779) is agenttune's chatml; its "qwen" would add
+    // Qwen's default system prompt to every example
+    expect(builtinTemplates.chatml?.llamaFactoryTemplate).toBe("chatml");
+  });
+
   it("maps last-turn to mask_history and refuses per-turn it cannot express, naming the alternatives", () => {
     const result = exportLlamaFactory({
       conversations: [agent],

@@ -63,9 +63,11 @@ export function exportLlamaFactory({
   const records = alternating.map((c) => {
     const system = c.messages[0]?.role === "system" ? c.messages[0].content : template.defaultSystem;
     const turns = c.messages.filter((m) => m.role !== "system");
+    // every record has the column dataset_info.json declares: LLaMA-Factory indexes it
+    // (converter.py:156), and "" falls back to the template's default system (template.py:144)
     return {
       conversations: turns.map((m) => ({ from: m.role === "user" ? "human" : "gpt", value: m.content })),
-      ...(system ? { system } : {}),
+      system: system ?? "",
     };
   });
   mkdirSync(out, { recursive: true });
