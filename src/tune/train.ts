@@ -85,6 +85,16 @@ export const openAiJobConfigSchema = z.strictObject({
   validation_file: z.string().optional(),
   model: z.string(),
   suffix: z.string().optional(),
+  /** The fine-tuning method, as the API takes it: {type: "supervised", supervised: {hyperparameters}}. */
+  method: z
+    .strictObject({
+      type: z.literal("supervised"),
+      supervised: z
+        .strictObject({ hyperparameters: z.record(z.string(), z.union([z.number(), z.string()])).optional() })
+        .optional(),
+    })
+    .optional(),
+  /** Deprecated at the API: sent as method.supervised.hyperparameters. */
   hyperparameters: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
 });
 
@@ -104,6 +114,26 @@ export interface OpenAiJobResult {
   fileId: string;
   status: string;
   fineTunedModel?: string | null;
+}
+
+/**
+ * The job's method (openai-node resources/fine-tuning/jobs/jobs.d.ts JobCreateParams.method): top-level
+ * `hyperparameters` is deprecated, so a config that still has them sends them inside the method.
+ */
+function supervisedMethod(job: z.infer<typeof openAiJobConfigSchema>): {
+  method?: { type: "supervised"; supervised: { hyperparameters?: Record<string, number | string> } };
+} {
+  const hyperparameters = {
+    ...(job.hyperparameters ?? {}),
+    ...(job.method?.supervised?.hyperparameters ?? {}),
+  };
+  if (!job.method && !job.hyperparameters) return {};
+  return {
+    method: {
+      type: "supervised",
+      supervised: Object.keys(hyperparameters).length ? { hyperparameters } : {},
+    },
+  };
 }
 
 export async function launchOpenAiFineTuning({
@@ -136,7 +166,7 @@ export async function launchOpenAiFineTuning({
     ...(validation ? { validation_file: validation.id } : {}),
     model: job.model,
     ...(job.suffix ? { suffix: job.suffix } : {}),
-    ...(job.hyperparameters ? { hyperparameters: job.hyperparameters as never } : {}),
+    ...supervisedMethod(job),
   });
   onEvent(`created fine-tuning job ${created.id} (${created.status})`);
   const seen = new Set<string>();

@@ -289,6 +289,75 @@ process.exit(data.length === 2 ? 0 : 3);
     ).rejects.toThrow(/not found on PATH/);
   });
 
+  it("sends a legacy config's top-level hyperparameters inside the supervised method", async () => {
+    const server = await startMockFineTuningServer();
+    try {
+      const exported = exportOpenAiFineTuning({
+        conversations: [general],
+        out: join(dir, "oai-legacy"),
+        policy: "per-turn",
+      });
+      writeFileSync(
+        exported.config,
+        `training_file: agenttune.openai.jsonl\nmodel: m\nhyperparameters:\n  n_epochs: 3\n`,
+      );
+      await launchOpenAiFineTuning({
+        config: exported.config,
+        baseURL: server.baseURL,
+        apiKey: "k",
+        pollMs: 5,
+        onEvent: () => {},
+      });
+      expect(server.jobs[0]).toEqual({
+        training_file: "file-1",
+        model: "m",
+        method: { type: "supervised", supervised: { hyperparameters: { n_epochs: 3 } } },
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("applies the alternation rules: no example starts with an assistant turn, repeats a role or ends on a user turn", () => {
+    const odd: Conversation[] = [
+      {
+        id: "a",
+        source: "general",
+        messages: [
+          { role: "assistant", content: "x" },
+          { role: "user", content: "y" },
+        ],
+      },
+      {
+        id: "b",
+        source: "general",
+        messages: [
+          { role: "user", content: "1" },
+          { role: "user", content: "2" },
+          { role: "assistant", content: "3" },
+          { role: "user", content: "4" },
+        ],
+      },
+    ];
+    const exported = exportOpenAiFineTuning({
+      conversations: odd,
+      out: join(dir, "oai-alt"),
+      policy: "per-turn",
+    });
+    const records = readFileSync(exported.dataFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    expect(records.map((r) => r.messages.map((m) => `${m.role}:${m.content}`))).toEqual([
+      ["user:1\n\n2", "assistant:3"],
+    ]);
+    expect(exported.alternation).toEqual({
+      merged: 1,
+      trimmed: 1,
+      rejected: [{ id: "a", reason: "starts with an assistant turn" }],
+    });
+  });
+
   it("stops polling with a clear error when the API returns something that is not a job", async () => {
     const server = await startMockFineTuningServer({ statuses: ["running", "<html>gateway</html>"] });
     try {
@@ -334,11 +403,15 @@ process.exit(data.length === 2 ? 0 : 3);
       });
       expect(server.uploads[0]).toMatchObject({ purpose: "fine-tune" });
       expect(server.uploads[0]?.content.trim().split("\n")).toHaveLength(2);
+      // openai-node resources/fine-tuning/jobs/jobs.d.ts: JobCreateParams.method {type, supervised:
+      // {hyperparameters}}; the top-level hyperparameters field is deprecated
       expect(server.jobs[0]).toMatchObject({
         training_file: "file-1",
         model: "gpt-4o-mini-2024-07-18",
         suffix: "agenttune",
+        method: { type: "supervised", supervised: { hyperparameters: { n_epochs: 2 } } },
       });
+      expect(server.jobs[0]).not.toHaveProperty("hyperparameters");
       expect(lines).toContain("[info] step 3: succeeded");
       expect(lines.at(-1)).toBe("job ftjob-1: succeeded → ft:agenttune:1");
     } finally {

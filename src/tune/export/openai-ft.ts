@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { messagesToOpenAiChat, writeOpenAiChat } from "../../data/index.js";
 import type { Conversation } from "../conversation.js";
 import { type LossPolicy, trainedTurns } from "../loss-policy.js";
+import { type AlternationReport, enforceAlternation } from "./alternation.js";
 
 export interface OpenAiExport {
   dataFile: string;
@@ -13,6 +14,8 @@ export interface OpenAiExport {
   examples: number;
   /** Conversations left out: no trained assistant turn under the policy. */
   skipped: number;
+  /** The same alternation rules as the other exports: merged, trimmed and rejected conversations. */
+  alternation: AlternationReport;
 }
 
 export function exportOpenAiFineTuning({
@@ -31,7 +34,8 @@ export function exportOpenAiFineTuning({
   mkdirSync(out, { recursive: true });
   let skipped = 0;
   const records = [];
-  for (const c of conversations) {
+  const { conversations: alternating, report: alternation } = enforceAlternation(conversations);
+  for (const c of alternating) {
     const trained = trainedTurns(c.messages, policy);
     if (!trained.some(Boolean)) {
       skipped++;
@@ -48,7 +52,12 @@ export function exportOpenAiFineTuning({
   const config = join(out, "openai.yaml");
   writeFileSync(
     config,
-    stringify({ training_file: basename(dataFile), model, suffix: name, hyperparameters: { n_epochs: 2 } }),
+    stringify({
+      training_file: basename(dataFile),
+      model,
+      suffix: name,
+      method: { type: "supervised", supervised: { hyperparameters: { n_epochs: 2 } } },
+    }),
   );
-  return { dataFile, config, examples: records.length, skipped };
+  return { dataFile, config, examples: records.length, skipped, alternation };
 }
