@@ -1,11 +1,11 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { Template } from "@huggingface/jinja";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Message } from "../../core/index.js";
-import { builtinTemplates, renderChat } from "../chat-template.js";
+import { builtinTemplates, renderChat, renderWithSpans } from "../chat-template.js";
 import type { Conversation } from "../conversation.js";
 import { startMockFineTuningServer } from "../test-helpers/mock-fine-tuning-server.js";
 import { launchLlamaFactory, launchOpenAiFineTuning } from "../train.js";
@@ -164,10 +164,10 @@ describe("LLaMA-Factory export", () => {
 });
 
 describe("TRL export", () => {
-  it("adds generation markers around exactly the trained turns, and renders like the template otherwise", () => {
+  it("marks exactly the tokens agenttune's Parquet trains: each trained turn after its role header", () => {
     for (const name of ["llama-2", "chatml", "llama-3"] as const) {
       const template = builtinTemplates[name] as typeof llama2;
-      const marked = withGenerationMarkers(template, "per-turn");
+      const marked = withGenerationMarkers(template);
       // our Jinja has no generation tag: make the markers visible to check where they are
       const visible = new Template(
         marked.replaceAll("{% generation %}", "⟦").replaceAll("{% endgeneration %}", "⟧"),
@@ -184,32 +184,62 @@ describe("TRL export", () => {
         add_generation_prompt: false,
       });
       const trained = [...text.matchAll(/⟦([\s\S]*?)⟧/g)].map((m) => m[1]);
-      expect(trained.length).toBe(2);
-      expect(trained[0]).toContain("SELECT 1");
-      expect(text.replace(/[⟦⟧]/g, "")).toBe(
-        renderChat({ ...template, defaultSystem: undefined }, agentMessages),
+      // the Parquet's spans (renderWithSpans) start after the generation prompt, i.e. the header, as
+      // TRL's own trl/chat_templates/llama3_training.jinja:9-12 keeps the header outside the block
+      const plain = { ...template, defaultSystem: undefined };
+      const { text: rendered, spans } = renderWithSpans(plain, agentMessages);
+      const expected = spans
+        .filter((sp) => messages[sp.message]?.loss)
+        .map((sp) => rendered.slice(sp.start, sp.end));
+      expect(trained, name).toEqual(expected);
+      expect(trained.some((t) => t?.includes("<|im_start|>") || t?.includes("<|start_header_id|>"))).toBe(
+        false,
       );
+      expect(text.replace(/[⟦⟧]/g, "")).toBe(renderChat(plain, agentMessages));
     }
   });
 
-  it("writes messages JSONL with loss on every message and refuses a template without markers", () => {
+  it("writes messages with loss on each, skips what TRL would abort on, and a config `trl sft` loads", () => {
+    const endsOnUser: Conversation = {
+      id: "u",
+      source: "general",
+      messages: [...general.messages, { role: "user", content: "and?" }],
+    };
+    const untrained: Conversation = {
+      id: "none",
+      source: "agent",
+      messages: [
+        { role: "user", content: "x" },
+        { role: "assistant", content: "Ok.", loss: false },
+      ],
+    };
     const result = exportTrl({
-      conversations: [agent],
+      conversations: [agent, endsOnUser, untrained],
       out: join(dir, "trl"),
       template: llama2,
       policy: "per-turn",
     });
-    const record = JSON.parse(readFileSync(result.dataFile, "utf8").split("\n")[0] ?? "");
-    expect(record.messages.map((m: { loss: boolean }) => m.loss)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      true,
-      false,
-      true,
-    ]);
-    expect(JSON.parse(readFileSync(result.configFile, "utf8")).assistant_only_loss).toBe(true);
+    const records = readFileSync(result.dataFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { messages: { role: string; loss: boolean }[] });
+    expect(records[0]?.messages.map((m) => m.loss)).toEqual([false, false, false, false, true, false, true]);
+    // the trailing user turn is trimmed (its conversation keeps a trained turn); the conversation with
+    // no trained turn is left out: TRL raises on one (trl/trainer/sft_trainer.py:1522)
+    expect(records[1]?.messages.at(-1)?.role).toBe("assistant");
+    expect([result.examples, result.skipped, result.alternation.trimmed]).toEqual([2, 1, 1]);
+    // `trl sft --config`: fields of ModelConfig (model_config.py:81 model_name_or_path),
+    // DatasetMixtureConfig (scripts/utils.py:121 datasets: list of {path, data_files, split}) and
+    // SFTConfig (sft_config.py:171 chat_template_path, :205 max_length, :273 assistant_only_loss)
+    const config = parse(readFileSync(result.configFile, "utf8"));
+    expect(config).toMatchObject({
+      model_name_or_path: "meta-llama/Llama-2-7b-chat-hf",
+      datasets: [{ path: "json", data_files: result.dataFile, split: "train" }],
+      chat_template_path: result.templateFile,
+      assistant_only_loss: true,
+    });
+    expect(config).not.toHaveProperty("dataset_path");
+    expect(isAbsolute(config.datasets[0].data_files)).toBe(true);
     const own = { ...llama2, name: "tokenizer_config.json", source: "{{ messages[0]['content'] }}" };
     expect(() =>
       exportTrl({ conversations: [agent], out: join(dir, "trl-x"), template: own, policy: "per-turn" }),
