@@ -91,6 +91,21 @@ function required<T>(value: T | undefined, path: string, what: string): T {
   return value;
 }
 
+/** A JSON data file of the checkout, checked against `schema`; errors name the file and what was expected. */
+function readJsonFile<T>(path: string, schema: z.ZodType<T>, expected: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(read(path));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${path}: not JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new InputError(`${path}: expected ${expected}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
 /** dbbench: the instruction (`big_prompt`). */
 export function dbbenchTexts(checkout: AgentBenchCheckout): { instruction: string } {
   const path = checkout.taskFile("dbbench", "__init__.py");
@@ -116,16 +131,7 @@ export function alfworldTexts(checkout: AgentBenchCheckout): {
       ? "alfworld_multiturn_react.json"
       : "alfworld_multiturn_plan_first.json";
   const promptsPath = checkout.taskFile("alfworld", join("prompts", file));
-  let examples: unknown;
-  try {
-    examples = JSON.parse(read(promptsPath));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${promptsPath}: not JSON: ${(error as Error).message}`);
-  }
-  const parsed = alfworldPromptsSchema.safeParse(examples);
-  if (!parsed.success) throw new InputError(`${promptsPath}: expected {kind: [turns…]}`);
-  return { instruction, examples: parsed.data };
+  return { instruction, examples: readJsonFile(promptsPath, alfworldPromptsSchema, "{kind: [turns…]}") };
 }
 
 const vocabSchema = z.object({ relations: z.array(z.string()), attributes: z.array(z.string()) });
@@ -142,13 +148,7 @@ export function knowledgegraphTexts(checkout: AgentBenchCheckout): {
   const path = checkout.taskFile("knowledgegraph", "task.py");
   const source = read(path);
   const vocabPath = checkout.taskFile("knowledgegraph", join("ontology", "vocab.json"));
-  let vocab: z.infer<typeof vocabSchema>;
-  try {
-    vocab = vocabSchema.parse(JSON.parse(read(vocabPath)));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${vocabPath}: expected {"relations": [...], "attributes": [...]}`);
-  }
+  const vocab = readJsonFile(vocabPath, vocabSchema, '{"relations": [...], "attributes": [...]}');
   return {
     instructions: required(stringConstant(source, "INSTRUCTIONS"), path, "the constant INSTRUCTIONS"),
     oneShot: required(stringListConstant(source, "ONE_SHOT"), path, "the constant ONE_SHOT"),
@@ -208,20 +208,9 @@ export function mind2webTexts(
     "prompt",
     chainOfThought ? "llm_prompt_cot.json" : "llm_prompt.json",
   );
-  let turns: unknown;
-  try {
-    turns = JSON.parse(read(path));
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${path}: not JSON: ${(error as Error).message}`);
-  }
-  const parsed = mind2webPromptSchema.safeParse(turns);
-  if (!parsed.success)
-    throw new InputError(
-      `${path}: expected [{role: user|agent, content}, …]: ${parsed.error.issues[0]?.message}`,
-    );
+  const turns = readJsonFile(path, mind2webPromptSchema, "[{role: user|agent, content}, …]");
   return {
-    fewShot: parsed.data.slice(0, -1).map((t) => ({
+    fewShot: turns.slice(0, -1).map((t) => ({
       role: t.role === "agent" ? ("assistant" as const) : ("user" as const),
       content: t.content,
     })),
