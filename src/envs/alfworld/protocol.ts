@@ -3,6 +3,7 @@
 // Actions are the text after ACTION:, lower-cased, mapped to the most similar admissible command by
 // BLEU when they are not admissible; "You arrive at loc N. " is cut from observations.
 import type { Message } from "../../core/index.js";
+import { pythonSplit, pythonStrip } from "../lib/python-string.js";
 import { defaultProtocol, type Protocol } from "../types.js";
 import { generateGame, planGame } from "./games.js";
 import { type TaskType, World } from "./world.js";
@@ -145,12 +146,6 @@ export function processAlfworldAction(
   return mapToAdmissible(action, admissible);
 }
 
-/** Python's str.strip(): whitespace at both ends. */
-function pythonStrip(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Python's whitespace includes \x1c-\x1f
-  return text.replace(/^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g, "");
-}
-
 function ngrams(tokens: readonly string[], n: number): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i + n <= tokens.length; i++) {
@@ -169,8 +164,8 @@ function ngrams(tokens: readonly string[], n: number): Map<string, number> {
  * geometric mean, and the brevity penalty.
  */
 export function bleu(reference: string, candidate: string): number {
-  const ref = reference.split(/\s+/).filter(Boolean);
-  const hyp = candidate.split(/\s+/).filter(Boolean);
+  const ref = pythonSplit(reference);
+  const hyp = pythonSplit(candidate);
   const precisions: { numerator: number; denominator: number }[] = [];
   for (let n = 1; n <= 4; n++) {
     const counts = ngrams(hyp, n);

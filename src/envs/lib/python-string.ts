@@ -47,8 +47,15 @@ const pythonEdges = new RegExp(`^[${pythonWhitespace}]+|[${pythonWhitespace}]+$`
 export const pythonSplit = (text: string): string[] =>
   text.split(pythonWhitespaceRun).filter((t) => t !== "");
 
-/** Python's `text.strip()`. */
-export const pythonStrip = (text: string): string => text.replace(pythonEdges, "");
+/** Python's `text.strip()`, or `text.strip(chars)`. */
+export function pythonStrip(text: string, chars?: string): string {
+  if (chars === undefined) return text.replace(pythonEdges, "");
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start] as string)) start++;
+  while (end > start && chars.includes(text[end - 1] as string)) end--;
+  return text.slice(start, end);
+}
 
 /** Python's `re.sub(r"\s+", replacement, text)` on a str. */
 export const pythonCollapseWhitespace = (text: string, replacement = " "): string =>

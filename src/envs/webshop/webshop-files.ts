@@ -6,6 +6,7 @@ import { z } from "zod";
 import { formatZodIssue, InputError } from "../../core/index.js";
 import { PythonRandom } from "../lib/python-random.js";
 import { pythonFloatRepr } from "../lib/python-repr.js";
+import { pythonStrip } from "../lib/python-string.js";
 import type { Goal, Product } from "./catalog.js";
 
 const itemSchema = z
@@ -62,8 +63,7 @@ function parsePricing(pricing: unknown): { bounds: number[]; tag: string } {
 }
 
 /** WebShop's option value: stripped, "/" shown as " | ", lower case (engine.py load_products). */
-const optionValue = (value: string) =>
-  pythonStrip(value, " \t\n\r\x0b\x0c").replaceAll("/", " | ").toLowerCase();
+const optionValue = (value: string) => pythonStrip(value).replaceAll("/", " | ").toLowerCase();
 
 const findFile = (dir: string, prefix: string) =>
   readdirSync(dir).find((n) => n.startsWith(prefix) && n.endsWith(".json"));
@@ -177,12 +177,3 @@ export function loadWebshopDir(dir: string): { products: Product[]; goals: Goal[
 
 /** WebShop's PRICE_RANGE: 10.0, 20.0, … 990.0. */
 const priceSteps = Array.from({ length: 99 }, (_, i) => 10 * (i + 1));
-
-/** Python's str.strip(chars). */
-function pythonStrip(text: string, chars: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && chars.includes(text[start] as string)) start++;
-  while (end > start && chars.includes(text[end - 1] as string)) end--;
-  return text.slice(start, end);
-}
