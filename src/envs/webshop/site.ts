@@ -5,7 +5,7 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Goal, Product } from "./catalog.js";
-import { resultsPerPage, Session, type Shop } from "./shop.js";
+import { priceTag, resultsPerPage, Session, type Shop } from "./shop.js";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -22,12 +22,10 @@ function render(sid: string, session: Session, notice = ""): string {
     body = `<h1>WebShop</h1><form method="post" action="/s/${sid}/search"><input name="q" size="60" autofocus><button type="submit">Search</button></form>`;
   } else if (p.kind === "results") {
     const shown = p.asins.slice((p.page - 1) * resultsPerPage, p.page * resultsPerPage);
-    body = `${button(sid, "back to search", "Back to Search")}<p>Page ${p.page} (Total results: ${p.asins.length})</p>${p.page > 1 ? button(sid, "< prev", "< Prev") : ""}${
-      p.page * resultsPerPage < p.asins.length ? button(sid, "next >", "Next >") : ""
-    }<ul class="results">${shown
+    body = `${button(sid, "back to search", "Back to Search")}<p>Page ${p.page} (Total results: ${p.asins.length})</p>${p.page > 1 ? button(sid, "< prev", "< Prev") : ""}${button(sid, "next >", "Next >")}<ul class="results">${shown
       .map((asin) => {
         const product = shop.byAsin.get(asin) as Product;
-        return `<li>${button(sid, asin.toLowerCase(), asin)} <span class="title">${escapeHtml(product.name)}</span> <span class="price">$${product.price.toFixed(2)}</span></li>`;
+        return `<li>${button(sid, asin.toLowerCase(), asin)} <span class="title">${escapeHtml(product.name)}</span> <span class="price">${escapeHtml(priceTag(product))}</span></li>`;
       })
       .join("")}</ul>`;
   } else if (p.kind === "item") {
@@ -38,7 +36,7 @@ function render(sid: string, session: Session, notice = ""): string {
           `<div class="options"><b>${escapeHtml(group)}</b> ${values.map((v) => button(sid, v, v, p.options[group] === v)).join("")}</div>`,
       )
       .join("");
-    body = `${button(sid, "back to search", "Back to Search")}${button(sid, "< prev", "< Prev")}<h2>${escapeHtml(product.name)}</h2><p>Price: $${product.price.toFixed(2)}</p><p>Rating: N.A.</p>${groups}${button(sid, "description", "Description")}${button(sid, "features", "Features")}${button(sid, "reviews", "Reviews")}<div>${button(sid, "buy now", "Buy Now")}</div>`;
+    body = `${button(sid, "back to search", "Back to Search")}${button(sid, "< prev", "< Prev")}<h2>${escapeHtml(product.name)}</h2><p>Price: ${escapeHtml(priceTag(product))}</p><p>Rating: N.A.</p>${groups}${button(sid, "description", "Description")}${button(sid, "features", "Features")}${button(sid, "reviews", "Reviews")}<div>${button(sid, "buy now", "Buy Now")}</div>`;
   } else if (p.kind === "sub") {
     const product = shop.byAsin.get(p.asin) as Product;
     const items =
