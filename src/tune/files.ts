@@ -149,12 +149,27 @@ export async function exportFile(options: {
   finetuning?: "full" | "lora";
   llamaFactoryTemplate?: string;
   name?: string;
+  /** LLaMA-Factory: the model's tokenizer dir, for the pre-tokenized dataset with exact labels. */
+  tokenizer?: string;
+  /** LLaMA-Factory: cutoff_len, and the longest tokenized sequence. */
+  maxLength?: number;
+  truncation?: TruncationPolicy;
 }): Promise<LlamaFactoryExport | TrlExport | OpenAiExport> {
+  if (options.tokenizer && options.target !== "llamafactory")
+    throw new InputError(
+      `--tokenizer is for --target llamafactory (TRL tokenizes with the model's own tokenizer; OpenAI's API does)`,
+    );
   const conversations = await readTrainingConversations(options.input);
   const template = loadChatTemplate(options.template ?? "llama-2", { system: options.system });
   switch (options.target) {
     case "llamafactory":
-      return exportLlamaFactory({ ...options, conversations, template });
+      return exportLlamaFactory({
+        ...options,
+        conversations,
+        template,
+        tokenizer: options.tokenizer ? loadTokenizer(options.tokenizer) : undefined,
+        cutoffLen: options.maxLength,
+      });
     case "trl":
       return exportTrl({ ...options, conversations, template });
     case "openai":

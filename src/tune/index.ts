@@ -3,6 +3,7 @@ export * from "./chat-template.js";
 export * from "./conversation.js";
 export * from "./export/index.js";
 export * from "./files.js";
+export * from "./hf-dataset.js";
 export * from "./loss-policy.js";
 export * from "./mix.js";
 export * from "./parquet.js";

@@ -30,7 +30,12 @@ export function loadTokenizer(path: string): TextTokenizer {
   }
   return {
     encode: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+    // no clean-up of spaces before punctuation (a display nicety of some configs): decode shows
+    // exactly the text the tokens stand for
     decode: (ids, { skipSpecialTokens = false } = {}) =>
-      tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens }),
+      tokenizer.decode([...ids], {
+        skip_special_tokens: skipSpecialTokens,
+        clean_up_tokenization_spaces: false,
+      }),
   };
 }

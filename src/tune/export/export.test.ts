@@ -5,11 +5,15 @@ import { Template } from "@huggingface/jinja";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Message } from "../../core/index.js";
-import { builtinTemplates, renderChat, renderWithSpans } from "../chat-template.js";
+import { builtinTemplates, type ChatTemplate, renderChat, renderWithSpans } from "../chat-template.js";
 import type { Conversation } from "../conversation.js";
+import { readHfDatasetDict, type TokenizedRow, writeHfDatasetDict } from "../hf-dataset.js";
 import { startMockFineTuningServer } from "../test-helpers/mock-fine-tuning-server.js";
+import { sentencePieceBpeTokenizer, writeTokenizerDir } from "../test-helpers/tiny-tokenizers.js";
+import { loadTokenizer } from "../tokenizer.js";
 import { launchLlamaFactory, launchOpenAiFineTuning } from "../train.js";
 import { enforceAlternation } from "./alternation.js";
+import { checkExport } from "./check.js";
 import { exportLlamaFactory } from "./llamafactory.js";
 import { exportOpenAiFineTuning } from "./openai-ft.js";
 import { exportTrl, withGenerationMarkers } from "./trl.js";
@@ -150,7 +154,9 @@ describe("LLaMA-Factory export", () => {
         template: llama2,
         policy: "per-turn",
       }),
-    ).toThrow(/cannot express --loss per-turn: 1 conversations .*pre-tokenized Parquet/);
+    ).toThrow(
+      /cannot express --loss per-turn: 1 conversations .*--tokenizer DIR for a pre-tokenized dataset/,
+    );
     // per-turn without any untrained turn is the same as all-assistant
     expect(
       exportLlamaFactory({
@@ -160,6 +166,178 @@ describe("LLaMA-Factory export", () => {
         policy: "per-turn",
       }).examples,
     ).toBe(1);
+  });
+});
+
+describe("LLaMA-Factory pre-tokenized export", () => {
+  const tokenizerDir = writeTokenizerDir(join(dir, "tok-sp"), sentencePieceBpeTokenizer());
+  const tokenizer = loadTokenizer(tokenizerDir);
+  /** Each run of trained tokens (label ≠ -100), decoded. */
+  const trainedRuns = (row: TokenizedRow | undefined) => {
+    const runs: number[][] = [];
+    for (const [t, label] of (row?.labels ?? []).entries()) {
+      if (label === -100) continue;
+      if (t === 0 || row?.labels[t - 1] === -100) runs.push([]);
+      runs.at(-1)?.push(row?.input_ids[t] as number);
+    }
+    return runs.map((ids) => tokenizer.decode(ids));
+  };
+
+  it("writes labels for exactly the per-turn turns and points tokenized_path at them, keeping `dataset`", () => {
+    const result = exportLlamaFactory({
+      conversations: [agent, general],
+      out: join(dir, "lf-tok"),
+      template: llama2,
+      policy: "per-turn",
+      tokenizer,
+    });
+    const yaml = parse(readFileSync(result.trainYaml, "utf8"));
+    // loader.py:287-295 loads tokenized_path and ignores the data arguments, but parser.py:477 still
+    // requires `dataset`; mask_history would act only on LLaMA-Factory's own tokenization
+    expect(yaml).toMatchObject({
+      tokenized_path: result.tokenized?.dir,
+      dataset: "agenttune",
+      mask_history: false,
+    });
+    const [agentRow, generalRow] = readHfDatasetDict(yaml.tokenized_path).train ?? [];
+    // "Ok." (loss false) is not trained; the two actions are, each with its end token
+    expect(trainedRuns(agentRow)).toEqual([
+      " Action: Operation\n```sql\nSELECT 1\n``` </s>",
+      ' Action: Answer\nFinal Answer: ["1"] </s>',
+    ]);
+    expect(trainedRuns(generalRow)).toEqual([" hello </s>"]);
+    expect(result.policyNote).toMatch(/^per-turn → exact labels in the pre-tokenized dataset/);
+  });
+
+  it("last-turn and all-assistant labels follow the policy, not LLaMA-Factory's switches", () => {
+    const trained = (policy: "last-turn" | "all-assistant") => {
+      const result = exportLlamaFactory({
+        conversations: [agent],
+        out: join(dir, `lf-tok-${policy}`),
+        template: llama2,
+        policy,
+        tokenizer,
+      });
+      return trainedRuns(readHfDatasetDict(result.tokenized?.dir as string).train?.[0]);
+    };
+    expect(trained("last-turn")).toEqual([' Action: Answer\nFinal Answer: ["1"] </s>']);
+    expect(trained("all-assistant")).toHaveLength(3);
+    expect(trained("all-assistant")[0]).toBe(" Ok. </s>");
+  });
+
+  it("refuses a tokenizer that does not know the template's special tokens", () => {
+    // a Llama-2 style tokenizer without ChatML's added tokens: "<|im_end|>" becomes several pieces
+    const llama2Only = sentencePieceBpeTokenizer() as { added_tokens: { content: string }[] };
+    const withoutChatMl = {
+      ...llama2Only,
+      added_tokens: llama2Only.added_tokens.filter((t) => !t.content.startsWith("<|")),
+    };
+    expect(() =>
+      exportLlamaFactory({
+        conversations: [agent],
+        out: join(dir, "lf-bad-tok"),
+        template: builtinTemplates.chatml as ChatTemplate,
+        policy: "per-turn",
+        tokenizer: loadTokenizer(writeTokenizerDir(join(dir, "tok-no-chatml"), withoutChatMl)),
+      }),
+    ).toThrow(/"<\|im_end\|>" of the chat template "chatml" is not one token in this tokenizer/);
+  });
+});
+
+describe("export --check", () => {
+  const conversations = [agent, general];
+  const exportAll = (name: string) => {
+    const base = join(dir, "check", name);
+    return {
+      lf: exportLlamaFactory({
+        conversations,
+        out: join(base, "lf"),
+        template: llama2,
+        policy: "all-assistant",
+      }),
+      tok: exportLlamaFactory({
+        conversations,
+        out: join(base, "tok"),
+        template: llama2,
+        policy: "per-turn",
+        tokenizer: loadTokenizer(writeTokenizerDir(join(base, "t"), sentencePieceBpeTokenizer())),
+      }),
+      trl: exportTrl({ conversations, out: join(base, "trl"), template: llama2, policy: "per-turn" }),
+      openai: exportOpenAiFineTuning({ conversations, out: join(base, "openai"), policy: "per-turn" }),
+      base,
+    };
+  };
+
+  it("passes agenttune's own exports and counts the turns each trains", () => {
+    const { base } = exportAll("good");
+    const counts = ["lf", "tok", "trl", "openai"].map((d) => {
+      const [check] = checkExport(join(base, d));
+      expect(check?.problems, d).toEqual([]);
+      return [check?.target, check?.trainedTurns];
+    });
+    // all-assistant trains "Ok." too; per-turn does not
+    expect(counts).toEqual([
+      ["llamafactory", 4],
+      ["llamafactory", 3],
+      ["trl", 3],
+      ["openai", 3],
+    ]);
+  });
+
+  it("finds what each engine would break on or train wrongly, naming file and line", () => {
+    const { lf, tok, trl, openai } = exportAll("bad");
+    // LLaMA-Factory: a record without the declared system column (converter.py:156), one that does not
+    // alternate (converter.py:161), and a template name it does not register
+    const records = JSON.parse(readFileSync(lf.dataFile, "utf8"));
+    delete records[0].system;
+    records[1].conversations.push({ from: "human", value: "more?" });
+    writeFileSync(lf.dataFile, JSON.stringify(records));
+    writeFileSync(
+      lf.trainYaml,
+      readFileSync(lf.trainYaml, "utf8").replace("template: llama2", "template: llama-2"),
+    );
+    expect(checkExport(join(dir, "check", "bad", "lf"))[0]?.problems).toEqual([
+      expect.stringMatching(/train\.yaml: template: "llama-2" is not a LLaMA-Factory template/),
+      expect.stringMatching(/agenttune\.json\[0\]: no "system" key .*KeyError/),
+      expect.stringMatching(/agenttune\.json\[1\]: ends on a user turn; LLaMA-Factory skips it/),
+    ]);
+    // tokenized: a label that is not its input id, and a row with nothing trained
+    const rows = readHfDatasetDict(tok.tokenized?.dir as string).train ?? [];
+    const [first, second] = rows as [TokenizedRow, TokenizedRow];
+    first.labels[first.labels.findIndex((l) => l !== -100)] = 7;
+    second.labels = second.labels.map(() => -100);
+    writeHfDatasetDict(tok.tokenized?.dir as string, { train: rows });
+    expect(checkExport(join(dir, "check", "bad", "tok"))[0]?.problems).toEqual([
+      expect.stringMatching(/tokenized\/train row 0: labels\[\d+\] is 7, neither -100 nor input_ids/),
+      expect.stringMatching(/tokenized\/train row 1: no trained token/),
+    ]);
+    // TRL: an example whose turns are all loss false has no generation span (sft_trainer.py:1522)
+    const trlLines = readFileSync(trl.dataFile, "utf8").trim().split("\n");
+    const untrained = JSON.parse(trlLines[1] as string);
+    for (const m of untrained.messages) m.loss = false;
+    writeFileSync(trl.dataFile, `${trlLines[0]}\n${JSON.stringify(untrained)}\n`);
+    expect(checkExport(join(dir, "check", "bad", "trl"))[0]?.problems).toEqual([
+      expect.stringMatching(/agenttune\.trl\.jsonl:2: no trained assistant tokens \(TRL raises on it\)/),
+    ]);
+    writeFileSync(trl.templateFile, llama2.source);
+    expect(checkExport(join(dir, "check", "bad", "trl"))[0]?.problems).toEqual([
+      expect.stringMatching(/chat_template\.jinja: no \{% generation %\} markers/),
+    ]);
+    // OpenAI: weight on a user message, nothing trained, deprecated top-level hyperparameters
+    const lines = readFileSync(openai.dataFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    lines[0].messages[0].weight = 1;
+    for (const m of lines[1].messages) if (m.role === "assistant") m.weight = 0;
+    writeFileSync(openai.dataFile, `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+    writeFileSync(openai.config, `${readFileSync(openai.config, "utf8")}hyperparameters: {n_epochs: 3}\n`);
+    expect(checkExport(join(dir, "check", "bad", "openai"))[0]?.problems).toEqual([
+      expect.stringMatching(/openai\.yaml: top-level hyperparameters are deprecated/),
+      expect.stringMatching(/agenttune\.openai\.jsonl:1: weight on a non-assistant message/),
+      expect.stringMatching(/agenttune\.openai\.jsonl:2: every assistant message has weight 0/),
+    ]);
+    expect(() => checkExport(join(dir, "check", "bad"))).toThrow(/no export found/);
   });
 });
 

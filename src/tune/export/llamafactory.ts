@@ -1,13 +1,19 @@
 // LLaMA-Factory export: sharegpt-formatted data, its dataset_info.json entry, and an SFT training YAML.
 // Its sharegpt loader trains every assistant turn (switches: train_on_prompt, mask_history) and has no
-// per-turn loss flag, so a per-turn policy with untrained turns is refused with the alternatives named.
+// per-turn loss flag. With the model's tokenizer, the export also writes the conversations tokenized by
+// agenttune (labels -100 off the untrained turns) as a `datasets` folder the YAML names in
+// `tokenized_path`, which LLaMA-Factory loads instead of tokenizing (loader.py:287-295): exact for every
+// policy. Without one, a per-turn policy with untrained turns is refused with the alternatives named.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { InputError } from "../../core/index.js";
 import type { ChatTemplate } from "../chat-template.js";
 import type { Conversation } from "../conversation.js";
+import { writeHfDatasetDict } from "../hf-dataset.js";
 import type { LossPolicy } from "../loss-policy.js";
+import { type TokenizeReport, type TruncationPolicy, tokenizeConversations } from "../tokenize.js";
+import type { TextTokenizer } from "../tokenizer.js";
 import { type AlternationReport, enforceAlternation } from "./alternation.js";
 
 export interface LlamaFactoryExportOptions {
@@ -23,6 +29,10 @@ export interface LlamaFactoryExportOptions {
   /** LLaMA-Factory template name; needed when the chat template is a model's own. */
   llamaFactoryTemplate?: string;
   cutoffLen?: number;
+  /** The model's tokenizer: write the pre-tokenized dataset with exact labels (tokenized_path). */
+  tokenizer?: TextTokenizer;
+  /** Over-long conversations in the tokenized dataset (longer than cutoffLen): drop or cut at a turn. */
+  truncation?: TruncationPolicy;
 }
 
 export interface LlamaFactoryExport {
@@ -33,6 +43,8 @@ export interface LlamaFactoryExport {
   alternation: AlternationReport;
   /** How the loss policy maps onto LLaMA-Factory's switches. */
   policyNote: string;
+  /** The pre-tokenized dataset (with a tokenizer): its folder and what tokenizing did. */
+  tokenized?: TokenizeReport & { dir: string };
 }
 
 export function exportLlamaFactory({
@@ -45,6 +57,8 @@ export function exportLlamaFactory({
   finetuning = "lora",
   llamaFactoryTemplate = template.llamaFactoryTemplate,
   cutoffLen = 4096,
+  tokenizer,
+  truncation = "turns",
 }: LlamaFactoryExportOptions): LlamaFactoryExport {
   if (!llamaFactoryTemplate) {
     throw new InputError(
@@ -54,9 +68,9 @@ export function exportLlamaFactory({
   const untrained = conversations.filter((c) =>
     c.messages.some((m) => m.role === "assistant" && m.loss === false),
   );
-  if (policy === "per-turn" && untrained.length > 0) {
+  if (!tokenizer && policy === "per-turn" && untrained.length > 0) {
     throw new InputError(
-      `LLaMA-Factory cannot express --loss per-turn: ${untrained.length} conversations have assistant turns with loss false (e.g. ${untrained[0]?.id}), and it would train them. Use --loss all-assistant or last-turn, or the pre-tokenized Parquet (agenttune tokenize) for exact labels`,
+      `LLaMA-Factory's sharegpt loader cannot express --loss per-turn: ${untrained.length} conversations have assistant turns with loss false (e.g. ${untrained[0]?.id}), and it would train them. Pass the model's --tokenizer DIR for a pre-tokenized dataset with exact labels, or use --loss all-assistant or last-turn`,
     );
   }
   const { conversations: alternating, report: alternation } = enforceAlternation(conversations);
@@ -84,7 +98,10 @@ export function exportLlamaFactory({
     tags: { role_tag: "from", content_tag: "value", user_tag: "human", assistant_tag: "gpt" },
   };
   writeFileSync(datasetInfo, `${JSON.stringify(info, null, 2)}\n`);
-  const maskHistory = policy === "last-turn";
+  const tokenized = tokenizer
+    ? writeTokenized({ conversations: alternating, out, template, tokenizer, policy, cutoffLen, truncation })
+    : undefined;
+  const maskHistory = policy === "last-turn" && !tokenized;
   const trainYaml = join(out, "train.yaml");
   const config = {
     model_name_or_path: model,
@@ -92,8 +109,10 @@ export function exportLlamaFactory({
     do_train: true,
     finetuning_type: finetuning,
     ...(finetuning === "lora" ? { lora_target: "all", lora_rank: 8 } : {}),
+    // `dataset` is required even when tokenized_path is loaded instead (parser.py:477)
     dataset: name,
     dataset_dir: resolve(out),
+    ...(tokenized ? { tokenized_path: tokenized.dir } : {}),
     template: llamaFactoryTemplate,
     cutoff_len: cutoffLen,
     train_on_prompt: false,
@@ -113,11 +132,61 @@ export function exportLlamaFactory({
     bf16: true,
   };
   writeFileSync(trainYaml, stringify(config));
-  const policyNote =
-    policy === "last-turn"
+  const policyNote = tokenized
+    ? `${policy} → exact labels in the pre-tokenized dataset (tokenized_path): ${tokenized.trainedTokens} of ${tokenized.tokens} tokens trained${tokenized.truncated ? `; ${tokenized.truncated} conversations cut at a turn to fit ${cutoffLen} tokens` : ""}${tokenized.dropped ? `; ${tokenized.dropped} dropped` : ""}`
+    : policy === "last-turn"
       ? "last-turn → mask_history: true (only the last assistant turn is trained)"
       : untrained.length > 0
         ? `all-assistant → every assistant turn is trained, including ${untrained.length} conversations' turns flagged loss false`
         : "all assistant turns are trained (mask_history: false, train_on_prompt: false)";
-  return { dataFile, datasetInfo, trainYaml, examples: records.length, alternation, policyNote };
+  return {
+    dataFile,
+    datasetInfo,
+    trainYaml,
+    examples: records.length,
+    alternation,
+    policyNote,
+    ...(tokenized ? { tokenized } : {}),
+  };
+}
+
+function writeTokenized({
+  conversations,
+  out,
+  template,
+  tokenizer,
+  policy,
+  cutoffLen,
+  truncation,
+}: {
+  conversations: readonly Conversation[];
+  out: string;
+  template: ChatTemplate;
+  tokenizer: TextTokenizer;
+  policy: LossPolicy;
+  cutoffLen: number;
+  truncation: TruncationPolicy;
+}): TokenizeReport & { dir: string } {
+  // a tokenizer of another model family splits the template's markers into pieces: refuse it early
+  for (const token of [template.eosToken, template.bosToken].filter(Boolean)) {
+    if (tokenizer.encode(token).length !== 1)
+      throw new InputError(
+        `--tokenizer: "${token}" of the chat template "${template.name}" is not one token in this tokenizer; pass the tokenizer of the model the template is for`,
+      );
+  }
+  const { examples, report } = tokenizeConversations(conversations, {
+    template,
+    tokenizer,
+    policy,
+    maxLength: cutoffLen,
+    truncation,
+  });
+  if (examples.length === 0)
+    throw new InputError(
+      `nothing to train: all ${conversations.length} conversations were dropped (no trained turn, or longer than ${cutoffLen} tokens)`,
+    );
+  // LLaMA-Factory's collator pads every column it is given, so only the three it knows are written
+  const dir = resolve(out, "tokenized");
+  writeHfDatasetDict(dir, { train: examples });
+  return { ...report, dir };
 }

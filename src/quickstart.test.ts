@@ -1,13 +1,34 @@
 import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Template } from "@huggingface/jinja";
 import { describe, expect, it } from "vitest";
-import { chromiumAvailable, launchChromium } from "../../test/helpers/chromium.js";
-import { runQuickstart } from "../quickstart.js";
-import { formatComparison } from "./compare.js";
-import { writeReport } from "./report.js";
-import { loadResults, normalizersFromRuns } from "./results-model.js";
-import { loadRun } from "./run-store.js";
+import { chromiumAvailable, launchChromium } from "../test/helpers/chromium.js";
+import { formatComparison } from "./eval/compare.js";
+import { writeReport } from "./eval/report.js";
+import { loadResults, normalizersFromRuns } from "./eval/results-model.js";
+import { loadRun } from "./eval/run-store.js";
+import { runQuickstart } from "./quickstart.js";
+import {
+  builtinTemplates,
+  type ChatTemplate,
+  checkExport,
+  exportFile,
+  type LlamaFactoryExport,
+  type LossPolicy,
+  loadTokenizer,
+  lossPolicies,
+  type OpenAiExport,
+  readConversations,
+  readHfDatasetDict,
+  type TrlExport,
+  trainedTurns,
+} from "./tune/index.js";
+import {
+  byteLevelBpeTokenizer,
+  sentencePieceBpeTokenizer,
+  writeTokenizerDir,
+} from "./tune/test-helpers/tiny-tokenizers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "report-"));
 const quickstart = runQuickstart({ out: join(dir, "qs"), log: () => {} });
@@ -126,5 +147,121 @@ describe("report", () => {
     await expect(loadRun(old)).rejects.toThrow(
       /results\.jsonl:1: model: ".*" in a run of "someone-else"; one model per results dir/,
     );
+  });
+});
+
+// The three training targets must train the same tokens: the turns `loss` selects under each policy
+// (AgentInstruct's loss:false turns untrained under per-turn). Checked on the quickstart's own mix for
+// each built-in template: LLaMA-Factory's pre-tokenized labels, TRL's {% generation %} spans and OpenAI's
+// weights.
+describe("training exports agree on the quickstart mix", () => {
+  const templates = [
+    ["llama-2", sentencePieceBpeTokenizer()],
+    ["chatml", byteLevelBpeTokenizer()],
+    ["llama-3", byteLevelBpeTokenizer()],
+  ] as const;
+  for (const [templateName, tokenizerJson] of templates) {
+    it(`${templateName}: LLaMA-Factory labels = TRL generation spans = OpenAI weights, for every policy`, async () => {
+      await quickstart;
+      const mixFile = join(dir, "qs", "tune", "mix", "mixed.jsonl");
+      const mix = await readConversations(mixFile);
+      const tokenizerDir = writeTokenizerDir(join(dir, `tok-${templateName}`), tokenizerJson);
+      const tokenizer = loadTokenizer(tokenizerDir);
+      const template = builtinTemplates[templateName] as ChatTemplate;
+      for (const policy of lossPolicies) {
+        const out = (target: string) => join(dir, "agree", templateName, policy, target);
+        const common = { input: mixFile, template: templateName, policy, maxLength: 1_000_000 };
+        const lf = (await exportFile({
+          ...common,
+          target: "llamafactory",
+          out: out("lf"),
+          tokenizer: tokenizerDir,
+        })) as LlamaFactoryExport;
+        const trl = (await exportFile({ ...common, target: "trl", out: out("trl") })) as TrlExport;
+        const openai = (await exportFile({
+          ...common,
+          target: "openai",
+          out: out("openai"),
+        })) as OpenAiExport;
+
+        // what each policy selects, counted from the mix's own messages
+        const expected = { agent: 0, general: 0 };
+        for (const c of mix) {
+          const n = trainedTurns(c.messages, policy).filter(Boolean).length;
+          expected[c.source] += n;
+        }
+        // LLaMA-Factory: runs of labels ≠ -100, decoded
+        const rows = readHfDatasetDict(lf.tokenized?.dir as string).train ?? [];
+        const lfSpans = rows.map((row) => {
+          const spans: string[] = [];
+          let run: number[] = [];
+          for (const [t, label] of row.labels.entries()) {
+            if (label !== -100) run.push(row.input_ids[t] as number);
+            if ((label === -100 || t === row.labels.length - 1) && run.length > 0) {
+              spans.push(tokenizer.decode(run));
+              run = [];
+            }
+          }
+          return spans;
+        });
+        // TRL: the text inside {% generation %} when its data is rendered with its template (the
+        // markers made visible, as transformers' apply_chat_template finds them)
+        const marked = new Template(
+          readFileSync(trl.templateFile, "utf8")
+            .replaceAll("{% generation %}", "⟦")
+            .replaceAll("{% endgeneration %}", "⟧"),
+        );
+        const trlRecords = readFileSync(trl.dataFile, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        const trlSpans = trlRecords.map((r) =>
+          [
+            ...marked
+              .render({
+                messages: r.messages,
+                bos_token: template.bosToken,
+                eos_token: template.eosToken,
+                add_generation_prompt: false,
+              })
+              .matchAll(/⟦([\s\S]*?)⟧/g),
+          ].map((m) => m[1] as string),
+        );
+        // OpenAI: the assistant messages with weight 1
+        const openaiTurns = readFileSync(openai.dataFile, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l).messages.filter((m: { weight?: number }) => m.weight === 1));
+
+        expect(lfSpans, `${templateName} ${policy}`).toEqual(trlSpans);
+        expect(openaiTurns.map((t: unknown[]) => t.length)).toEqual(trlSpans.map((s) => s.length));
+        for (const [i, turns] of openaiTurns.entries())
+          for (const [j, m] of (turns as { content: string }[]).entries())
+            expect(trlSpans[i]?.[j]).toContain(m.content.trim());
+        const total = trlSpans.reduce((n, s) => n + s.length, 0);
+        expect(total).toBe(expected.agent + expected.general);
+        expect(lf.tokenized?.truncated).toBe(0);
+        // and the conformance check reads all three the same way
+        for (const target of ["lf", "trl", "openai"]) {
+          const [check] = checkExport(out(target));
+          expect(check?.problems).toEqual([]);
+          expect(check?.trainedTurns).toBe(total);
+        }
+      }
+    });
+  }
+
+  it("per-turn trains fewer agent turns than all-assistant: the loss:false turns of the mix are untrained", async () => {
+    await quickstart;
+    const mix = await readConversations(join(dir, "qs", "tune", "mix", "mixed.jsonl"));
+    const agent = mix.filter((c) => c.source === "agent");
+    const count = (policy: LossPolicy) =>
+      agent.reduce((n, c) => n + trainedTurns(c.messages, policy).filter(Boolean).length, 0);
+    const untrained = agent.reduce(
+      (n, c) => n + c.messages.filter((m) => m.role === "assistant" && m.loss === false).length,
+      0,
+    );
+    expect(untrained).toBeGreaterThan(0);
+    expect(count("per-turn")).toBe(count("all-assistant") - untrained);
   });
 });
