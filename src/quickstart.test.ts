@@ -190,19 +190,17 @@ describe("training exports agree on the quickstart mix", () => {
           const n = trainedTurns(c.messages, policy).filter(Boolean).length;
           expected[c.source] += n;
         }
-        // LLaMA-Factory: runs of labels ≠ -100, decoded
+        // LLaMA-Factory: runs of labels ≠ -100, each with the token before it
         const rows = readHfDatasetDict(lf.tokenized?.dir as string).train ?? [];
-        const lfSpans = rows.map((row) => {
-          const spans: string[] = [];
-          let run: number[] = [];
+        const lfRuns = rows.map((row) => {
+          const runs: { previous: number; ids: number[] }[] = [];
           for (const [t, label] of row.labels.entries()) {
-            if (label !== -100) run.push(row.input_ids[t] as number);
-            if ((label === -100 || t === row.labels.length - 1) && run.length > 0) {
-              spans.push(tokenizer.decode(run));
-              run = [];
-            }
+            if (label === -100) continue;
+            if (t === 0 || row.labels[t - 1] === -100)
+              runs.push({ previous: row.input_ids[t - 1] as number, ids: [] });
+            runs.at(-1)?.ids.push(row.input_ids[t] as number);
           }
-          return spans;
+          return runs;
         });
         // TRL: the text inside {% generation %} when its data is rendered with its template (the
         // markers made visible, as transformers' apply_chat_template finds them)
@@ -233,7 +231,19 @@ describe("training exports agree on the quickstart mix", () => {
           .split("\n")
           .map((l) => JSON.parse(l).messages.filter((m: { weight?: number }) => m.weight === 1));
 
-        expect(lfSpans, `${templateName} ${policy}`).toEqual(trlSpans);
+        // the trained tokens cover exactly each span: decoded after the token before them they end with
+        // the span's text, and alone they are its end (a SentencePiece token "▁Answer" carries the space
+        // the span starts with, and decoding a run alone drops a leading space)
+        expect(
+          lfRuns.map((r) => r.length),
+          `${templateName} ${policy}`,
+        ).toEqual(trlSpans.map((s) => s.length));
+        for (const [i, runs] of lfRuns.entries())
+          for (const [j, run] of runs.entries()) {
+            const span = trlSpans[i]?.[j] as string;
+            expect(tokenizer.decode([run.previous, ...run.ids]).endsWith(span), span).toBe(true);
+            expect(span.endsWith(tokenizer.decode(run.ids)), span).toBe(true);
+          }
         expect(openaiTurns.map((t: unknown[]) => t.length)).toEqual(trlSpans.map((s) => s.length));
         for (const [i, turns] of openaiTurns.entries())
           for (const [j, m] of (turns as { content: string }[]).entries())

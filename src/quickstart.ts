@@ -104,7 +104,8 @@ export async function runQuickstart({
     log(
       `    the mix keeps ${mix.counts.agent} of the ${mix.available.agent} agent conversations: at eta 0.2 the ${mix.available.general} bundled general chats carry only that many (bring more general data with \`agenttune mix --general\`)`,
     );
-  // LLaMA-Factory trains every assistant turn: all-assistant is what it can do, and the note says so
+  // without a model's tokenizer (none ships offline) LLaMA-Factory tokenizes and trains every assistant
+  // turn: all-assistant is what it can do, and the note says so and how to get exact labels
   const lf = (await exportFile({
     input: mix.file,
     target: "llamafactory",
@@ -112,6 +113,9 @@ export async function runQuickstart({
     policy: "all-assistant",
   })) as LlamaFactoryExport;
   log(`    LLaMA-Factory: ${lf.examples} examples, ${lf.policyNote} → ${lf.trainYaml}`);
+  log(
+    `    (exact per-turn labels for LLaMA-Factory: agenttune export --in ${mix.file} --target llamafactory --tokenizer <model dir> --loss per-turn --out <dir>)`,
+  );
   const openai = (await exportFile({
     input: mix.file,
     target: "openai",

@@ -76,7 +76,26 @@ describe("tune commands", () => {
       join(dir, "lf"),
     );
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/cannot express --loss per-turn.*agenttune tokenize/);
+    expect(refused.stderr).toMatch(/cannot express --loss per-turn.*--tokenizer DIR/);
+    // with the model's tokenizer it can: a pre-tokenized dataset, which --check reads back
+    const exact = await agenttune(
+      "export",
+      "--in",
+      join(dir, "mix"),
+      "--target",
+      "llamafactory",
+      "--template",
+      "chatml",
+      "--tokenizer",
+      tokenizerDir,
+      "--out",
+      join(dir, "lf-exact"),
+    );
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(JSON.parse(exact.stdout).policyNote).toMatch(/^per-turn → exact labels/);
+    const check = await agenttune("export", "--check", join(dir, "lf-exact"));
+    expect(check.stdout).toMatch(/^llamafactory: 50 examples, \d+ trained turns: ok/);
+    expect(check.code).toBe(0);
     const lf = await agenttune(
       "export",
       "--in",

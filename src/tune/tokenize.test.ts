@@ -69,6 +69,16 @@ describe.each(Object.entries(tokenizers))("loss mask with a %s tokenizer", (_, t
     },
   );
 
+  it.each(Object.entries(templates))(
+    "the ids are those of the whole rendered text tokenized at once, as a server feeds the model (%s)",
+    (_, template) => {
+      const { example } = tokenizeConversation(conversation, { template, tokenizer, policy: "per-turn" });
+      // a SentencePiece tokenizer prepends "▁" to each text it sees: tokenized alone, " Action: …" would
+      // gain an extra token at the start of every assistant turn
+      expect(example?.input_ids).toEqual(tokenizer.encode(renderChat(template, messages)));
+    },
+  );
+
   it("applies the loss policy", () => {
     const template = builtinTemplates.chatml as never;
     const decode = (ids: number[]) => tokenizer.decode(ids, { skipSpecialTokens: true });

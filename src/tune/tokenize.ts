@@ -1,6 +1,7 @@
 // Tokenize + loss mask: labels are -100 outside trained assistant turns. Assistant spans come from
-// rendering turn by turn (chat-template.ts), so the mask is exact for any prefix-stable template; each
-// span is tokenized on its own, as LLaMA-Factory does, so token boundaries never cross a turn.
+// rendering turn by turn (chat-template.ts), so the mask is exact for any prefix-stable template. Each
+// piece is tokenized in the context of the text before it, so the ids are those of the whole rendered
+// text tokenized at once (what a server feeds the model), and no token crosses a turn boundary.
 
 import { type ChatTemplate, renderWithSpans } from "./chat-template.js";
 import type { Conversation } from "./conversation.js";
@@ -46,6 +47,26 @@ interface Segment {
   turnEnd: boolean;
 }
 
+/** Characters of preceding text that give a piece its context (see encodeInContext). */
+const contextChars = 32;
+
+/**
+ * The ids of `piece` as they come out when the text before it is tokenized with it: encode(context +
+ * piece) minus encode(context). Alone, a piece can tokenize differently: SentencePiece tokenizers
+ * (Llama-2) prepend a "▁" to every text they see, so " Answer" alone gains an extra token in front that
+ * the whole text never has. When a merge crosses the boundary (the context's ids are not a prefix), the
+ * piece is tokenized alone, as LLaMA-Factory tokenizes its template slots.
+ */
+function encodeInContext(tokenizer: TextTokenizer, text: string, start: number, end: number): number[] {
+  const piece = text.slice(start, end);
+  if (start === 0) return tokenizer.encode(piece);
+  const context = text.slice(Math.max(0, start - contextChars), start);
+  const before = tokenizer.encode(context);
+  const both = tokenizer.encode(context + piece);
+  const prefix = before.every((id, i) => both[i] === id);
+  return prefix ? both.slice(before.length) : tokenizer.encode(piece);
+}
+
 function segments(
   conversation: Conversation,
   { template, tokenizer, policy = "per-turn" }: TokenizeOptions,
@@ -56,15 +77,16 @@ function segments(
   let at = 0;
   for (const span of spans) {
     if (span.start > at)
-      out.push({ ids: tokenizer.encode(text.slice(at, span.start)), trained: false, turnEnd: false });
+      out.push({ ids: encodeInContext(tokenizer, text, at, span.start), trained: false, turnEnd: false });
     out.push({
-      ids: tokenizer.encode(text.slice(span.start, span.end)),
+      ids: encodeInContext(tokenizer, text, span.start, span.end),
       trained: trained[span.message] === true,
       turnEnd: true,
     });
     at = span.end;
   }
-  if (at < text.length) out.push({ ids: tokenizer.encode(text.slice(at)), trained: false, turnEnd: false });
+  if (at < text.length)
+    out.push({ ids: encodeInContext(tokenizer, text, at, text.length), trained: false, turnEnd: false });
   return out;
 }
 

@@ -172,7 +172,7 @@ describe("LLaMA-Factory export", () => {
 describe("LLaMA-Factory pre-tokenized export", () => {
   const tokenizerDir = writeTokenizerDir(join(dir, "tok-sp"), sentencePieceBpeTokenizer());
   const tokenizer = loadTokenizer(tokenizerDir);
-  /** Each run of trained tokens (label ≠ -100), decoded. */
+  /** Each run of trained tokens (label ≠ -100), decoded (SentencePiece's decoder drops a leading space). */
   const trainedRuns = (row: TokenizedRow | undefined) => {
     const runs: number[][] = [];
     for (const [t, label] of (row?.labels ?? []).entries()) {
@@ -202,10 +202,10 @@ describe("LLaMA-Factory pre-tokenized export", () => {
     const [agentRow, generalRow] = readHfDatasetDict(yaml.tokenized_path).train ?? [];
     // "Ok." (loss false) is not trained; the two actions are, each with its end token
     expect(trainedRuns(agentRow)).toEqual([
-      " Action: Operation\n```sql\nSELECT 1\n``` </s>",
-      ' Action: Answer\nFinal Answer: ["1"] </s>',
+      "Action: Operation\n```sql\nSELECT 1\n``` </s>",
+      'Action: Answer\nFinal Answer: ["1"] </s>',
     ]);
-    expect(trainedRuns(generalRow)).toEqual([" hello </s>"]);
+    expect(trainedRuns(generalRow)).toEqual(["hello </s>"]);
     expect(result.policyNote).toMatch(/^per-turn → exact labels in the pre-tokenized dataset/);
   });
 
@@ -220,9 +220,9 @@ describe("LLaMA-Factory pre-tokenized export", () => {
       });
       return trainedRuns(readHfDatasetDict(result.tokenized?.dir as string).train?.[0]);
     };
-    expect(trained("last-turn")).toEqual([' Action: Answer\nFinal Answer: ["1"] </s>']);
+    expect(trained("last-turn")).toEqual(['Action: Answer\nFinal Answer: ["1"] </s>']);
     expect(trained("all-assistant")).toHaveLength(3);
-    expect(trained("all-assistant")[0]).toBe(" Ok. </s>");
+    expect(trained("all-assistant")[0]).toBe("Ok. </s>");
   });
 
   it("refuses a tokenizer that does not know the template's special tokens", () => {
