@@ -56,6 +56,7 @@ export async function runEpisode<Task>({
   let usage: Usage | undefined;
   let independentTurns = false;
   let roundContext = 0;
+  let textPrompt: "completion" | "user-turn" | undefined;
   let infrastructure: InfrastructureFailure | undefined;
   const backendFailed = (cause: unknown) => {
     failure = "env_error";
@@ -82,6 +83,7 @@ export async function runEpisode<Task>({
     turns,
     ...(independentTurns ? { independentTurns } : {}),
     ...(roundContext ? { roundContext } : {}),
+    ...(textPrompt ? { textPrompt } : {}),
     ...(failure ? { failure } : {}),
     ...(error ? { error } : {}),
     ...(info ? { info } : {}),
@@ -120,6 +122,16 @@ export async function runEpisode<Task>({
   // every round's question
   if (independentTurns) roundContext = prefixLength - 1;
   const episodeModel = (await model.forEpisode?.({ taskId, task })) ?? model;
+  // an env that sends raw text: a completions endpoint where the model has one, else one user turn
+  if (env.textPrompt) textPrompt = episodeModel.completeText ? "completion" : "user-turn";
+  const modelCall = (prompt: Message[]) => {
+    if (!env.textPrompt) return episodeModel.complete(prompt, { maxTokens, temperature, signal });
+    const text = env.textPrompt(messages);
+    const options = { maxTokens, temperature, signal, ...(text.stop ? { stop: text.stop } : {}) };
+    return episodeModel.completeText
+      ? episodeModel.completeText(text.prompt, options)
+      : episodeModel.complete([{ role: "user", content: text.prompt }], options);
+  };
   try {
     while (true) {
       if (turns >= maxTurns) {
@@ -140,7 +152,7 @@ export async function runEpisode<Task>({
       let reply: string;
       let truncated = false;
       try {
-        const completion = await episodeModel.complete(prompt, { maxTokens, temperature, signal });
+        const completion = await modelCall(prompt);
         reply = completion.text;
         truncated = completion.truncated === true;
         usage = addUsage(usage, completion.usage);

@@ -4,6 +4,8 @@ import { InputError } from "../core/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import {
   agentbenchOption,
+  agenttuningOption,
+  corpusOption,
   interruptSignal,
   positiveInt,
   protocolOption,
@@ -75,6 +77,8 @@ export function registerEval(program: Command) {
     )
     .addOption(protocolOption())
     .addOption(agentbenchOption())
+    .addOption(agenttuningOption())
+    .addOption(corpusOption())
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();

@@ -70,3 +70,19 @@ export function agentbenchOption(): Option {
     "AgentBench checkout (AgentBench.old of an AgentTuning checkout, or AgentBench v0.2 with --protocol agentbench-v0.2): its own prompts replace agenttune's wording",
   ).env("AGENTBENCH_DIR");
 }
+
+/** --agenttuning DIR: the user's AgentTuning checkout, whose held-out prompts the held-out envs then use. */
+export function agenttuningOption(): Option {
+  return new Option(
+    "--agenttuning <dir>",
+    "AgentTuning checkout (THUDM/AgentTuning): the held-out envs read their original prompts from its eval_heldout/",
+  ).env("AGENTTUNING_DIR");
+}
+
+/** --corpus FILE,…: more pages for the offline wiki (HotpotQA files, a Wikipedia abstracts dump). */
+export function corpusOption(): Option {
+  return new Option(
+    "--corpus <files>",
+    "hotpotqa: more offline-wiki pages, comma-separated HotpotQA files or abstracts dumps (the task file is always in)",
+  ).argParser((text: string) => text.split(",").filter(Boolean));
+}

@@ -74,6 +74,8 @@ export const trajectorySchema = z.object({
   independentTurns: z.boolean().optional(),
   /** With independentTurns: the first n messages (few-shot turns) went before every round's question. */
   roundContext: z.number().int().positive().optional(),
+  /** The env sent one raw text prompt: through a completions endpoint, or as one user turn. */
+  textPrompt: z.enum(["completion", "user-turn"]).optional(),
   failure: failureLabelSchema.optional(),
   error: z.string().optional(),
   info: z.record(z.string(), z.unknown()).optional(),

@@ -2,6 +2,7 @@
 import { InputError } from "../core/index.js";
 import { alfworldSpec } from "./alfworld/spec.js";
 import { dbSpec } from "./db/spec.js";
+import { hotpotqaSpec } from "./hotpotqa/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
 import { osSpec } from "./os/spec.js";
@@ -12,6 +13,7 @@ import { webshopSpec } from "./webshop/spec.js";
 const specs: Record<string, EnvSpec<any>> = {
   alfworld: alfworldSpec,
   db: dbSpec,
+  hotpotqa: hotpotqaSpec,
   kg: kgSpec,
   mind2web: mind2webSpec,
   os: osSpec,

@@ -20,6 +20,12 @@ export interface Environment {
    * Mind2Web's session before every round); the trajectory still records every turn.
    */
   readonly independentTurns?: boolean;
+  /**
+   * The model gets one plain-text prompt built from the conversation, no chat template, each reply cut
+   * at `stop` (BOLAA's HotpotQA agent sends raw text). Models without a completions endpoint get the
+   * text as one user turn; the trajectory records which.
+   */
+  textPrompt?(messages: readonly Message[]): { prompt: string; stop?: string[] };
 }
 
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */
@@ -54,6 +60,12 @@ export interface EnvOpenOptions {
   agentbench?: string;
   /** os: interrupt a command (Ctrl-C) after this long, agenttune's rule; default AgentBench's waiting rule, which never interrupts. */
   actionTimeoutMs?: number;
+  /** An AgentTuning checkout: the held-out envs read their original prompts from its eval_heldout/. */
+  agenttuning?: string;
+  /** The run's task files: envs that build a corpus from them (hotpotqa's offline wiki) read them all. */
+  taskFiles?: string[];
+  /** More corpus files (HotpotQA files, a Wikipedia abstracts dump) for the offline wiki. */
+  corpus?: string[];
 }
 
 /** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */
@@ -64,8 +76,10 @@ export interface EnvBackend<Task> {
   readonly maxTurns?: number;
   /** Most new tokens per reply when the backend's variant needs more (e.g. a chain-of-thought prompt). */
   readonly maxTokens?: number;
-  /** The AgentBench checkout whose prompts the episodes use; absent: agenttune's own wording. */
+  /** The checkout whose prompts the episodes use; absent: agenttune's own wording. */
   readonly prompts?: string;
+  /** Which benchmark's checkout `prompts` is (default agentbench). */
+  readonly promptSource?: "agentbench" | "agenttuning";
   create(task: Task): Promise<Environment>;
   /**
    * A warning, said before a run starts, when these tasks cannot be solved on this backend (KG

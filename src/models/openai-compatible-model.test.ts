@@ -2,6 +2,7 @@ import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { ModelError } from "../core/index.js";
 import { OpenAICompatibleModel } from "./openai-compatible-model.js";
+import { parseModel } from "./parse-model.js";
 import { type MockOpenAIServer, startMockOpenAIServer } from "./test-helpers/mock-openai-server.js";
 
 let server: MockOpenAIServer | undefined;
@@ -38,6 +39,30 @@ describe("OpenAICompatibleModel", () => {
       temperature: 0,
       stop: ["\nObservation:"],
     });
+  });
+
+  it("continues a raw text prompt through /v1/completions when the server has it (self-hosted specs)", async () => {
+    server = await startMockOpenAIServer({ reply: (r) => (r.prompt ? "raw reply" : "chat reply") });
+    const model = new OpenAICompatibleModel({
+      baseURL: server.baseURL,
+      model: "tiny",
+      textCompletions: true,
+    });
+    const completion = await model.completeText?.("Question: q\nThought 1:", {
+      stop: ["\n"],
+      maxTokens: 256,
+    });
+    expect(completion?.text).toBe("raw reply");
+    expect(server.requests[0]).toMatchObject({
+      prompt: "Question: q\nThought 1:",
+      stop: ["\n"],
+      max_tokens: 256,
+    });
+    expect(model.usage.completionTokens).toBe(2);
+    // OpenAI's chat models have no completions endpoint: no raw mode, the env sends a user turn
+    expect(new OpenAICompatibleModel({ baseURL: server.baseURL, model: "gpt" }).completeText).toBeUndefined();
+    expect((await parseModel(`${server.baseURL}#tiny`)).completeText).toBeDefined();
+    expect((await parseModel("openai:gpt-4o", { env: {} })).completeText).toBeUndefined();
   });
 
   it("retries 429 and 5xx answers, then succeeds", async () => {

@@ -16,10 +16,13 @@ export interface OpenAICompatibleOptions {
   timeoutMs?: number;
   /** Retries on 408/409/429/5xx and network errors, with exponential backoff (the openai client's). */
   maxRetries?: number;
+  /** The server has /v1/completions for raw text prompts (vLLM, TGI, llama.cpp, Ollama do; OpenAI's chat models do not). */
+  textCompletions?: boolean;
 }
 
 export class OpenAICompatibleModel implements ChatModel {
   readonly id: string;
+  readonly completeText?: (prompt: string, options?: CompleteOptions) => Promise<Completion>;
   /** Tokens used by every request so far, as the server reported them. */
   readonly usage: Usage = { promptTokens: 0, completionTokens: 0 };
   private readonly client: OpenAI;
@@ -31,23 +34,18 @@ export class OpenAICompatibleModel implements ChatModel {
     apiKey = "none",
     timeoutMs = 120_000,
     maxRetries = 4,
+    textCompletions = false,
   }: OpenAICompatibleOptions) {
     const Client = openaiClient();
     this.client = new Client({ baseURL, apiKey, timeout: timeoutMs, maxRetries });
     this.model = model;
     this.id = `${baseURL}#${model}`;
+    if (textCompletions) this.completeText = (prompt, options) => this.completeRaw(prompt, options);
   }
 
   async complete(messages: Message[], options: CompleteOptions = {}): Promise<Completion> {
-    let response: OpenAI.Chat.Completions.ChatCompletion;
-    // the client never removes the listener it adds to the signal it is given: hand it one signal
-    // per request, linked to the run's, so a run of many episodes does not pile listeners up
-    const request = new AbortController();
-    const abort = () => request.abort(options.signal?.reason);
-    if (options.signal?.aborted) abort();
-    else options.signal?.addEventListener("abort", abort, { once: true });
-    try {
-      response = await this.client.chat.completions.create(
+    const response = await this.request(options, (signal) =>
+      this.client.chat.completions.create(
         {
           model: this.model,
           messages: messages.map(({ role, content }) => ({ role, content })),
@@ -55,28 +53,64 @@ export class OpenAICompatibleModel implements ChatModel {
           max_tokens: options.maxTokens,
           temperature: options.temperature,
         },
-        { signal: request.signal },
-      );
+        { signal },
+      ),
+    );
+    const text = response.choices?.[0]?.message?.content;
+    if (typeof text !== "string") {
+      throw new ModelError(`${this.id}: response has no choices[0].message.content`);
+    }
+    return this.completion(text, response.usage, response.choices[0]?.finish_reason);
+  }
+
+  private async completeRaw(prompt: string, options: CompleteOptions = {}): Promise<Completion> {
+    const response = await this.request(options, (signal) =>
+      this.client.completions.create(
+        {
+          model: this.model,
+          prompt,
+          stop: options.stop,
+          max_tokens: options.maxTokens,
+          temperature: options.temperature,
+        },
+        { signal },
+      ),
+    );
+    const text = response.choices?.[0]?.text;
+    if (typeof text !== "string") throw new ModelError(`${this.id}: response has no choices[0].text`);
+    return this.completion(text, response.usage, response.choices[0]?.finish_reason);
+  }
+
+  /** One request with the run's signal and our errors. */
+  private async request<T>(options: CompleteOptions, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    // the client never removes the listener it adds to the signal it is given: hand it one signal
+    // per request, linked to the run's, so a run of many episodes does not pile listeners up
+    const request = new AbortController();
+    const abort = () => request.abort(options.signal?.reason);
+    if (options.signal?.aborted) abort();
+    else options.signal?.addEventListener("abort", abort, { once: true });
+    try {
+      return await send(request.signal);
     } catch (error) {
       throw toModelError(error, this.id);
     } finally {
       options.signal?.removeEventListener("abort", abort);
     }
-    const text = response.choices?.[0]?.message?.content;
-    if (typeof text !== "string") {
-      throw new ModelError(`${this.id}: response has no choices[0].message.content`);
-    }
-    const usage = response.usage
-      ? {
-          promptTokens: response.usage.prompt_tokens ?? 0,
-          completionTokens: response.usage.completion_tokens ?? 0,
-        }
+  }
+
+  private completion(
+    text: string,
+    reported: OpenAI.Completions.CompletionUsage | undefined,
+    finishReason: string | null | undefined,
+  ): Completion {
+    const usage = reported
+      ? { promptTokens: reported.prompt_tokens ?? 0, completionTokens: reported.completion_tokens ?? 0 }
       : undefined;
     if (usage) {
       this.usage.promptTokens += usage.promptTokens;
       this.usage.completionTokens += usage.completionTokens;
     }
-    const truncated = response.choices[0]?.finish_reason === "length";
+    const truncated = finishReason === "length";
     return { text, usage, ...(truncated ? { truncated } : {}) };
   }
 }

@@ -39,6 +39,8 @@ export async function parseModel(spec: string, options: ParseModelOptions = {}):
       apiKey: env.OPENAI_API_KEY,
       timeoutMs,
       maxRetries,
+      // self-hosted servers (vLLM, TGI, llama.cpp, Ollama) serve /v1/completions beside chat
+      textCompletions: true,
     });
   }
   if (spec.startsWith("gguf:") || spec.startsWith("llama:")) {

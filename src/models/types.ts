@@ -29,6 +29,11 @@ export interface ChatModel {
   /** Stable name written into every trajectory, e.g. "openai:gpt-4o". */
   readonly id: string;
   complete(messages: Message[], options?: CompleteOptions): Promise<Completion>;
+  /**
+   * Continues a raw text prompt, no chat template (a completions endpoint; a base model's way). Models
+   * without one get such prompts as a single user turn (the protocols that send raw text say so).
+   */
+  completeText?(prompt: string, options?: CompleteOptions): Promise<Completion>;
   /** A model instance for one episode; models without per-episode state return themselves. */
   forEpisode?(context: EpisodeContext): ChatModel | Promise<ChatModel>;
   /** Frees resources (loaded weights, sockets). */

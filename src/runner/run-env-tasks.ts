@@ -30,6 +30,10 @@ export interface RunEnvTasksOptions {
   protocol?: Protocol;
   /** The user's AgentBench checkout: its prompts replace agenttune's wording (default $AGENTBENCH_DIR). */
   agentbench?: string;
+  /** An AgentTuning checkout, whose held-out prompts the held-out envs then use. */
+  agenttuning?: string;
+  /** More corpus files for envs that build one (hotpotqa). */
+  corpus?: string[];
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -61,6 +65,8 @@ export async function runEnvTasks({
   backend: backendSpec,
   protocol = defaultProtocol,
   agentbench = process.env.AGENTBENCH_DIR || undefined,
+  agenttuning = process.env.AGENTTUNING_DIR || undefined,
+  corpus,
   concurrency = 4,
   limit,
   roundLimit,
@@ -101,10 +107,20 @@ export async function runEnvTasks({
     backend: backendSpec,
     protocol,
     agentbench: agentbench ? resolve(agentbench) : undefined,
+    agenttuning: agenttuning ? resolve(agenttuning) : undefined,
+    corpus: corpus?.map((f) => resolve(f)).join(","),
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const backend = await spec
-    .open({ backend: backendSpec, roundLimit, protocol, agentbench })
+    .open({
+      backend: backendSpec,
+      roundLimit,
+      protocol,
+      agentbench,
+      agenttuning,
+      taskFiles: [resolve(taskFile)],
+      corpus: corpus?.map((f) => resolve(f)),
+    })
     .catch(async (error) => {
       await model.close?.();
       throw error;
@@ -129,7 +145,7 @@ export async function runEnvTasks({
       identity,
       protocol,
       // the env says whether it read the checkout (an env without AgentBench prompts keeps its own)
-      prompts: backend.prompts ? `agentbench:${backend.prompts}` : "agenttune",
+      prompts: backend.prompts ? `${backend.promptSource ?? "agentbench"}:${backend.prompts}` : "agenttune",
       forceNew,
       maxConsecutiveFailures,
       onProgress: display?.update,

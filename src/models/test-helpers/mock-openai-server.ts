@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 
 export interface MockChatRequest {
   model: string;
+  /** Chat requests; a raw completion request (/v1/completions) has `prompt` and no messages. */
   messages: { role: string; content: string }[];
+  prompt?: string;
   max_tokens?: number;
   temperature?: number;
   stop?: string[];
@@ -38,11 +40,13 @@ export async function startMockOpenAIServer(
   const requests: MockChatRequest[] = [];
   let served = 0;
   const server: Server = createServer(async (req, res) => {
-    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+    const raw = req.url?.endsWith("/v1/completions") === true;
+    if (req.method !== "POST" || !(raw || req.url?.endsWith("/chat/completions"))) {
       res.writeHead(404).end(JSON.stringify({ error: { message: "not found" } }));
       return;
     }
     const body = JSON.parse(await readBody(req)) as MockChatRequest;
+    if (raw) body.messages = [];
     const index = served++;
     requests.push(body);
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -57,15 +61,21 @@ export async function startMockOpenAIServer(
       return;
     }
     const text = reply(body, index);
-    const promptTokens = body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0);
+    const promptTokens =
+      (body.prompt === undefined ? 0 : body.prompt.split(/\s+/).length) +
+      body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
-        id: `chatcmpl-${index}`,
-        object: "chat.completion",
+        id: `${raw ? "cmpl" : "chatcmpl"}-${index}`,
+        object: raw ? "text_completion" : "chat.completion",
         created: 0,
         model: body.model,
-        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: text } }],
+        choices: [
+          raw
+            ? { index: 0, finish_reason: "stop", text }
+            : { index: 0, finish_reason: "stop", message: { role: "assistant", content: text } },
+        ],
         ...(omitUsage
           ? {}
           : {

@@ -1,0 +1,90 @@
+// The hotpotqa environment (held-out): HotpotQA questions answered by BOLAA's ReAct agent over an
+// offline Wikipedia built from the run's HotpotQA files (and any --corpus files).
+import { InputError } from "../../core/index.js";
+import { OfflineWiki } from "../lib/offline-wiki.js";
+import type { EnvSpec } from "../types.js";
+import { HotpotEnvironment, maxSteps } from "./env.js";
+import { hotpotOracle } from "./oracle.js";
+import { ownReactTexts, reactTextsFromCheckout } from "./prompt.js";
+import { exactMatch, f1Score } from "./reward.js";
+import {
+  type HotpotTask,
+  hotpotTaskId,
+  hotpotTaskSchema,
+  loadHotpotTasks,
+  supportingTitles,
+} from "./tasks.js";
+
+/** The offline wiki of HotpotQA files (every record's context) and abstracts dumps. */
+export async function buildWiki(files: readonly string[]): Promise<OfflineWiki> {
+  const wiki = new OfflineWiki();
+  for (const file of files) {
+    let first: string | undefined;
+    try {
+      for await (const task of loadHotpotTasks(file)) wiki.addHotpotContext(task.context);
+    } catch (error) {
+      // not a HotpotQA file: an abstracts dump (one {title, text} per line)
+      if (!InputError.isInstance(error)) throw error;
+      first = error.message;
+      try {
+        await wiki.addAbstractsDump(file);
+      } catch (dumpError) {
+        if (!InputError.isInstance(dumpError)) throw dumpError;
+        throw new InputError(`${first} (and not an abstracts dump either: ${dumpError.message})`);
+      }
+    }
+  }
+  if (wiki.size === 0)
+    throw new InputError(
+      `the offline wiki is empty: ${files.join(", ")} hold no pages (HotpotQA context or abstracts)`,
+    );
+  return wiki;
+}
+
+export const hotpotqaSpec: EnvSpec<HotpotTask> = {
+  name: "hotpotqa",
+  description:
+    "HotpotQA multi-hop questions with BOLAA's ReAct agent (Search, Lookup, Finish) on an offline Wikipedia",
+  taskSchema: hotpotTaskSchema,
+  taskId: hotpotTaskId,
+  taskText: (task) => task.question,
+  replyProblem: () => undefined,
+  loadTasks: loadHotpotTasks,
+  async open({ taskFiles = [], corpus = [], agenttuning } = {}) {
+    const texts = agenttuning ? reactTextsFromCheckout(agenttuning) : ownReactTexts;
+    const wiki = await buildWiki([...taskFiles, ...corpus]);
+    return {
+      name: `offline wiki (${wiki.size} pages)`,
+      ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
+      // two replies a step (thought, action), ten steps
+      maxTurns: 2 * maxSteps,
+      create: async (task) => new HotpotEnvironment(task, wiki, texts),
+      preflight: async (tasks) => {
+        const missing = tasks.flatMap((t) => supportingTitles(t).filter((title) => !wiki.page(title)));
+        return missing.length
+          ? `${missing.length} supporting pages are not in the offline wiki (e.g. "${missing[0]}"); add the files that hold them with --corpus`
+          : undefined;
+      },
+      close: async () => {},
+    };
+  },
+  oracle: hotpotOracle,
+  gold: (task) => ({ answer: task.answer, supporting: supportingTitles(task) }),
+  benchmark: { task: "HotpotQA", category: "held-out" },
+  // AgentTuning reports the mean F1 over the questions, ×100
+  score: (metrics) => 100 * (metrics.f1 ?? 0),
+  metrics: (results, tasks) => {
+    const f1s: number[] = [];
+    const ems: number[] = [];
+    for (const r of results) {
+      const task = tasks.get(r.taskId);
+      const answer = typeof r.info?.answer === "string" ? r.info.answer : "";
+      f1s.push(task ? f1Score(answer, task.answer) : 0);
+      ems.push(task && answer && exactMatch(answer, task.answer) ? 1 : 0);
+    }
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+    return { f1: mean(f1s), em: mean(ems) };
+  },
+  // BOLAA: 256 new tokens a reply (TGI max_new_tokens); F1 ≥ 1 keeps only exact answers as data
+  defaults: { maxTurns: 2 * maxSteps, maxTokens: 256, minReward: 1 },
+};
