@@ -36,6 +36,13 @@ describe("LlamaModel", () => {
     ]);
     expect(a.text).toBe(first.text);
     expect(b.text).toBe(first.text);
+    // raw text, no chat template (BOLAA's HotpotQA prompt): deterministic too, within its token budget
+    const raw = await model.completeText("Question: q\nThought 1:", { maxTokens: 5, temperature: 0 });
+    expect(raw.usage?.promptTokens).toBeGreaterThan(0);
+    expect(raw.usage?.completionTokens).toBeLessThanOrEqual(5);
+    expect((await model.completeText("Question: q\nThought 1:", { maxTokens: 5, temperature: 0 })).text).toBe(
+      raw.text,
+    );
   });
 
   it("refuses a vocabulary llama.cpp would abort on, with a clear error", async () => {

@@ -55,6 +55,41 @@ export class LlamaModel implements ChatModel {
     return run;
   }
 
+  /** Raw text continuation (node-llama-cpp's LlamaCompletion): no chat template, as a base model. */
+  completeText(prompt: string, options: CompleteOptions = {}): Promise<Completion> {
+    const run = this.queue.then(() => this.generateText(prompt, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async generateText(prompt: string, options: CompleteOptions): Promise<Completion> {
+    const { context, model } = await this.load();
+    const { LlamaCompletion } = await import("node-llama-cpp");
+    const sequence = context.getSequence();
+    const completion = new LlamaCompletion({ contextSequence: sequence });
+    try {
+      const promptTokens = model.tokenize(prompt).length;
+      const outputBefore = sequence.tokenMeter.usedOutputTokens;
+      const text = await completion.generateCompletion(prompt, {
+        maxTokens: options.maxTokens,
+        temperature: options.temperature ?? 0,
+        signal: options.signal,
+        customStopTriggers: options.stop,
+      });
+      const completionTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
+      const truncated = options.maxTokens !== undefined && completionTokens >= options.maxTokens;
+      return { text, usage: { promptTokens, completionTokens }, ...(truncated ? { truncated } : {}) };
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new ModelError(`${this.id}: ${message}`, {
+        cause: error,
+        contextLimit: /context/i.test(message),
+      });
+    } finally {
+      completion.dispose({ disposeSequence: true });
+    }
+  }
+
   private async generate(messages: Message[], options: CompleteOptions): Promise<Completion> {
     const { context, model } = await this.load();
     const last = messages.at(-1);
