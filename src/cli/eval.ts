@@ -79,6 +79,13 @@ export function registerEval(program: Command) {
     .addOption(agentbenchOption())
     .addOption(agenttuningOption())
     .addOption(corpusOption())
+    .option(
+      "--judge <model>",
+      "rewoo: the model that grades answers CORRECT/INCORRECT (without one, the score is EM)",
+    )
+    .option("--tool-model <model>", "rewoo: the model behind the LLM tool (default: the model under test)")
+    .option("--sample <n>", "rewoo: draw n questions as ReWOO does (pandas df.sample)", positiveInt)
+    .option("--sample-seed <n>", "the sampling seed", (v) => Number.parseInt(v, 10), 2024)
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();

@@ -6,6 +6,7 @@ import { hotpotqaSpec } from "./hotpotqa/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
 import { osSpec } from "./os/spec.js";
+import { rewooSpec } from "./rewoo/spec.js";
 import type { EnvSpec } from "./types.js";
 import { webshopSpec } from "./webshop/spec.js";
 
@@ -17,6 +18,7 @@ const specs: Record<string, EnvSpec<any>> = {
   kg: kgSpec,
   mind2web: mind2webSpec,
   os: osSpec,
+  rewoo: rewooSpec,
   webshop: webshopSpec,
 };
 

@@ -36,6 +36,10 @@ export interface OracleSolver {
 export interface LoadTasksOptions {
   /** Folder of the scripts a task file refers to (os_interaction's script dir). */
   scripts?: string;
+  /** Draw this many tasks as the original harness samples them (rewoo: pandas' df.sample). */
+  sample?: number;
+  /** The sampling seed (rewoo: 2024, as ReWOO's run_eval.py). */
+  seed?: number;
 }
 
 /**
@@ -66,6 +70,10 @@ export interface EnvOpenOptions {
   taskFiles?: string[];
   /** More corpus files (HotpotQA files, a Wikipedia abstracts dump) for the offline wiki. */
   corpus?: string[];
+  /** The model that grades answers where the protocol has an LLM judge (rewoo). */
+  judge?: ChatModel;
+  /** rewoo: the model behind the LLM tool (default: the model under test, as a turn of its own). */
+  toolModel?: ChatModel;
 }
 
 /** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */

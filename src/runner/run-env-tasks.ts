@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
 import { defaultProtocol, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
-import type { ChatModel, ParseModelOptions } from "../models/index.js";
+import { type ChatModel, type ParseModelOptions, parseModel } from "../models/index.js";
 import { createProgressDisplay } from "./progress.js";
 import { taskFileIdentity } from "./run-identity.js";
 import { runTasks } from "./run-tasks.js";
@@ -34,6 +34,13 @@ export interface RunEnvTasksOptions {
   agenttuning?: string;
   /** More corpus files for envs that build one (hotpotqa). */
   corpus?: string[];
+  /** Model spec of the judge, for envs scored by an LLM judge (rewoo). */
+  judge?: string;
+  /** rewoo: model spec behind the LLM tool (default: the model under test). */
+  toolModel?: string;
+  /** Draw this many tasks as the original harness samples them (rewoo), with `sampleSeed` (default 2024). */
+  sample?: number;
+  sampleSeed?: number;
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -67,6 +74,10 @@ export async function runEnvTasks({
   agentbench = process.env.AGENTBENCH_DIR || undefined,
   agenttuning = process.env.AGENTTUNING_DIR || undefined,
   corpus,
+  judge: judgeSpec,
+  toolModel: toolModelSpec,
+  sample,
+  sampleSeed,
   concurrency = 4,
   limit,
   roundLimit,
@@ -85,7 +96,7 @@ export async function runEnvTasks({
   }
   const tasks: unknown[] = [];
   try {
-    for await (const task of spec.loadTasks(taskFile, { scripts })) {
+    for await (const task of spec.loadTasks(taskFile, { scripts, sample, seed: sampleSeed })) {
       if (limit !== undefined && tasks.length >= limit) break;
       tasks.push(task);
     }
@@ -109,8 +120,19 @@ export async function runEnvTasks({
     agentbench: agentbench ? resolve(agentbench) : undefined,
     agenttuning: agenttuning ? resolve(agenttuning) : undefined,
     corpus: corpus?.map((f) => resolve(f)).join(","),
+    judge: judgeSpec,
+    toolModel: toolModelSpec,
+    sample,
+    sampleSeed,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
+  const judge = judgeSpec ? await parseModel(judgeSpec, modelOptions) : undefined;
+  const toolModel = toolModelSpec ? await parseModel(toolModelSpec, modelOptions) : undefined;
+  const closeModels = async () => {
+    await model.close?.();
+    await judge?.close?.();
+    await toolModel?.close?.();
+  };
   const backend = await spec
     .open({
       backend: backendSpec,
@@ -120,9 +142,11 @@ export async function runEnvTasks({
       agenttuning,
       taskFiles: [resolve(taskFile)],
       corpus: corpus?.map((f) => resolve(f)),
+      judge,
+      toolModel,
     })
     .catch(async (error) => {
-      await model.close?.();
+      await closeModels();
       throw error;
     });
   let display: ReturnType<typeof createProgressDisplay> | undefined;
@@ -153,6 +177,6 @@ export async function runEnvTasks({
   } finally {
     display?.stop();
     await backend.close();
-    await model.close?.();
+    await closeModels();
   }
 }

@@ -6,10 +6,11 @@ import { benchmarksDir } from "../../../test/helpers/backends.js";
 import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { Message } from "../../core/index.js";
 import type { ChatModel, CompleteOptions } from "../../models/index.js";
+import { buildWiki } from "../lib/offline-wiki.js";
+import { exactMatch, f1Score, normalizeAnswer } from "../lib/qa-answer.js";
 import { contextTokens, countTokens, formatStep, parseReactAction } from "./env.js";
 import { ownReactTexts, reactPrompt, reactTextsFromCheckout } from "./prompt.js";
-import { exactMatch, f1Score, normalizeAnswer } from "./reward.js";
-import { buildWiki, hotpotqaSpec } from "./spec.js";
+import { hotpotqaSpec } from "./spec.js";
 import { type HotpotTask, loadHotpotTasks } from "./tasks.js";
 
 const fixture = resolve("test/fixtures/hotpotqa/dev.jsonl");

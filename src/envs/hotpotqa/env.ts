@@ -5,9 +5,9 @@
 import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { Message, StepResult } from "../../core/index.js";
 import { NoPageError, type OfflineWiki, WikiExplorer } from "../lib/offline-wiki.js";
+import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import type { Environment } from "../types.js";
 import { type ReactTexts, reactPrompt } from "./prompt.js";
-import { exactMatch, f1Score } from "./reward.js";
 import type { HotpotTask } from "./tasks.js";
 
 /** agent_arch.py: max_steps (BaseAgent default) and eval_hotpot.py's --max_context_len. */

@@ -1,12 +1,11 @@
 // The hotpotqa environment (held-out): HotpotQA questions answered by BOLAA's ReAct agent over an
 // offline Wikipedia built from the run's HotpotQA files (and any --corpus files).
-import { InputError } from "../../core/index.js";
-import { OfflineWiki } from "../lib/offline-wiki.js";
+import { buildWiki } from "../lib/offline-wiki.js";
+import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import type { EnvSpec } from "../types.js";
 import { HotpotEnvironment, maxSteps } from "./env.js";
 import { hotpotOracle } from "./oracle.js";
 import { ownReactTexts, reactTextsFromCheckout } from "./prompt.js";
-import { exactMatch, f1Score } from "./reward.js";
 import {
   type HotpotTask,
   hotpotTaskId,
@@ -14,32 +13,6 @@ import {
   loadHotpotTasks,
   supportingTitles,
 } from "./tasks.js";
-
-/** The offline wiki of HotpotQA files (every record's context) and abstracts dumps. */
-export async function buildWiki(files: readonly string[]): Promise<OfflineWiki> {
-  const wiki = new OfflineWiki();
-  for (const file of files) {
-    let first: string | undefined;
-    try {
-      for await (const task of loadHotpotTasks(file)) wiki.addHotpotContext(task.context);
-    } catch (error) {
-      // not a HotpotQA file: an abstracts dump (one {title, text} per line)
-      if (!InputError.isInstance(error)) throw error;
-      first = error.message;
-      try {
-        await wiki.addAbstractsDump(file);
-      } catch (dumpError) {
-        if (!InputError.isInstance(dumpError)) throw dumpError;
-        throw new InputError(`${first} (and not an abstracts dump either: ${dumpError.message})`);
-      }
-    }
-  }
-  if (wiki.size === 0)
-    throw new InputError(
-      `the offline wiki is empty: ${files.join(", ")} hold no pages (HotpotQA context or abstracts)`,
-    );
-  return wiki;
-}
 
 export const hotpotqaSpec: EnvSpec<HotpotTask> = {
   name: "hotpotqa",

@@ -5,7 +5,8 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import MiniSearch from "minisearch";
-import { InputError } from "../../core/index.js";
+import { z } from "zod";
+import { InputError, readRecords } from "../../core/index.js";
 import { pythonStrRepr } from "./python-repr.js";
 
 export interface WikiPage {
@@ -203,4 +204,40 @@ export class WikiExplorer {
     if (this.lookupIndex >= matches.length) return "No More Results";
     return `(Result ${this.lookupIndex + 1}/${matches.length}) ${matches[this.lookupIndex]}`;
   }
+}
+
+const contextRecordSchema = z
+  .object({
+    context: z.union([
+      z.array(z.tuple([z.string(), z.array(z.string())])),
+      z.object({ title: z.array(z.string()), sentences: z.array(z.array(z.string())) }),
+    ]),
+  })
+  .passthrough();
+
+/**
+ * The offline wiki of corpus files: HotpotQA files (every record's context; JSON array or JSONL) and
+ * Wikipedia abstracts dumps (one {title, text} per line), told apart by their first record.
+ */
+export async function buildWiki(files: readonly string[]): Promise<OfflineWiki> {
+  const wiki = new OfflineWiki();
+  for (const file of files) {
+    try {
+      for (const { value } of await readRecords(file, contextRecordSchema))
+        wiki.addHotpotContext(value.context);
+    } catch (error) {
+      if (!InputError.isInstance(error)) throw error;
+      try {
+        await wiki.addAbstractsDump(file);
+      } catch (dumpError) {
+        if (!InputError.isInstance(dumpError)) throw dumpError;
+        throw new InputError(`${error.message} (and not an abstracts dump either: ${dumpError.message})`);
+      }
+    }
+  }
+  if (wiki.size === 0)
+    throw new InputError(
+      `the offline wiki is empty: ${files.join(", ") || "no files"} hold no pages (HotpotQA context or abstracts)`,
+    );
+  return wiki;
 }

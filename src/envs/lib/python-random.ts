@@ -21,7 +21,7 @@ export class PythonRandom {
     this.initByArray(key);
   }
 
-  private initGenrand(s: number): void {
+  protected initGenrand(s: number): void {
     const mt = this.mt;
     mt[0] = s >>> 0;
     for (let i = 1; i < N; i++) {
@@ -69,7 +69,7 @@ export class PythonRandom {
   }
 
   /** genrand_uint32: the next tempered 32-bit output. */
-  private next32(): number {
+  protected next32(): number {
     if (this.index >= N) this.twist();
     let y = this.mt[this.index++] as number;
     y ^= y >>> 11;
@@ -130,5 +130,40 @@ export class PythonRandom {
       pool[j] = pool[n - i - 1] as T;
     }
     return result;
+  }
+}
+
+/**
+ * numpy's legacy `RandomState(seed)` for an int seed (MT19937 seeded by init_genrand, not CPython's
+ * init_by_array), with `permutation(n)`: how pandas' `df.sample(n, random_state=seed)` picks rows
+ * (ReWOO samples its questions so).
+ */
+export class NumpyRandomState extends PythonRandom {
+  constructor(seed: number) {
+    super(0);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new Error("NumpyRandomState: seed must be between 0 and 2**32 - 1");
+    this.initGenrand(seed);
+  }
+
+  /** random_interval(max): masked rejection sampling of one 32-bit output. */
+  private interval(max: number): number {
+    if (max === 0) return 0;
+    let mask = max;
+    for (const shift of [1, 2, 4, 8, 16]) mask |= mask >>> shift;
+    let value: number;
+    do value = (this.next32() & mask) >>> 0;
+    while (value > max);
+    return value;
+  }
+
+  /** RandomState.permutation(n): arange(n) shuffled by the legacy Fisher-Yates (_shuffle_raw). */
+  permutation(n: number): number[] {
+    const items = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.interval(i);
+      [items[i], items[j]] = [items[j] as number, items[i] as number];
+    }
+    return items;
   }
 }

@@ -60,3 +60,13 @@ export function pythonStrip(text: string, chars?: string): string {
 /** Python's `re.sub(r"\s+", replacement, text)` on a str. */
 export const pythonCollapseWhitespace = (text: string, replacement = " "): string =>
   text.replace(pythonWhitespaceRun, replacement);
+
+/** The line boundaries of Python's str.splitlines(). */
+const pythonLineBreak = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/u;
+
+/** Python's `text.splitlines()`: no empty last piece for a text that ends with a line break. */
+export function pythonSplitLines(text: string): string[] {
+  const lines = text.split(pythonLineBreak);
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}

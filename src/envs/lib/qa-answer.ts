@@ -1,7 +1,8 @@
-// HotpotQA's answer scoring as BOLAA's agent computes it (agent_arch.py normalize_answer, f1_score, EM):
+// Answer scoring of the QA held-out tasks: HotpotQA as BOLAA computes it (agent_arch.py normalize_answer,
+// f1_score, EM) and ReWOO (utils/Evaluator.py, the same rules):
 // lowercase, drop punctuation, drop a/an/the, collapse spaces; yes/no/noanswer must match exactly.
 
-import { pythonSplit } from "../lib/python-string.js";
+import { pythonSplit } from "./python-string.js";
 
 const punctuation = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
 

@@ -1,0 +1,212 @@
+// One ReWOO question (Planner → Workers → Solver, algos/PWS.py) as AgentTuning ran it: every model call
+// is a fresh single-turn chat with the Llama-2 system prompt, so the env is one of independent turns:
+// the planner prompt, then an LLM-tool request for each LLM step (the model under test answers it,
+// unless a --tool-model does), then the solver prompt. A plan PWS would raise on is planned again, up
+// to 3 attempts (Evaluator.py maxtry), then the prediction is "nan".
+import { all, create, type FactoryFunctionMap } from "mathjs";
+import type { Message, StepResult } from "../../core/index.js";
+import type { ChatModel } from "../../models/index.js";
+import type { OfflineWiki } from "../lib/offline-wiki.js";
+import { WikiExplorer } from "../lib/offline-wiki.js";
+import { exactMatch, f1Score } from "../lib/qa-answer.js";
+import type { Environment } from "../types.js";
+import { judgeAnswer } from "./judge.js";
+import {
+  PlanError,
+  parseEvidences,
+  parsePlans,
+  splitToolCall,
+  substituteEvidence,
+  workerLog,
+} from "./plan.js";
+import { plannerPrompt, type RewooTexts, solverPrompt, type ToolName, toolsets } from "./prompt.js";
+import type { RewooTask } from "./tasks.js";
+
+/** The system prompt of every call (LLMNode.py: FastChat's llama-2 template with this system message). */
+export const rewooSystemPrompt = "You are a helpful, respectful and honest assistant.";
+export const maxAttempts = 3;
+
+/** What an unavailable tool returns (the wrappers' own no-result texts). */
+export const unavailableToolTexts: Partial<Record<ToolName, string>> = {
+  WolframAlpha: "No good Wolfram Alpha Result was found",
+  Google: "No good Google Search Result was found",
+};
+
+const math = create(all as FactoryFunctionMap);
+const evaluateMath = math.evaluate;
+// an expression may call nothing that defines, imports or parses more (mathjs' own hardening advice)
+math.import(
+  Object.fromEntries(
+    ["import", "createUnit", "evaluate", "parse", "simplify", "derivative", "compile"].map((name) => [
+      name,
+      () => {
+        throw new Error(`${name} is disabled`);
+      },
+    ]),
+  ),
+  { override: true },
+);
+
+/** The Calculator tool: a safe arithmetic evaluator standing in for LLMMathChain (no eval). */
+export function calculate(expression: string): string {
+  const value = evaluateMath(expression) as unknown;
+  const text = math.format(value as never, { precision: 14 });
+  if (typeof value === "function" || text === "undefined")
+    throw new Error(`not an expression: ${expression}`);
+  return text;
+}
+
+/** LLMNode's cleaning of a reply (llm_llama), then the worker's or solver's strip("\n"). */
+export function cleanReply(text: string): string {
+  return (
+    text
+      .split("[INST]")[0]
+      ?.split("<|end_of_turn|>")[0]
+      ?.trim()
+      .replace(/^\n+|\n+$/g, "") ?? ""
+  );
+}
+
+interface Pending {
+  plans: string[];
+  calls: [string, string][];
+  next: number;
+  evidence: Map<string, string>;
+  /** The evidence key waiting for the model's answer to an LLM-tool request. */
+  waiting?: string;
+}
+
+export class RewooEnvironment implements Environment {
+  readonly independentTurns = true;
+  private attempts = 0;
+  private pending: Pending | undefined;
+  private solving = false;
+  private readonly wiki: WikiExplorer;
+
+  constructor(
+    private readonly task: RewooTask,
+    wiki: OfflineWiki,
+    private readonly texts: RewooTexts,
+    private readonly models: { tool?: ChatModel; judge?: ChatModel } = {},
+  ) {
+    this.wiki = new WikiExplorer(wiki);
+  }
+
+  private plannerTurn(): string {
+    return plannerPrompt(this.texts, this.task.dataset, this.task.question);
+  }
+
+  async reset(): Promise<{ messages: Message[] }> {
+    this.attempts = 1;
+    return {
+      messages: [
+        { role: "system", content: rewooSystemPrompt },
+        { role: "user", content: this.plannerTurn() },
+      ],
+    };
+  }
+
+  async step(reply: string): Promise<StepResult> {
+    try {
+      if (this.solving) return await this.finish(cleanReply(reply));
+      if (!this.pending) {
+        const plan = cleanReply(reply);
+        this.pending = {
+          plans: parsePlans(plan),
+          calls: [...parseEvidences(plan)],
+          next: 0,
+          evidence: new Map(),
+        };
+      } else if (this.pending.waiting) {
+        // the LLM worker's evidence: response.strip('\n') after llm_llama's cleaning
+        this.pending.evidence.set(this.pending.waiting, cleanReply(reply));
+        this.pending.waiting = undefined;
+      }
+      return await this.work(this.pending);
+    } catch (error) {
+      if (!(error instanceof PlanError) && !(error instanceof ToolError)) throw error;
+      // Evaluator.py: any exception re-runs the whole question, three tries, then "nan"
+      this.pending = undefined;
+      if (this.attempts >= maxAttempts)
+        return this.finish("nan", `${error.message} (after ${maxAttempts} attempts)`);
+      this.attempts++;
+      return { observation: this.plannerTurn(), reward: 0, done: false, info: { retry: error.message } };
+    }
+  }
+
+  /** Runs workers in plan order until one needs the model; then the solver prompt. */
+  private async work(pending: Pending): Promise<StepResult> {
+    const tools = toolsets[this.task.dataset] as readonly string[];
+    while (pending.next < pending.calls.length) {
+      const [key, call] = pending.calls[pending.next++] as [string, string];
+      const split = splitToolCall(call);
+      if (!split) {
+        pending.evidence.set(key, call);
+        continue;
+      }
+      const input = substituteEvidence(split.input, pending.evidence);
+      if (!tools.includes(split.tool)) {
+        pending.evidence.set(key, "No evidence found");
+        continue;
+      }
+      const tool = split.tool as ToolName;
+      if (tool === "LLM") {
+        const request = `${this.texts.llmToolPrefix}${input}`;
+        if (this.models.tool) {
+          const answer = await this.models.tool.complete([
+            { role: "system", content: rewooSystemPrompt },
+            { role: "user", content: request },
+          ]);
+          pending.evidence.set(key, cleanReply(answer.text));
+          continue;
+        }
+        pending.waiting = key;
+        return { observation: request, reward: 0, done: false };
+      }
+      pending.evidence.set(key, this.runTool(tool, input));
+    }
+    const log = workerLog(pending.plans, pending.evidence);
+    this.solving = true;
+    return { observation: solverPrompt(this.texts, this.task.question, log), reward: 0, done: false };
+  }
+
+  private runTool(tool: ToolName, input: string): string {
+    if (tool === "Wikipedia") return this.wiki.search(input);
+    if (tool === "Calculator") {
+      try {
+        return calculate(input);
+      } catch (error) {
+        // LLMMathChain raises on what it cannot compute: the question is tried again
+        throw new ToolError(`Calculator[${input}]: ${(error as Error).message}`);
+      }
+    }
+    return unavailableToolTexts[tool] ?? "No evidence found";
+  }
+
+  private async finish(prediction: string, planFailure?: string): Promise<StepResult> {
+    const f1 = f1Score(prediction, this.task.answer);
+    const em = exactMatch(prediction, this.task.answer) ? 1 : 0;
+    const judged = this.models.judge
+      ? await judgeAnswer(this.models.judge, this.task.question, prediction, this.task.answer)
+      : undefined;
+    const reward = judged ? judged.correct : em;
+    return {
+      observation: "",
+      reward,
+      done: true,
+      ...(planFailure ? { failure: "invalid_format" as const } : {}),
+      info: {
+        answer: prediction,
+        em,
+        f1,
+        ...(judged ? { acc: judged.correct, judge: judged.reply } : {}),
+        attempts: this.attempts,
+        ...(planFailure ? { planFailure } : {}),
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
+}
+
+export class ToolError extends Error {}

@@ -1,0 +1,63 @@
+// The rewoo environment (held-out): ReWOO's Planner → Workers → Solver on HotpotQA, GSM8K, TriviaQA or
+// generic question files, with the offline wiki, the model under test as the LLM tool, a safe
+// Calculator, and an LLM judge (--judge) for the score.
+import { buildWiki, OfflineWiki } from "../lib/offline-wiki.js";
+import { exactMatch, f1Score } from "../lib/qa-answer.js";
+import type { EnvSpec } from "../types.js";
+import { RewooEnvironment } from "./env.js";
+import { rewooOracle } from "./oracle.js";
+import { ownRewooTexts, rewooTextsFromCheckout } from "./prompt.js";
+import { loadRewooTasks, type RewooTask, rewooTaskSchema } from "./tasks.js";
+
+/** Planner, up to 3 attempts, the LLM steps (a plan rarely has more than 10), the solver. */
+const maxTurns = 40;
+
+export const rewooSpec: EnvSpec<RewooTask> = {
+  name: "rewoo",
+  description:
+    "ReWOO: a planner writes a tool plan, workers run it (Wikipedia, LLM, Calculator), a solver answers",
+  taskSchema: rewooTaskSchema,
+  taskId: (task) => task.id,
+  taskText: (task) => task.question,
+  replyProblem: () => undefined,
+  loadTasks: loadRewooTasks,
+  async open({ taskFiles = [], corpus = [], agenttuning, judge, toolModel } = {}) {
+    const texts = agenttuning ? rewooTextsFromCheckout(agenttuning) : ownRewooTexts;
+    // questions without paragraphs (GSM8K) need no wiki; an empty one answers every search "not found"
+    const wiki = await buildWiki([...taskFiles, ...corpus]).catch(() => new OfflineWiki());
+    return {
+      name: `offline wiki (${wiki.size} pages)${judge ? `, judge ${judge.id}` : ", no judge: EM"}${toolModel ? `, LLM tool ${toolModel.id}` : ""}`,
+      ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
+      maxTurns,
+      create: async (task) => new RewooEnvironment(task, wiki, texts, { judge, tool: toolModel }),
+      close: async () => {},
+    };
+  },
+  oracle: rewooOracle,
+  gold: (task) => ({
+    answer: task.answer,
+    dataset: task.dataset,
+    ...(task.supporting ? { supporting: task.supporting } : {}),
+  }),
+  benchmark: { task: "ReWOO", category: "held-out" },
+  // the judge's accuracy ×100 (R/metrics.py); without a judge, exact match
+  score: (metrics) => 100 * (metrics.acc ?? metrics.em ?? 0),
+  metrics: (results, tasks) => {
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+    const answers = results.map((r) => ({
+      task: tasks.get(r.taskId),
+      answer: typeof r.info?.answer === "string" ? r.info.answer : "nan",
+      acc: typeof r.info?.acc === "number" ? r.info.acc : undefined,
+    }));
+    const judged = answers.filter((a) => a.acc !== undefined);
+    return {
+      em: mean(answers.map((a) => (a.task && exactMatch(a.answer, a.task.answer) ? 1 : 0))),
+      f1: mean(answers.map((a) => (a.task ? f1Score(a.answer, a.task.answer) : 0))),
+      ...(judged.length === answers.length && answers.length > 0
+        ? { acc: mean(judged.map((a) => a.acc as number)) }
+        : {}),
+    };
+  },
+  // TGI max_new_tokens 256 (LLMNode.py)
+  defaults: { maxTurns, maxTokens: 256, minReward: 1 },
+};
