@@ -62,7 +62,8 @@ export const pythonCollapseWhitespace = (text: string, replacement = " "): strin
   text.replace(pythonWhitespaceRun, replacement);
 
 /** The line boundaries of Python's str.splitlines(). */
-const pythonLineBreak = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/u;
+const pythonLineBreakChars = "\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029";
+const pythonLineBreak = new RegExp(`\\r\\n|[${pythonLineBreakChars}]`, "u");
 
 /** Python's `text.splitlines()`: no empty last piece for a text that ends with a line break. */
 export function pythonSplitLines(text: string): string[] {

@@ -40,6 +40,8 @@ describe("rewoo plan reading (PWS.py)", () => {
     const plan =
       "Plan: one\n#E1 = Wikipedia[A]\nnoise\nPlan: two\n#E2 = LLM[x #E1]\n#E10 = Calculator[1+1]\n#E1 = Wikipedia[B]\n#X = y";
     expect(parsePlans(plan)).toEqual(["Plan: one", "Plan: two"]);
+    // str.splitlines() breaks lines at \r\n, \x85, \u2028 … too
+    expect(parsePlans("Plan: a\r\nPlan: b\u0085Plan: c\u2028x")).toEqual(["Plan: a", "Plan: b", "Plan: c"]);
     // a repeated key keeps its place with the new value; keys over 3 characters get no evidence
     expect([...parseEvidences(plan)]).toEqual([
       ["#E1", "Wikipedia[B]"],
