@@ -23,7 +23,7 @@ export function registerEval(program: Command) {
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
     .option(
       "--suite <suite>",
-      "held-in (every held-in env on its generated tasks) or a suite YAML file (its envs set tasks, limit, backend, round limit)",
+      "held-in (every held-in env on its generated tasks), held-out (hotpotqa and rewoo on --hotpotqa files) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus)",
     )
     .addOption(perEnv("--env <name>", "environment, e.g. db (without --suite)"))
     .addOption(
@@ -80,6 +80,10 @@ export function registerEval(program: Command) {
     .addOption(agenttuningOption())
     .addOption(corpusOption())
     .option(
+      "--hotpotqa <path>",
+      "--suite held-out: AgentTuning's HotpotQA question files (a folder or one file)",
+    )
+    .option(
       "--judge <model>",
       "rewoo: the model that grades answers CORRECT/INCORRECT (without one, the score is EM)",
     )
@@ -92,7 +96,7 @@ export function registerEval(program: Command) {
       const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
       if (opts.suite) {
         const result = await runSuite({
-          suite: loadSuite(opts.suite),
+          suite: loadSuite(opts.suite, { hotpotqa: opts.hotpotqa }),
           model: opts.model,
           modelOptions,
           out: opts.out,
@@ -100,6 +104,9 @@ export function registerEval(program: Command) {
           forceNew: opts.forceNew,
           protocol: opts.protocol,
           agentbench: opts.agentbench,
+          agenttuning: opts.agenttuning,
+          judge: opts.judge,
+          toolModel: opts.toolModel,
           signal,
         });
         for (const c of result.categories)

@@ -19,6 +19,30 @@ describe("suites", () => {
     expect(heldInSuite().envs[0]).toMatchObject({ tasks: "generated", count: 100, weight: 1 });
   });
 
+  it("the built-in held-out suite runs hotpotqa and rewoo on the user's HotpotQA files, normalized as the paper", async () => {
+    expect(() => loadSuite("held-out")).toThrow(/--suite held-out: pass --hotpotqa DIR/);
+    const suite = loadSuite("held-out", { hotpotqa: "test/fixtures/hotpotqa" });
+    expect(suite.envs.map((e) => [e.env, e.sample])).toEqual([
+      ["hotpotqa", undefined],
+      ["rewoo", 50],
+    ]);
+    const result = await runSuite({
+      suite,
+      model: "oracle",
+      out: join(dir, "held-out"),
+      progress: false,
+      log: () => {},
+    });
+    const heldOut = result.categories.find((c) => c.category === "held-out");
+    expect(heldOut?.tasks.map((t) => [t.task, t.score])).toEqual([
+      ["HotpotQA", 100],
+      ["ReWOO", 100],
+    ]);
+    // AgentTuning's normalizers: HotpotQA 38, ReWOO 57
+    expect(heldOut?.overall).toBeCloseTo((100 / 38 + 100 / 57) / 2);
+    expect(heldOut?.missing).toEqual(["SciWorld", "MiniWoB++", "WebArena", "Digital Card Game"]);
+  });
+
   it("runs a suite file into one folder per env with scores, intervals and the normalized overall", async () => {
     const file = join(dir, "suite.yaml");
     writeFileSync(file, "name: small\nenvs:\n  - env: db\n    count: 8\n    limit: 5\n    weight: 2\n");
@@ -89,6 +113,6 @@ describe("suites", () => {
     );
     writeFileSync(bad, "envs:\n  - env: chess\n");
     expect(() => loadSuite(bad)).toThrow(/unknown env "chess"/);
-    expect(() => loadSuite("held-out")).toThrow(/not "held-in" and no such file/);
+    expect(() => loadSuite("held-on")).toThrow(/--suite "held-on": not "held-in", "held-out" or a file/);
   });
 });

@@ -25,6 +25,11 @@ export const suiteEnvSchema = z.strictObject({
   weight: z.number().positive().default(1),
   roundLimit: z.number().int().positive().optional(),
   backend: z.string().optional(),
+  /** Draw this many tasks per file as the original harness samples them (rewoo). */
+  sample: z.number().int().positive().optional(),
+  sampleSeed: z.number().int().nonnegative().optional(),
+  /** More offline-wiki pages (hotpotqa, rewoo). */
+  corpus: z.array(z.string()).optional(),
 });
 export const suiteSchema = z.strictObject({
   name: z.string().default("suite"),
@@ -38,14 +43,35 @@ export function heldInSuite(): Suite {
   return suiteSchema.parse({ name: "held-in", envs: envs.map((env) => ({ env })) });
 }
 
-/** "held-in" or a suite YAML; task paths in the YAML are relative to its folder. */
-export function loadSuite(spec: string): Suite {
+/**
+ * The built-in held-out suite: the held-out envs agenttune has, on the question files the user has
+ * (AgentTuning's HotpotQA levels: hotpotqa runs all of them, rewoo samples 50 of each as ReWOO does).
+ */
+export function heldOutSuite({ hotpotqa }: { hotpotqa?: string }): Suite {
+  if (!hotpotqa)
+    throw new InputError(
+      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) for hotpotqa and rewoo",
+    );
+  const tasks = resolve(hotpotqa);
+  return suiteSchema.parse({
+    name: "held-out",
+    envs: [
+      { env: "hotpotqa", tasks },
+      { env: "rewoo", tasks, sample: 50, sampleSeed: 2024 },
+    ],
+  });
+}
+
+/** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
+export function loadSuite(spec: string, data: { hotpotqa?: string } = {}): Suite {
   if (spec === "held-in") return heldInSuite();
-  if (!existsSync(spec)) throw new InputError(`--suite "${spec}": not "held-in" and no such file`);
+  if (spec === "held-out") return heldOutSuite(data);
+  if (!existsSync(spec)) throw new InputError(`--suite "${spec}": not "held-in", "held-out" or a file`);
   const suite = readYamlConfig(spec, suiteSchema);
   for (const entry of suite.envs) {
     getEnvSpec(entry.env);
     if (entry.tasks !== "generated") entry.tasks = resolve(dirname(spec), entry.tasks);
+    if (entry.corpus) entry.corpus = entry.corpus.map((file) => resolve(dirname(spec), file));
   }
   return suite;
 }
@@ -116,6 +142,12 @@ export interface RunSuiteOptions {
   protocol?: Protocol;
   /** The user's AgentBench checkout (its prompts). */
   agentbench?: string;
+  /** The user's AgentTuning checkout (the held-out envs' prompts). */
+  agenttuning?: string;
+  /** Judge model spec for envs scored by an LLM judge (rewoo). */
+  judge?: string;
+  /** rewoo: model spec behind the LLM tool. */
+  toolModel?: string;
   progress?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -163,6 +195,9 @@ export async function runSuite({
   forceNew,
   protocol,
   agentbench,
+  agenttuning,
+  judge,
+  toolModel,
   progress = true,
   log = console.log,
   signal,
@@ -191,6 +226,12 @@ export async function runSuite({
       forceNew,
       protocol,
       agentbench,
+      agenttuning,
+      judge,
+      toolModel,
+      sample: entry.sample,
+      sampleSeed: entry.sampleSeed,
+      corpus: entry.corpus,
       signal,
     });
     summaries.push(summary);

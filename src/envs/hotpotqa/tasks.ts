@@ -3,6 +3,7 @@
 import { basename } from "node:path";
 import { z } from "zod";
 import { readRecords } from "../../core/index.js";
+import { questionFiles } from "../lib/offline-wiki.js";
 
 const contextSchema = z.union([
   z.array(z.tuple([z.string(), z.array(z.string())])),
@@ -40,9 +41,13 @@ export function supportingTitles(task: HotpotTask): string[] {
   return [...new Set(titles)];
 }
 
-/** A JSON array or JSONL file of HotpotQA records; a record without an id gets `file:line`. */
-export async function* loadHotpotTasks(file: string): AsyncGenerator<HotpotTask> {
-  for (const { line, value } of await readRecords(file, hotpotTaskSchema)) {
-    yield { ...value, id: hotpotTaskId(value) || `${basename(file)}:${line}` };
-  }
+/**
+ * A JSON array or JSONL file of HotpotQA records, or a folder of them (easy, medium, hard first); a
+ * record without an id gets `file:line`.
+ */
+export async function* loadHotpotTasks(source: string): AsyncGenerator<HotpotTask> {
+  for (const file of questionFiles(source))
+    for (const { line, value } of await readRecords(file, hotpotTaskSchema)) {
+      yield { ...value, id: hotpotTaskId(value) || `${basename(file)}:${line}` };
+    }
 }

@@ -2,7 +2,8 @@
 // context paragraphs (or a Wikipedia abstracts dump), a search that imitates `wikipedia.page(term)`
 // with auto-suggest, and langchain's DocstoreExplorer (Search + paragraph-level Lookup) over it, with
 // the original observation texts.
-import { createReadStream } from "node:fs";
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import MiniSearch from "minisearch";
 import { z } from "zod";
@@ -219,9 +220,9 @@ const contextRecordSchema = z
  * The offline wiki of corpus files: HotpotQA files (every record's context; JSON array or JSONL) and
  * Wikipedia abstracts dumps (one {title, text} per line), told apart by their first record.
  */
-export async function buildWiki(files: readonly string[]): Promise<OfflineWiki> {
+export async function buildWiki(paths: readonly string[]): Promise<OfflineWiki> {
   const wiki = new OfflineWiki();
-  for (const file of files) {
+  for (const file of paths.flatMap(questionFiles)) {
     try {
       for (const { value } of await readRecords(file, contextRecordSchema))
         wiki.addHotpotContext(value.context);
@@ -237,7 +238,32 @@ export async function buildWiki(files: readonly string[]): Promise<OfflineWiki> 
   }
   if (wiki.size === 0)
     throw new InputError(
-      `the offline wiki is empty: ${files.join(", ") || "no files"} hold no pages (HotpotQA context or abstracts)`,
+      `the offline wiki is empty: ${paths.join(", ") || "no files"} hold no pages (HotpotQA context or abstracts)`,
     );
   return wiki;
+}
+
+const levelOrder = ["easy", "medium", "hard"];
+
+/**
+ * A question file, or every .json/.jsonl file of a folder: HotpotQA's levels in AgentTuning's order
+ * (easy, medium, hard), then the rest by name.
+ */
+export function questionFiles(path: string): string[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return [path]; // the reader names the missing file
+  }
+  if (!isDir) return [path];
+  const rank = (name: string) => {
+    const level = levelOrder.findIndex((l) => name.toLowerCase().includes(l));
+    return level < 0 ? levelOrder.length : level;
+  };
+  const files = readdirSync(path)
+    .filter((name) => /\.jsonl?$/.test(name))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  if (files.length === 0) throw new InputError(`${path}: a folder with no .json or .jsonl question files`);
+  return files.map((name) => join(path, name));
 }

@@ -4,6 +4,7 @@
 import { basename } from "node:path";
 import { z } from "zod";
 import { InputError, readRecords } from "../../core/index.js";
+import { questionFiles } from "../lib/offline-wiki.js";
 import { NumpyRandomState } from "../lib/python-random.js";
 import type { LoadTasksOptions } from "../types.js";
 
@@ -80,17 +81,20 @@ export function toRewooTask(
  * `file:row` with 0-based rows.
  */
 export async function* loadRewooTasks(
-  file: string,
+  source: string,
   options: LoadTasksOptions = {},
 ): AsyncGenerator<RewooTask> {
-  const records = await readRecords(file, recordSchema);
-  const name = basename(file);
-  const tasks = records.map(({ line, value }, row) =>
-    toRewooTask(value, `${name}:${row}`, `${file}:${line}`),
-  );
-  const order =
-    options.sample === undefined
-      ? tasks.map((_, i) => i)
-      : new NumpyRandomState(options.seed ?? 2024).permutation(tasks.length).slice(0, options.sample);
-  for (const i of order) yield tasks[i] as RewooTask;
+  // a folder is several datasets: each file is sampled on its own, as ReWOO samples each dataset
+  for (const file of questionFiles(source)) {
+    const records = await readRecords(file, recordSchema);
+    const name = basename(file);
+    const tasks = records.map(({ line, value }, row) =>
+      toRewooTask(value, `${name}:${row}`, `${file}:${line}`),
+    );
+    const order =
+      options.sample === undefined
+        ? tasks.map((_, i) => i)
+        : new NumpyRandomState(options.seed ?? 2024).permutation(tasks.length).slice(0, options.sample);
+    for (const i of order) yield tasks[i] as RewooTask;
+  }
 }
