@@ -87,6 +87,10 @@ export function registerEval(program: Command) {
       "--judge <model>",
       "rewoo: the model that grades answers CORRECT/INCORRECT (without one, the score is EM)",
     )
+    .option(
+      "--judge-prompt <file>",
+      "rewoo: the judge's grading prompt, a text file or langchain's evaluation/qa/eval_prompt.py (ReWOO's original)",
+    )
     .option("--tool-model <model>", "rewoo: the model behind the LLM tool (default: the model under test)")
     .option("--sample <n>", "rewoo: draw n questions as ReWOO does (pandas df.sample)", positiveInt)
     .option("--sample-seed <n>", "the sampling seed", (v) => Number.parseInt(v, 10), 2024)
@@ -106,6 +110,7 @@ export function registerEval(program: Command) {
           agentbench: opts.agentbench,
           agenttuning: opts.agenttuning,
           judge: opts.judge,
+          judgePrompt: opts.judgePrompt,
           toolModel: opts.toolModel,
           signal,
         });

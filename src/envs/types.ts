@@ -72,6 +72,8 @@ export interface EnvOpenOptions {
   corpus?: string[];
   /** The model that grades answers where the protocol has an LLM judge (rewoo). */
   judge?: ChatModel;
+  /** The judge's grading prompt file (text, or a Python file with `template`); default agenttune's. */
+  judgePrompt?: string;
   /** rewoo: the model behind the LLM tool (default: the model under test, as a turn of its own). */
   toolModel?: ChatModel;
 }

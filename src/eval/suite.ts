@@ -146,6 +146,8 @@ export interface RunSuiteOptions {
   agenttuning?: string;
   /** Judge model spec for envs scored by an LLM judge (rewoo). */
   judge?: string;
+  /** The judge's grading prompt file (rewoo). */
+  judgePrompt?: string;
   /** rewoo: model spec behind the LLM tool. */
   toolModel?: string;
   progress?: boolean;
@@ -197,6 +199,7 @@ export async function runSuite({
   agentbench,
   agenttuning,
   judge,
+  judgePrompt,
   toolModel,
   progress = true,
   log = console.log,
@@ -228,6 +231,7 @@ export async function runSuite({
       agentbench,
       agenttuning,
       judge,
+      judgePrompt,
       toolModel,
       sample: entry.sample,
       sampleSeed: entry.sampleSeed,

@@ -36,6 +36,8 @@ export interface RunEnvTasksOptions {
   corpus?: string[];
   /** Model spec of the judge, for envs scored by an LLM judge (rewoo). */
   judge?: string;
+  /** The judge's grading prompt file (rewoo). */
+  judgePrompt?: string;
   /** rewoo: model spec behind the LLM tool (default: the model under test). */
   toolModel?: string;
   /** Draw this many tasks as the original harness samples them (rewoo), with `sampleSeed` (default 2024). */
@@ -75,6 +77,7 @@ export async function runEnvTasks({
   agenttuning = process.env.AGENTTUNING_DIR || undefined,
   corpus,
   judge: judgeSpec,
+  judgePrompt,
   toolModel: toolModelSpec,
   sample,
   sampleSeed,
@@ -121,6 +124,7 @@ export async function runEnvTasks({
     agenttuning: agenttuning ? resolve(agenttuning) : undefined,
     corpus: corpus?.map((f) => resolve(f)).join(","),
     judge: judgeSpec,
+    judgePrompt: judgePrompt ? resolve(judgePrompt) : undefined,
     toolModel: toolModelSpec,
     sample,
     sampleSeed,
@@ -143,6 +147,7 @@ export async function runEnvTasks({
       taskFiles: [resolve(taskFile)],
       corpus: corpus?.map((f) => resolve(f)),
       judge,
+      judgePrompt: judgePrompt ? resolve(judgePrompt) : undefined,
       toolModel,
     })
     .catch(async (error) => {

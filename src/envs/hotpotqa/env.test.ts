@@ -183,6 +183,14 @@ describe("hotpotqa env", () => {
     expect(calls).toHaveLength(2);
     expect(countTokens(`${calls[1]?.prompt} Search[Long Page]`)).toBeLessThan(contextTokens);
     expect(halted).toMatchObject({ reward: 0, failure: "context_limit", info: { halted: "context" } });
+
+    // a question that alone passes the limit halts before the first step (is_halted runs first)
+    const huge = { ...(task as HotpotTask), id: "huge", question: "Which harbor? ".repeat(600) };
+    const none = recordingModel([]);
+    const before = await runEpisode({ spec: hotpotqaSpec, backend, task: huge, model: none.model });
+    expect(none.calls).toHaveLength(0);
+    expect(before).toMatchObject({ turns: 0, reward: 0, failure: "context_limit" });
+    await backend.close();
   });
 
   it("sends the prompt as one user turn to a chat-only model, and says so", async () => {

@@ -185,6 +185,27 @@ describe("rewoo env", () => {
     ).toBe(0);
   });
 
+  it("grades with a prompt from a file: langchain's eval_prompt.py layout or plain text", async () => {
+    const [task] = await tasksOf(hotpotFixture);
+    const { model } = recordingModel(["Plan: none.\n#E1 = nothing", "Lisbon"]);
+    const judge = recordingModel(["CORRECT"], "judge");
+    const backend = await rewooSpec.open({
+      taskFiles: [hotpotFixture],
+      judge: judge.model,
+      judgePrompt: resolve("test/fixtures/langchain/eval_prompt.py"),
+    });
+    expect(backend.name).toContain("eval_prompt.py");
+    await runEpisode({ spec: rewooSpec, backend, task: task as RewooTask, model });
+    expect(judge.prompts[0]?.[0]?.content).toBe(
+      `Fixture grader.\nQ: ${(task as RewooTask).question}\nS: Lisbon\nT: Lisbon\nGRADE:`,
+    );
+    const plain = join(dir, "grader.txt");
+    writeFileSync(plain, "Grade {result} for {query}.");
+    await expect(rewooSpec.open({ taskFiles: [hotpotFixture], judgePrompt: plain })).rejects.toThrow(
+      /grader\.txt: the prompt has no \{answer\}/,
+    );
+  });
+
   it("plans again when PWS would raise, three attempts, then the prediction is nan", async () => {
     const [task] = await tasksOf(hotpotFixture);
     const bad = "Plan: a step without its evidence line";

@@ -87,7 +87,7 @@ export class RewooEnvironment implements Environment {
     private readonly task: RewooTask,
     wiki: OfflineWiki,
     private readonly texts: RewooTexts,
-    private readonly models: { tool?: ChatModel; judge?: ChatModel } = {},
+    private readonly models: { tool?: ChatModel; judge?: ChatModel; judgePrompt?: string } = {},
   ) {
     this.wiki = new WikiExplorer(wiki);
   }
@@ -187,7 +187,13 @@ export class RewooEnvironment implements Environment {
     const f1 = f1Score(prediction, this.task.answer);
     const em = exactMatch(prediction, this.task.answer) ? 1 : 0;
     const judged = this.models.judge
-      ? await judgeAnswer(this.models.judge, this.task.question, prediction, this.task.answer)
+      ? await judgeAnswer(
+          this.models.judge,
+          this.task.question,
+          prediction,
+          this.task.answer,
+          this.models.judgePrompt,
+        )
       : undefined;
     const reward = judged ? judged.correct : em;
     return {

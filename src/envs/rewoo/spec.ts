@@ -5,6 +5,7 @@ import { buildWiki, OfflineWiki } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import type { EnvSpec } from "../types.js";
 import { RewooEnvironment } from "./env.js";
+import { readJudgePrompt } from "./judge.js";
 import { rewooOracle } from "./oracle.js";
 import { ownRewooTexts, rewooTextsFromCheckout } from "./prompt.js";
 import { loadRewooTasks, type RewooTask, rewooTaskSchema } from "./tasks.js";
@@ -21,15 +22,17 @@ export const rewooSpec: EnvSpec<RewooTask> = {
   taskText: (task) => task.question,
   replyProblem: () => undefined,
   loadTasks: loadRewooTasks,
-  async open({ taskFiles = [], corpus = [], agenttuning, judge, toolModel } = {}) {
+  async open({ taskFiles = [], corpus = [], agenttuning, judge, judgePrompt, toolModel } = {}) {
     const texts = agenttuning ? rewooTextsFromCheckout(agenttuning) : ownRewooTexts;
+    const grading = judgePrompt ? readJudgePrompt(judgePrompt) : undefined;
     // questions without paragraphs (GSM8K) need no wiki; an empty one answers every search "not found"
     const wiki = await buildWiki([...taskFiles, ...corpus]).catch(() => new OfflineWiki());
     return {
-      name: `offline wiki (${wiki.size} pages)${judge ? `, judge ${judge.id}` : ", no judge: EM"}${toolModel ? `, LLM tool ${toolModel.id}` : ""}`,
+      name: `offline wiki (${wiki.size} pages)${judge ? `, judge ${judge.id}${judgePrompt ? ` (prompt ${judgePrompt})` : ""}` : ", no judge: EM"}${toolModel ? `, LLM tool ${toolModel.id}` : ""}`,
       ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
       maxTurns,
-      create: async (task) => new RewooEnvironment(task, wiki, texts, { judge, tool: toolModel }),
+      create: async (task) =>
+        new RewooEnvironment(task, wiki, texts, { judge, tool: toolModel, judgePrompt: grading }),
       close: async () => {},
     };
   },
