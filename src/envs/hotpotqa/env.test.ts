@@ -99,6 +99,35 @@ describe("hotpotqa env", () => {
     120_000,
   );
 
+  it("generates questions over an invented world, reproducibly, that the oracle solves without a task file", async () => {
+    const generate = async (seed: number) => {
+      const tasks: HotpotTask[] = [];
+      for await (const task of hotpotqaSpec.generateTasks?.({ count: 40, seed }) ?? []) tasks.push(task);
+      return tasks;
+    };
+    const tasks = await generate(5);
+    expect(await generate(5)).toEqual(tasks);
+    expect((await generate(6))[0]?.question).not.toBe(tasks[0]?.question);
+    expect(new Set(tasks.map((t) => t.type))).toEqual(new Set(["bridge", "comparison"]));
+    // one world: a title has one text wherever it appears
+    const pages = new Map<string, string>();
+    for (const task of tasks)
+      for (const [title, sentences] of task.context as [string, string[]][]) {
+        expect(pages.get(title) ?? sentences.join(""), title).toBe(sentences.join(""));
+        pages.set(title, sentences.join(""));
+      }
+    const backend = await hotpotqaSpec.open({});
+    for (const task of tasks) {
+      const trajectory = await runEpisode({
+        spec: hotpotqaSpec,
+        backend,
+        task,
+        model: oracleModel(hotpotqaSpec),
+      });
+      expect(trajectory.reward, task.question).toBe(1);
+    }
+  });
+
   it("sends BOLAA's raw prompt, two calls a step cut at a newline, with every observation text", async () => {
     const [task] = await tasksOf(fixture);
     const { model, calls } = recordingModel([

@@ -1,7 +1,8 @@
 // The hotpotqa environment (held-out): HotpotQA questions answered by BOLAA's ReAct agent over an
 // offline Wikipedia built from the run's HotpotQA files (and any --corpus files).
-import { buildWiki } from "../lib/offline-wiki.js";
+import { buildWiki, OfflineWiki } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
+import { generateHotpotRecords } from "../lib/qa-world.js";
 import type { EnvSpec } from "../types.js";
 import { HotpotEnvironment, maxSteps } from "./env.js";
 import { hotpotOracle } from "./oracle.js";
@@ -23,15 +24,24 @@ export const hotpotqaSpec: EnvSpec<HotpotTask> = {
   taskText: (task) => task.question,
   replyProblem: () => undefined,
   loadTasks: loadHotpotTasks,
+  async *generateTasks(options) {
+    for await (const record of generateHotpotRecords(options)) yield { ...record };
+  },
   async open({ taskFiles = [], corpus = [], agenttuning } = {}) {
     const texts = agenttuning ? reactTextsFromCheckout(agenttuning) : ownReactTexts;
-    const wiki = await buildWiki([...taskFiles, ...corpus]);
+    // generated tasks are verified without a file: their own pages are added as they come
+    const files = [...taskFiles, ...corpus];
+    const wiki = files.length > 0 ? await buildWiki(files) : new OfflineWiki();
     return {
       name: `offline wiki (${wiki.size} pages)`,
       ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
       // two replies a step (thought, action), ten steps
       maxTurns: 2 * maxSteps,
-      create: async (task) => new HotpotEnvironment(task, wiki, texts),
+      create: async (task) => {
+        // a no-op for tasks of the run's files (their pages are in already); a generated task's pages
+        wiki.addHotpotContext(task.context);
+        return new HotpotEnvironment(task, wiki, texts);
+      },
       preflight: async (tasks) => {
         const missing = tasks.flatMap((t) => supportingTitles(t).filter((title) => !wiki.page(title)));
         return missing.length

@@ -1,14 +1,15 @@
 // The rewoo environment (held-out): ReWOO's Planner → Workers → Solver on HotpotQA, GSM8K, TriviaQA or
 // generic question files, with the offline wiki, the model under test as the LLM tool, a safe
 // Calculator, and an LLM judge (--judge) for the score.
-import { buildWiki, OfflineWiki } from "../lib/offline-wiki.js";
+import { buildWiki, type HotpotContext, OfflineWiki } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
+import { generateHotpotRecords } from "../lib/qa-world.js";
 import type { EnvSpec } from "../types.js";
 import { RewooEnvironment } from "./env.js";
 import { readJudgePrompt } from "./judge.js";
 import { rewooOracle } from "./oracle.js";
 import { ownRewooTexts, rewooTextsFromCheckout } from "./prompt.js";
-import { loadRewooTasks, type RewooTask, rewooTaskSchema } from "./tasks.js";
+import { loadRewooTasks, type RewooTask, rewooTaskSchema, toRewooTask } from "./tasks.js";
 
 /** Planner, up to 3 attempts, the LLM steps (a plan rarely has more than 10), the solver. */
 const maxTurns = 40;
@@ -22,17 +23,25 @@ export const rewooSpec: EnvSpec<RewooTask> = {
   taskText: (task) => task.question,
   replyProblem: () => undefined,
   loadTasks: loadRewooTasks,
+  async *generateTasks(options) {
+    for await (const record of generateHotpotRecords(options))
+      yield toRewooTask({ ...record }, record.id, record.id);
+  },
   async open({ taskFiles = [], corpus = [], agenttuning, judge, judgePrompt, toolModel } = {}) {
     const texts = agenttuning ? rewooTextsFromCheckout(agenttuning) : ownRewooTexts;
     const grading = judgePrompt ? readJudgePrompt(judgePrompt) : undefined;
     // questions without paragraphs (GSM8K) need no wiki; an empty one answers every search "not found"
-    const wiki = await buildWiki([...taskFiles, ...corpus]).catch(() => new OfflineWiki());
+    const files = [...taskFiles, ...corpus];
+    const wiki = files.length > 0 ? await buildWiki(files).catch(() => new OfflineWiki()) : new OfflineWiki();
     return {
       name: `offline wiki (${wiki.size} pages)${judge ? `, judge ${judge.id}${judgePrompt ? ` (prompt ${judgePrompt})` : ""}` : ", no judge: EM"}${toolModel ? `, LLM tool ${toolModel.id}` : ""}`,
       ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
       maxTurns,
-      create: async (task) =>
-        new RewooEnvironment(task, wiki, texts, { judge, tool: toolModel, judgePrompt: grading }),
+      create: async (task) => {
+        // a generated question's pages (a no-op for the run's files, whose pages are in already)
+        if (task.context) wiki.addHotpotContext(task.context as HotpotContext);
+        return new RewooEnvironment(task, wiki, texts, { judge, tool: toolModel, judgePrompt: grading });
+      },
       close: async () => {},
     };
   },
