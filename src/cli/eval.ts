@@ -23,7 +23,7 @@ export function registerEval(program: Command) {
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
     .option(
       "--suite <suite>",
-      "held-in (every held-in env on its generated tasks), held-out (hotpotqa and rewoo on --hotpotqa files) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus)",
+      "held-in (every held-in env on its generated tasks), held-out (hotpotqa on --hotpotqa files, rewoo on --rewoo files) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus)",
     )
     .addOption(perEnv("--env <name>", "environment, e.g. db (without --suite)"))
     .addOption(
@@ -84,6 +84,10 @@ export function registerEval(program: Command) {
       "--suite held-out: AgentTuning's HotpotQA question files (a folder or one file)",
     )
     .option(
+      "--rewoo <path>",
+      "--suite held-out: ReWOO's question files (a folder: HotpotQA, GSM8K, TriviaQA, {question, answer}; 50 sampled from each)",
+    )
+    .option(
       "--judge <model>",
       "rewoo: the model that grades answers CORRECT/INCORRECT (without one, the score is EM)",
     )
@@ -100,7 +104,7 @@ export function registerEval(program: Command) {
       const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
       if (opts.suite) {
         const result = await runSuite({
-          suite: loadSuite(opts.suite, { hotpotqa: opts.hotpotqa }),
+          suite: loadSuite(opts.suite, { hotpotqa: opts.hotpotqa, rewoo: opts.rewoo }),
           model: opts.model,
           modelOptions,
           out: opts.out,

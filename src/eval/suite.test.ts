@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { heldInSuite, loadSuite, runSuite } from "./suite.js";
 
@@ -20,7 +20,28 @@ describe("suites", () => {
   });
 
   it("the built-in held-out suite runs hotpotqa and rewoo on the user's HotpotQA files, normalized as the paper", async () => {
-    expect(() => loadSuite("held-out")).toThrow(/--suite held-out: pass --hotpotqa DIR/);
+    expect(() => loadSuite("held-out")).toThrow(/--suite held-out: pass --hotpotqa DIR .* --rewoo DIR/);
+    // ReWOO's datasets in a folder of their own: 50 sampled from each file, pooled into one score
+    const rewooDir = join(dir, "rewoo-data");
+    mkdirSync(rewooDir, { recursive: true });
+    copyFileSync("test/fixtures/hotpotqa/dev.jsonl", join(rewooDir, "hotpot_qa.jsonl"));
+    writeFileSync(
+      join(rewooDir, "gsm8k.jsonl"),
+      `${JSON.stringify({ question: "What is 2 + 3?", answer: "2 + 3 = 5\n#### 5" })}\n`,
+    );
+    const both = loadSuite("held-out", { hotpotqa: "test/fixtures/hotpotqa", rewoo: rewooDir });
+    expect(both.envs.map((e) => [e.env, e.tasks])).toEqual([
+      ["hotpotqa", resolve("test/fixtures/hotpotqa")],
+      ["rewoo", rewooDir],
+    ]);
+    const pooled = await runSuite({
+      suite: { ...both, envs: both.envs.slice(1) },
+      model: "oracle",
+      out: join(dir, "rewoo-pooled"),
+      progress: false,
+      log: () => {},
+    });
+    expect(pooled.tasks.map((t) => [t.task, t.score, t.episodes])).toEqual([["ReWOO", 100, 4]]);
     const suite = loadSuite("held-out", { hotpotqa: "test/fixtures/hotpotqa" });
     expect(suite.envs.map((e) => [e.env, e.sample])).toEqual([
       ["hotpotqa", undefined],

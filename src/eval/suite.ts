@@ -44,26 +44,31 @@ export function heldInSuite(): Suite {
 }
 
 /**
- * The built-in held-out suite: the held-out envs agenttune has, on the question files the user has
- * (AgentTuning's HotpotQA levels: hotpotqa runs all of them, rewoo samples 50 of each as ReWOO does).
+ * The built-in held-out suite: the held-out envs agenttune has, on the question files the user has.
+ * hotpotqa runs AgentTuning's HotpotQA levels; rewoo samples 50 questions of each file in `rewoo` (a
+ * folder of ReWOO's datasets: HotpotQA, GSM8K, TriviaQA, {question, answer} files), as ReWOO does,
+ * pooled into one accuracy; without `rewoo` it samples the HotpotQA files.
  */
-export function heldOutSuite({ hotpotqa }: { hotpotqa?: string }): Suite {
-  if (!hotpotqa)
+export function heldOutSuite({ hotpotqa, rewoo }: HeldOutData): Suite {
+  if (!hotpotqa && !rewoo)
     throw new InputError(
-      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) for hotpotqa and rewoo",
+      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files)",
     );
-  const tasks = resolve(hotpotqa);
-  return suiteSchema.parse({
-    name: "held-out",
-    envs: [
-      { env: "hotpotqa", tasks },
-      { env: "rewoo", tasks, sample: 50, sampleSeed: 2024 },
-    ],
-  });
+  const envs = [
+    ...(hotpotqa ? [{ env: "hotpotqa", tasks: resolve(hotpotqa) }] : []),
+    { env: "rewoo", tasks: resolve((rewoo ?? hotpotqa) as string), sample: 50, sampleSeed: 2024 },
+  ];
+  return suiteSchema.parse({ name: "held-out", envs });
+}
+
+/** Where the held-out suite's question files are. */
+export interface HeldOutData {
+  hotpotqa?: string;
+  rewoo?: string;
 }
 
 /** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
-export function loadSuite(spec: string, data: { hotpotqa?: string } = {}): Suite {
+export function loadSuite(spec: string, data: HeldOutData = {}): Suite {
   if (spec === "held-in") return heldInSuite();
   if (spec === "held-out") return heldOutSuite(data);
   if (!existsSync(spec)) throw new InputError(`--suite "${spec}": not "held-in", "held-out" or a file`);
