@@ -1,4 +1,3 @@
-export * from "./chromium.js";
 export * from "./collect.js";
 export * from "./cost.js";
 export * from "./dataset.js";

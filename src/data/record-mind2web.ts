@@ -3,13 +3,13 @@
 // step, the cleaned HTML and every interactive element as a candidate (the acted-on one positive).
 import { writeFileSync } from "node:fs";
 import type { Page } from "playwright-core";
+import { chromiumPath, launchChromium } from "../browser/index.js";
 import { EnvError, mulberry32 } from "../core/index.js";
 import { cities, languages, serveApp, settingsSite, travelSite } from "../envs/mind2web/sites.js";
 import type { Mind2WebTask } from "../envs/mind2web/tasks.js";
 import { sampleGoals } from "../envs/webshop/catalog.js";
 import { createShopSite } from "../envs/webshop/site.js";
 import { getDefaultShop } from "../envs/webshop/spec.js";
-import { chromiumPath, launchChromium } from "./chromium.js";
 
 interface ScriptedStep {
   /** Playwright selector of the element acted on. */

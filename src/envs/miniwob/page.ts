@@ -1,0 +1,169 @@
+// One MiniWoB++ task page in Chromium, driven as AgentTuning's computergym interface drives it
+// (miniwob_interface/instance.py, action.py): load, wait for the sync screen, seed Math.seedrandom,
+// start the episode, read the utterance and the DOM, act, read the reward the page computes itself.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+export interface MiniwobState {
+  utterance: string;
+  /** outerHTML of #wrap after core.getDOMInfo() (its data-wob_ref attributes included). */
+  html: string;
+  /** The other children of <body> (click-dialog's dialogs), as the RCI agent appends them. */
+  extraHtml: string;
+}
+
+export interface MiniwobReward {
+  done: boolean;
+  /** WOB_REWARD_GLOBAL: the reward, scaled down by the time taken when the task says so. */
+  reward: number;
+  rawReward: number;
+  reason: unknown;
+}
+
+/** Body children the interface leaves out of the extra HTML (instance.py get_state). */
+const notExtra = ["reward-display", "click-canvas", "sync-task-cover", "wrap"];
+
+/** Keys `press` accepts, as the RCI agent names them, and Playwright's names for them. */
+export const pressKeys: Record<string, string> = {
+  enter: "Enter",
+  space: "Space",
+  arrowleft: "ArrowLeft",
+  arrowright: "ArrowRight",
+  arrowup: "ArrowUp",
+  arrowdown: "ArrowDown",
+  backspace: "Backspace",
+};
+
+export class MiniwobPage {
+  private constructor(
+    private readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  /**
+   * Opens `url` (a task page), seeds it and starts an episode: Math.seedrandom(seed),
+   * core.setDataMode("train"), core.startEpisodeReal(), then waits for WOB_TASK_READY.
+   */
+  static async open(browser: Browser, url: string, seed: number, timeoutMs = 30_000): Promise<MiniwobPage> {
+    // the original window: 160×210 task area in a small window; the viewport keeps layouts the same
+    const context = await browser.newContext({ viewport: { width: 500, height: 500 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(url, { timeout: timeoutMs });
+      await page.waitForSelector("#sync-task-cover", { timeout: timeoutMs });
+      await page.evaluate((s) => {
+        const w = window as unknown as {
+          Math: { seedrandom(seed: number): void };
+          core: { endEpisode(r: number): void; setDataMode(m: string): void; startEpisodeReal(): void };
+        };
+        w.Math.seedrandom(s);
+        w.core.endEpisode(0);
+        w.Math.seedrandom(s);
+        w.core.setDataMode("train");
+        w.core.startEpisodeReal();
+      }, seed);
+      await page.waitForFunction(
+        () => (window as unknown as { WOB_TASK_READY?: boolean }).WOB_TASK_READY === true,
+        undefined,
+        {
+          timeout: timeoutMs,
+        },
+      );
+      return new MiniwobPage(context, page);
+    } catch (error) {
+      await context.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** The utterance and the page as the agent sees it (get_state, after getDOMInfo's side effects). */
+  async state(): Promise<MiniwobState> {
+    return this.page.evaluate((skip) => {
+      const core = (window as unknown as { core: { getUtterance(): unknown; getDOMInfo(): unknown } }).core;
+      const response = core.getUtterance();
+      const utterance =
+        typeof response === "object" && response !== null
+          ? String((response as { utterance: string }).utterance)
+          : String(response);
+      core.getDOMInfo();
+      const html = document.getElementById("wrap")?.outerHTML ?? "";
+      let extraHtml = "";
+      for (const child of Array.from(document.body.children))
+        if (!skip.includes(child.id)) extraHtml += child.outerHTML;
+      return { utterance, html, extraHtml };
+    }, notExtra);
+  }
+
+  async reward(): Promise<MiniwobReward> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      return {
+        done: Boolean(w.WOB_DONE_GLOBAL),
+        reward: Number(w.WOB_REWARD_GLOBAL ?? 0),
+        rawReward: Number(w.WOB_RAW_REWARD_GLOBAL ?? 0),
+        reason: w.WOB_REWARD_REASON ?? null,
+      };
+    });
+  }
+
+  /**
+   * clickxpath (action.py MiniWoBElementClickXpath): an invalid or unmatched XPath does nothing; the
+   * first matching element that can be clicked is: a button by a DOM click, an option by selecting
+   * its text in its <select>, anything else by moving the mouse there and clicking; a click that
+   * another element would intercept becomes an Enter key on the element.
+   */
+  async clickXpath(xpath: string): Promise<boolean> {
+    let count: number;
+    const elements = this.page.locator(`xpath=${xpath}`);
+    try {
+      count = await elements.count();
+    } catch {
+      return false; // invalid XPath: the original prints and goes on
+    }
+    for (let i = 0; i < count; i++) {
+      const element = elements.nth(i);
+      if (!(await element.isVisible().catch(() => false)) || !(await element.isEnabled().catch(() => false)))
+        continue;
+      const tag = await element.evaluate((e) => e.tagName.toLowerCase());
+      try {
+        if (tag === "button") await element.evaluate((e) => (e as HTMLElement).click());
+        else if (tag === "option") {
+          const text = await element.innerText();
+          await element.locator("xpath=..").selectOption({ label: text.trim() });
+        } else await element.click({ timeout: 1000 });
+        return true;
+      } catch (error) {
+        if (/intercept/i.test((error as Error).message)) {
+          await element.press("Enter").catch(() => {});
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** type: keystrokes to whatever has focus (Selenium ActionChains.send_keys). */
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text);
+  }
+
+  async press(key: string): Promise<void> {
+    const name = pressKeys[key.toLowerCase()];
+    if (!name) throw new Error(`press: unknown key ${key}`);
+    await this.page.keyboard.press(name);
+  }
+
+  /** movemouse: hover the first element of the XPath (no-op when none). */
+  async moveMouse(xpath: string): Promise<boolean> {
+    const element = this.page.locator(`xpath=${xpath}`).first();
+    try {
+      await element.hover({ timeout: 1000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+  }
+}
