@@ -152,11 +152,46 @@ export class MiniwobPage {
     await this.page.keyboard.press(name);
   }
 
-  /** movemouse: hover the first element of the XPath (no-op when none). */
+  /** movemouse (MiniWoBMoveXpath): the mouse moves over every matching element; false when none could be reached. */
   async moveMouse(xpath: string): Promise<boolean> {
-    const element = this.page.locator(`xpath=${xpath}`).first();
+    const elements = this.page.locator(`xpath=${xpath}`);
+    let count: number;
     try {
-      await element.hover({ timeout: 1000 });
+      count = await elements.count();
+    } catch {
+      return false;
+    }
+    let moved = false;
+    for (let i = 0; i < count; i++) {
+      try {
+        await elements.nth(i).hover({ timeout: 1000 });
+        moved = true;
+      } catch {
+        // the original prints the error and tries the next element
+      }
+    }
+    return moved;
+  }
+
+  /** clickoption (MiniWoBElementClickOption): select the option's text in its parent <select>. */
+  async selectOption(xpath: string): Promise<boolean> {
+    try {
+      const option = this.page.locator(`xpath=${xpath}`).first();
+      const text = (await option.innerText({ timeout: 1000 })).trim();
+      await option.locator("xpath=..").selectOption({ label: text }, { timeout: 1000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** clickid (MiniWoBElementClickId): move to the element with that id and click it. */
+  async clickId(id: string): Promise<boolean> {
+    try {
+      await this.page
+        .locator(`[id="${id.replaceAll('"', '\\"')}"]`)
+        .first()
+        .click({ timeout: 1000 });
       return true;
     } catch {
       return false;
