@@ -1,8 +1,17 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { benchmarksDir } from "../../../test/helpers/backends.js";
-import { instructionHistory, loadRciPrompts, loadTaskList, planSteps, webpageState } from "./rci-prompts.js";
+import {
+  instructionHistory,
+  loadRciConversation,
+  loadRciPrompts,
+  loadTaskList,
+  ownBigPrompt,
+  planSteps,
+  rciMessages,
+  webpageState,
+} from "./rci-prompts.js";
 
 const root = benchmarksDir() ? join(benchmarksDir() as string, "agenttuning", "miniwob-rci") : undefined;
 

@@ -3,7 +3,10 @@
 // root; base.txt and rci_action.txt get the action regexes filled in ("davinci" set).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../../core/index.js";
+import { z } from "zod";
+import { InputError, type Message } from "../../core/index.js";
+import { heldOutString } from "../lib/agenttuning-checkout.js";
+import { pythonStrip } from "../lib/python-string.js";
 
 export interface RciPrompts {
   /** The folder the files came from (the task's own, or the generic root). */
@@ -95,4 +98,68 @@ export function planSteps(plan: string): number {
   let k = 1;
   while (plan.includes(`${k}.`)) k++;
   return k;
+}
+
+const fewShotSchema = z
+  .array(z.object({ conversations: z.array(z.object({ value: z.string() })).min(2) }).passthrough())
+  .min(6);
+
+export interface RciConversation {
+  /** The instruction every call starts with (llm_agent.py BIG_PROMPT). */
+  bigPrompt: string;
+  /** few-shot.json: examples[0] (a plan) and examples[5] (a next action) go before every call. */
+  fewShot: [user: string, assistant: string][];
+}
+
+/** agenttune's own wording of BIG_PROMPT, used without an AgentTuning checkout. */
+export const ownBigPrompt =
+  'You are an agent doing a task on a web page. Each turn you get the task and the HTML of the page, and you either write a plan for the whole task or give the one instruction to run next. A plan lists its steps in order, each numbered from 1 ("1.", "2."), and each step is exactly one instruction. When you give an instruction, follow the plan, and make sure the instruction matches one of the regular expressions you were given.';
+
+/** few-shot.json from the prompt folder, and BIG_PROMPT from an AgentTuning checkout when given. */
+export function loadRciConversation(root: string, agenttuning?: string): RciConversation {
+  const file = join(root, "prompt", "few-shot.json");
+  let examples: z.infer<typeof fewShotSchema>;
+  try {
+    examples = fewShotSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  } catch (error) {
+    throw new InputError(
+      `${file}: expected a list of at least 6 {conversations: [{value}, {value}]}: ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  const pair = (i: number): [string, string] => {
+    const [user, assistant] = (examples[i] as z.infer<typeof fewShotSchema>[number]).conversations;
+    return [(user as { value: string }).value, (assistant as { value: string }).value];
+  };
+  return {
+    // llm_agent.py: BIG_PROMPT = '''…'''.strip()
+    bigPrompt: agenttuning
+      ? pythonStrip(heldOutString(agenttuning, "miniwob++/llm_agent.py", "BIG_PROMPT"))
+      : ownBigPrompt,
+    fewShot: [pair(0), pair(5)],
+  };
+}
+
+/** The system prompt of every call (FastChat's llama-2 template with this system message). */
+export const rciSystemPrompt = "You are a helpful, respectful and honest assistant.";
+const newTask = "The previous task has ended, and I'll start a new task now.\n\n";
+
+/**
+ * One RCI call as llm_agent.py builds it for Llama-2 models: the system prompt, BIG_PROMPT / "Ok.",
+ * the plan example, then the action example and the prompt, each after "The previous task has ended…".
+ */
+export function rciMessages(conversation: RciConversation, prompt: string): Message[] {
+  const [[planUser, planReply], [actionUser, actionReply]] = conversation.fewShot as [
+    [string, string],
+    [string, string],
+  ];
+  return [
+    { role: "system", content: rciSystemPrompt },
+    { role: "user", content: conversation.bigPrompt },
+    { role: "assistant", content: "Ok." },
+    { role: "user", content: planUser },
+    { role: "assistant", content: planReply },
+    { role: "user", content: `${newTask}${actionUser}` },
+    { role: "assistant", content: actionReply },
+    { role: "user", content: `${newTask}${prompt}` },
+  ];
 }
