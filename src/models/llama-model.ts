@@ -1,6 +1,12 @@
 // ChatModel over a local GGUF file, run in-process on CPU by node-llama-cpp (no server, no network).
 import { existsSync } from "node:fs";
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaModel as NativeModel } from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  Llama,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaModel as NativeModel,
+} from "node-llama-cpp";
 import type { Message } from "../core/index.js";
 import { InputError, ModelError } from "../core/index.js";
 import type { ChatModel, CompleteOptions, Completion } from "./types.js";
@@ -50,14 +56,17 @@ export class LlamaModel implements ChatModel {
   }
 
   complete(messages: Message[], options: CompleteOptions = {}): Promise<Completion> {
-    const run = this.queue.then(() => this.generate(messages, options));
-    this.queue = run.catch(() => {});
-    return run;
+    return this.enqueue(() => this.generate(messages, options));
   }
 
   /** Raw text continuation (node-llama-cpp's LlamaCompletion): no chat template, as a base model. */
   completeText(prompt: string, options: CompleteOptions = {}): Promise<Completion> {
-    const run = this.queue.then(() => this.generateText(prompt, options));
+    return this.enqueue(() => this.generateText(prompt, options));
+  }
+
+  /** One request at a time on the one context sequence; a failed request does not stop the queue. */
+  private enqueue(work: () => Promise<Completion>): Promise<Completion> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => {});
     return run;
   }
@@ -68,23 +77,12 @@ export class LlamaModel implements ChatModel {
     const sequence = context.getSequence();
     const completion = new LlamaCompletion({ contextSequence: sequence });
     try {
-      const promptTokens = model.tokenize(prompt).length;
-      const outputBefore = sequence.tokenMeter.usedOutputTokens;
-      const text = await completion.generateCompletion(prompt, {
-        maxTokens: options.maxTokens,
-        temperature: options.temperature ?? 0,
-        signal: options.signal,
-        customStopTriggers: options.stop,
-      });
-      const completionTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
-      const truncated = options.maxTokens !== undefined && completionTokens >= options.maxTokens;
-      return { text, usage: { promptTokens, completionTokens }, ...(truncated ? { truncated } : {}) };
-    } catch (error) {
-      const message = (error as Error).message;
-      throw new ModelError(`${this.id}: ${message}`, {
-        cause: error,
-        contextLimit: /context/i.test(message),
-      });
+      return await this.measured(
+        sequence,
+        () => model.tokenize(prompt).length,
+        options,
+        (settings) => completion.generateCompletion(prompt, settings),
+      );
     } finally {
       completion.dispose({ disposeSequence: true });
     }
@@ -99,9 +97,36 @@ export class LlamaModel implements ChatModel {
     const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
     try {
       session.setChatHistory(toHistory(messages.slice(0, -1)));
-      const promptTokens = model.tokenize(messages.map((m) => m.content).join("\n")).length;
+      return await this.measured(
+        sequence,
+        () => model.tokenize(messages.map((m) => m.content).join("\n")).length,
+        options,
+        (settings) => session.prompt(last.content, settings),
+      );
+    } finally {
+      session.dispose({ disposeSequence: true });
+    }
+  }
+
+  /**
+   * Runs one generation with the request's settings: counts prompt and output tokens, marks a reply
+   * stopped by the token limit, and turns a failure into a ModelError (a context overflow flagged).
+   */
+  private async measured(
+    sequence: LlamaContextSequence,
+    promptTokens: () => number,
+    options: CompleteOptions,
+    generate: (settings: {
+      maxTokens?: number;
+      temperature: number;
+      signal?: AbortSignal;
+      customStopTriggers?: string[];
+    }) => Promise<string>,
+  ): Promise<Completion> {
+    try {
+      const prompt = promptTokens();
       const outputBefore = sequence.tokenMeter.usedOutputTokens;
-      const text = await session.prompt(last.content, {
+      const text = await generate({
         maxTokens: options.maxTokens,
         temperature: options.temperature ?? 0,
         signal: options.signal,
@@ -109,15 +134,17 @@ export class LlamaModel implements ChatModel {
       });
       const completionTokens = sequence.tokenMeter.usedOutputTokens - outputBefore;
       const truncated = options.maxTokens !== undefined && completionTokens >= options.maxTokens;
-      return { text, usage: { promptTokens, completionTokens }, ...(truncated ? { truncated } : {}) };
+      return {
+        text,
+        usage: { promptTokens: prompt, completionTokens },
+        ...(truncated ? { truncated } : {}),
+      };
     } catch (error) {
       const message = (error as Error).message;
       throw new ModelError(`${this.id}: ${message}`, {
         cause: error,
         contextLimit: /context/i.test(message),
       });
-    } finally {
-      session.dispose({ disposeSequence: true });
     }
   }
 
