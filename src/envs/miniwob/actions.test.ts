@@ -1,10 +1,5 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchmarksDir } from "../../../test/helpers/backends.js";
-import { chromiumAvailable, launchChromium } from "../../../test/helpers/chromium.js";
-import { type StaticServer, startStaticServer } from "../../browser/index.js";
+import { describe, expect, it } from "vitest";
+import { miniwobAvailable, useMiniwobSite } from "../../../test/helpers/miniwob.js";
 import { ActionError, fitsAction, parseInstruction, performAction, processInstruction } from "./actions.js";
 import { MiniwobPage } from "./page.js";
 
@@ -54,24 +49,11 @@ describe("RCI actions (prompt.py, llm_agent.py)", () => {
   });
 });
 
-const html = benchmarksDir() ? join(benchmarksDir() as string, "miniwob", "html") : undefined;
-
-describe.skipIf(!chromiumAvailable || !html)("RCI actions on MiniWoB++ pages", () => {
-  let browser: Browser;
-  let server: StaticServer;
-  beforeAll(async () => {
-    if (!existsSync(join(html as string, "miniwob", "choose-list.html")))
-      throw new Error(`${html}: pages missing`);
-    browser = await launchChromium();
-    server = await startStaticServer(html as string);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+describe.skipIf(!miniwobAvailable)("RCI actions on MiniWoB++ pages", () => {
+  const site = useMiniwobSite();
 
   it("clickoption selects by text, clickid and clickxpath submit, movemouse without an element fails", async () => {
-    const page = await MiniwobPage.open(browser, `${server.url}miniwob/choose-list.html`, 11);
+    const page = await MiniwobPage.open(site.browser(), site.taskUrl("choose-list"), 11);
     try {
       const { utterance } = await page.state();
       const item = /Select (.+) from the list/.exec(utterance)?.[1] as string;
@@ -88,7 +70,7 @@ describe.skipIf(!chromiumAvailable || !html)("RCI actions on MiniWoB++ pages", (
     } finally {
       await page.close();
     }
-    const text = await MiniwobPage.open(browser, `${server.url}miniwob/enter-text.html`, 3);
+    const text = await MiniwobPage.open(site.browser(), site.taskUrl("enter-text"), 3);
     try {
       const want = /Enter "(.+)" into/.exec((await text.state()).utterance)?.[1] as string;
       await performAction(text, parseInstruction("clickid tt"));

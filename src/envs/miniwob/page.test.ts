@@ -1,40 +1,22 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchmarksDir } from "../../../test/helpers/backends.js";
-import { chromiumAvailable, launchChromium } from "../../../test/helpers/chromium.js";
-import { type StaticServer, startStaticServer } from "../../browser/index.js";
+import { describe, expect, it } from "vitest";
+import { miniwobAvailable, useMiniwobSite } from "../../../test/helpers/miniwob.js";
 import { MiniwobPage } from "./page.js";
 
-const html = benchmarksDir() ? join(benchmarksDir() as string, "miniwob", "html") : undefined;
-
-describe.skipIf(!chromiumAvailable || !html)("MiniWoB++ pages in Chromium", () => {
-  let browser: Browser;
-  let server: StaticServer;
-  beforeAll(async () => {
-    if (!existsSync(join(html as string, "miniwob", "click-button.html")))
-      throw new Error(`${html}: MiniWoB++ pages missing`);
-    browser = await launchChromium();
-    server = await startStaticServer(html as string);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  const url = (task: string) => `${server.url}miniwob/${task}.html`;
+describe.skipIf(!miniwobAvailable)("MiniWoB++ pages in Chromium", () => {
+  const site = useMiniwobSite();
+  const url = site.taskUrl;
 
   it("serves only the page folder", async () => {
-    expect((await fetch(`${server.url}miniwob/click-button.html`)).status).toBe(200);
-    expect((await fetch(`${server.url}..%2f..%2fetc/passwd`)).status).toBe(404);
-    expect((await fetch(`${server.url}miniwob/`)).status).toBe(404);
+    expect((await fetch(`${site.serverUrl()}miniwob/click-button.html`)).status).toBe(200);
+    expect((await fetch(`${site.serverUrl()}..%2f..%2fetc/passwd`)).status).toBe(404);
+    expect((await fetch(`${site.serverUrl()}miniwob/`)).status).toBe(404);
   });
 
   it("starts a seeded episode: the same seed gives the same task, and the page rewards a right click", async () => {
     const rewards: number[] = [];
     for (const seed of [1, 2, 3, 4, 5]) {
-      const page = await MiniwobPage.open(browser, url("click-button"), seed);
-      const again = await MiniwobPage.open(browser, url("click-button"), seed);
+      const page = await MiniwobPage.open(site.browser(), url("click-button"), seed);
+      const again = await MiniwobPage.open(site.browser(), url("click-button"), seed);
       try {
         const state = await page.state();
         expect((await again.state()).utterance).toBe(state.utterance);
@@ -59,7 +41,7 @@ describe.skipIf(!chromiumAvailable || !html)("MiniWoB++ pages in Chromium", () =
   }, 120_000);
 
   it("types into the focused field and presses keys", async () => {
-    const page = await MiniwobPage.open(browser, url("enter-text"), 7);
+    const page = await MiniwobPage.open(site.browser(), url("enter-text"), 7);
     try {
       const { utterance } = await page.state();
       const text = /Enter "(.+)" into the text field/.exec(utterance)?.[1] as string;
