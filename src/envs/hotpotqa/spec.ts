@@ -1,6 +1,6 @@
 // The hotpotqa environment (held-out): HotpotQA questions answered by BOLAA's ReAct agent over an
 // offline Wikipedia built from the run's HotpotQA files (and any --corpus files).
-import { buildWiki, OfflineWiki } from "../lib/offline-wiki.js";
+import { buildWiki } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import { generateHotpotRecords } from "../lib/qa-world.js";
 import type { EnvSpec } from "../types.js";
@@ -30,8 +30,7 @@ export const hotpotqaSpec: EnvSpec<HotpotTask> = {
   async open({ taskFiles = [], corpus = [], agenttuning } = {}) {
     const texts = agenttuning ? reactTextsFromCheckout(agenttuning) : ownReactTexts;
     // generated tasks are verified without a file: their own pages are added as they come
-    const files = [...taskFiles, ...corpus];
-    const wiki = files.length > 0 ? await buildWiki(files) : new OfflineWiki();
+    const wiki = await buildWiki(corpus, { taskFiles });
     return {
       name: `offline wiki (${wiki.size} pages)`,
       ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),

@@ -207,22 +207,29 @@ export class WikiExplorer {
   }
 }
 
-const contextRecordSchema = z
-  .object({
-    context: z.union([
-      z.array(z.tuple([z.string(), z.array(z.string())])),
-      z.object({ title: z.array(z.string()), sentences: z.array(z.array(z.string())) }),
-    ]),
-  })
-  .passthrough();
+const contextSchema = z.union([
+  z.array(z.tuple([z.string(), z.array(z.string())])),
+  z.object({ title: z.array(z.string()), sentences: z.array(z.array(z.string())) }),
+]);
+const contextRecordSchema = z.object({ context: contextSchema }).passthrough();
+/** A question record that may carry pages (ReWOO's GSM8K and TriviaQA questions carry none). */
+const questionRecordSchema = z.object({ context: contextSchema.optional() }).passthrough();
 
 /**
- * The offline wiki of corpus files: HotpotQA files (every record's context; JSON array or JSONL) and
- * Wikipedia abstracts dumps (one {title, text} per line), told apart by their first record.
+ * The offline wiki of a run, built before its first episode so that every episode searches the same
+ * pages. `corpus` files must hold pages: HotpotQA files (every record's context; JSON array or JSONL)
+ * or Wikipedia abstracts dumps (one {title, text} per line), told apart by their first record. The
+ * run's `taskFiles` add the pages their records carry; a record without `context` adds none.
  */
-export async function buildWiki(paths: readonly string[]): Promise<OfflineWiki> {
+export async function buildWiki(
+  corpus: readonly string[],
+  { taskFiles = [] }: { taskFiles?: readonly string[] } = {},
+): Promise<OfflineWiki> {
   const wiki = new OfflineWiki();
-  for (const file of paths.flatMap(questionFiles)) {
+  for (const file of taskFiles.flatMap(questionFiles))
+    for (const { value } of await readRecords(file, questionRecordSchema))
+      if (value.context) wiki.addHotpotContext(value.context);
+  for (const file of corpus.flatMap(questionFiles)) {
     try {
       for (const { value } of await readRecords(file, contextRecordSchema))
         wiki.addHotpotContext(value.context);
@@ -236,9 +243,9 @@ export async function buildWiki(paths: readonly string[]): Promise<OfflineWiki> 
       }
     }
   }
-  if (wiki.size === 0)
+  if (corpus.length > 0 && wiki.size === 0)
     throw new InputError(
-      `the offline wiki is empty: ${paths.join(", ") || "no files"} hold no pages (HotpotQA context or abstracts)`,
+      `the offline wiki is empty: ${corpus.join(", ")} hold no pages (HotpotQA context or abstracts)`,
     );
   return wiki;
 }

@@ -257,6 +257,15 @@ describe("rewoo env", () => {
     expect(trajectory.reward).toBe(1);
   });
 
+  it("a question file without pages opens with an empty wiki; a corpus file that is not one fails", async () => {
+    const file = join(dir, "gsm8k-only.jsonl");
+    writeFileSync(file, `${JSON.stringify({ question: "What is 1 + 1?", answer: "#### 2" })}\n`);
+    expect((await rewooSpec.open({ taskFiles: [file] })).name).toMatch(/^offline wiki \(0 pages\)/);
+    await expect(rewooSpec.open({ taskFiles: [file], corpus: [file] })).rejects.toThrow(
+      /gsm8k-only\.jsonl:1: context.*not an abstracts dump either/,
+    );
+  });
+
   it("reads its prompts from an AgentTuning checkout", () => {
     const texts = rewooTextsFromCheckout(fixtureCheckout);
     expect(texts).toMatchObject({

@@ -1,7 +1,7 @@
 // The rewoo environment (held-out): ReWOO's Planner → Workers → Solver on HotpotQA, GSM8K, TriviaQA or
 // generic question files, with the offline wiki, the model under test as the LLM tool, a safe
 // Calculator, and an LLM judge (--judge) for the score.
-import { buildWiki, type HotpotContext, OfflineWiki } from "../lib/offline-wiki.js";
+import { buildWiki, type HotpotContext } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import { generateHotpotRecords } from "../lib/qa-world.js";
 import type { EnvSpec } from "../types.js";
@@ -30,9 +30,8 @@ export const rewooSpec: EnvSpec<RewooTask> = {
   async open({ taskFiles = [], corpus = [], agenttuning, judge, judgePrompt, toolModel } = {}) {
     const texts = agenttuning ? rewooTextsFromCheckout(agenttuning) : ownRewooTexts;
     const grading = judgePrompt ? readJudgePrompt(judgePrompt) : undefined;
-    // questions without paragraphs (GSM8K) need no wiki; an empty one answers every search "not found"
-    const files = [...taskFiles, ...corpus];
-    const wiki = files.length > 0 ? await buildWiki(files).catch(() => new OfflineWiki()) : new OfflineWiki();
+    // questions without paragraphs (GSM8K) add no pages; an empty wiki finds nothing
+    const wiki = await buildWiki(corpus, { taskFiles });
     return {
       name: `offline wiki (${wiki.size} pages)${judge ? `, judge ${judge.id}${judgePrompt ? ` (prompt ${judgePrompt})` : ""}` : ", no judge: EM"}${toolModel ? `, LLM tool ${toolModel.id}` : ""}`,
       ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
