@@ -64,6 +64,14 @@ describe("rewoo plan reading (PWS.py)", () => {
     expect(() => calculate("import({x: 1})")).toThrow(/disabled/);
     expect(() => calculate('evaluate("1+1")')).toThrow(/disabled/);
     expect(() => calculate("f(x) = x")).toThrow();
+    // a hostile plan gets no matrices, ranges or endless input: one reply must not take the run's memory
+    expect(() => calculate("ones(100000, 100000)")).toThrow(/ones is disabled/);
+    expect(() => calculate("1:1e9")).toThrow(/RangeNode is disabled/);
+    expect(() => calculate("x = 3")).toThrow(/AssignmentNode is disabled/);
+    expect(() => calculate("5 cm")).toThrow(/cm is not a number/);
+    expect(() => calculate(`${"1+".repeat(600)}1`)).toThrow(/longer than 1000 characters/);
+    expect(calculate("sqrt(16) + max(1, 2)")).toBe("6");
+    expect(calculate("sqrt(-4)")).toBe("2i");
   });
 });
 

@@ -33,25 +33,55 @@ export const unavailableToolTexts: Partial<Record<ToolName, string>> = {
 };
 
 const math = create(all as FactoryFunctionMap);
-const evaluateMath = math.evaluate;
-// an expression may call nothing that defines, imports or parses more (mathjs' own hardening advice)
-math.import(
-  Object.fromEntries(
-    ["import", "createUnit", "evaluate", "parse", "simplify", "derivative", "compile"].map((name) => [
-      name,
-      () => {
-        throw new Error(`${name} is disabled`);
-      },
-    ]),
-  ),
-  { override: true },
-);
 
-/** The Calculator tool: a safe arithmetic evaluator standing in for LLMMathChain (no eval). */
+/** Scalar functions and constants an expression may use; nothing that builds matrices or defines more. */
+const calculatorFunctions = new Set(
+  "abs ceil floor round sqrt cbrt exp log log10 log2 pow min max mod sign factorial gcd lcm nthRoot hypot sin cos tan asin acos atan atan2 sinh cosh tanh".split(
+    " ",
+  ),
+);
+const calculatorConstants = new Set(["pi", "e", "PI", "E", "tau"]);
+const calculatorNodes = new Set([
+  "ConstantNode",
+  "OperatorNode",
+  "ParenthesisNode",
+  "SymbolNode",
+  "FunctionNode",
+  "ConditionalNode",
+]);
+/** Longest expression the calculator reads (a plan's arithmetic is short). */
+export const calculatorMaxLength = 1000;
+
+/**
+ * The Calculator tool: a safe arithmetic evaluator standing in for LLMMathChain (no eval). The
+ * expression is parsed and checked first: numbers, operators and the scalar functions above only,
+ * since a hostile plan could otherwise ask mathjs for a 100000×100000 matrix (`ones(…)`) and take
+ * the memory and the event loop of every episode of the run.
+ */
 export function calculate(expression: string): string {
-  const value = evaluateMath(expression) as unknown;
+  if (expression.length > calculatorMaxLength)
+    throw new Error(`longer than ${calculatorMaxLength} characters`);
+  const tree = math.parse(expression);
+  tree.traverse((node, _path, parent) => {
+    if (!calculatorNodes.has(node.type)) throw new Error(`${node.type} is disabled`);
+    if (node.type === "ConstantNode" && typeof (node as { value?: unknown }).value !== "number")
+      throw new Error("only numbers are allowed");
+    if (node.type === "FunctionNode") {
+      const name = (node as unknown as { fn: { name?: string } }).fn.name ?? "";
+      if (!calculatorFunctions.has(name)) throw new Error(`${name || "this function"} is disabled`);
+    }
+    // a function's own name is a SymbolNode too; other symbols must be constants
+    const isCallee = parent?.type === "FunctionNode" && (parent as unknown as { fn: unknown }).fn === node;
+    if (
+      node.type === "SymbolNode" &&
+      !isCallee &&
+      !calculatorConstants.has((node as { name?: string }).name ?? "")
+    )
+      throw new Error(`${(node as { name?: string }).name} is not a number`);
+  });
+  const value = tree.evaluate() as unknown;
   const text = math.format(value as never, { precision: 14 });
-  if (typeof value === "function" || text === "undefined")
+  if (typeof value !== "number" && typeof value !== "boolean" && !math.isComplex(value))
     throw new Error(`not an expression: ${expression}`);
   return text;
 }
