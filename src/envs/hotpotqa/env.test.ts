@@ -58,6 +58,9 @@ describe("hotpotqa env", () => {
     const empty = join(dir, "empty.jsonl");
     writeFileSync(empty, "");
     await expect(buildWiki([empty])).rejects.toThrow(/the offline wiki is empty/);
+    await expect(buildWiki([join(dir, "none.jsonl")])).rejects.toThrow(
+      /^--corpus .*none\.jsonl: file not found$/,
+    );
   });
 
   it("the oracle scores F1 1 on every fixture question", async () => {

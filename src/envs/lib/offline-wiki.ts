@@ -2,7 +2,7 @@
 // context paragraphs (or a Wikipedia abstracts dump), a search that imitates `wikipedia.page(term)`
 // with auto-suggest, and langchain's DocstoreExplorer (Search + paragraph-level Lookup) over it, with
 // the original observation texts.
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import MiniSearch from "minisearch";
@@ -230,6 +230,7 @@ export async function buildWiki(
     for (const { value } of await readRecords(file, questionRecordSchema))
       if (value.context) wiki.addHotpotContext(value.context);
   for (const file of corpus.flatMap(questionFiles)) {
+    if (!existsSync(file)) throw new InputError(`--corpus ${file}: file not found`);
     try {
       for (const { value } of await readRecords(file, contextRecordSchema))
         wiki.addHotpotContext(value.context);
