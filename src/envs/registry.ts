@@ -5,6 +5,7 @@ import { dbSpec } from "./db/spec.js";
 import { hotpotqaSpec } from "./hotpotqa/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
+import { miniwobSpec } from "./miniwob/spec.js";
 import { osSpec } from "./os/spec.js";
 import { rewooSpec } from "./rewoo/spec.js";
 import type { EnvSpec } from "./types.js";
@@ -17,6 +18,7 @@ const specs: Record<string, EnvSpec<any>> = {
   hotpotqa: hotpotqaSpec,
   kg: kgSpec,
   mind2web: mind2webSpec,
+  miniwob: miniwobSpec,
   os: osSpec,
   rewoo: rewooSpec,
   webshop: webshopSpec,

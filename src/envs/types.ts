@@ -40,6 +40,8 @@ export interface LoadTasksOptions {
   sample?: number;
   /** The sampling seed (rewoo: 2024, as ReWOO's run_eval.py). */
   seed?: number;
+  /** Episodes per task where a task list names tasks, not episodes (miniwob: 10, seeds 0…9). */
+  episodes?: number;
 }
 
 /**
@@ -76,6 +78,10 @@ export interface EnvOpenOptions {
   judgePrompt?: string;
   /** rewoo: the model behind the LLM tool (default: the model under test, as a turn of its own). */
   toolModel?: ChatModel;
+  /** miniwob: MiniWoB++'s html folder (miniwob/*.html, core/, common/). */
+  miniwob?: string;
+  /** miniwob: the RCI agent's prompt folder (prompt/, available_tasks.txt). */
+  prompts?: string;
 }
 
 /** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */

@@ -127,6 +127,7 @@ export class MiniwobPage {
       try {
         if (tag === "button") await element.evaluate((e) => (e as HTMLElement).click());
         else if (tag === "option") {
+          // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the original matches
           const text = await element.innerText();
           await element.locator("xpath=..").selectOption({ label: text.trim() });
         } else await element.click({ timeout: 1000 });
@@ -177,6 +178,7 @@ export class MiniwobPage {
   async selectOption(xpath: string): Promise<boolean> {
     try {
       const option = this.page.locator(`xpath=${xpath}`).first();
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the original matches
       const text = (await option.innerText({ timeout: 1000 })).trim();
       await option.locator("xpath=..").selectOption({ label: text }, { timeout: 1000 });
       return true;
@@ -196,6 +198,11 @@ export class MiniwobPage {
     } catch {
       return false;
     }
+  }
+
+  /** Whether Chromium itself is still there (a lost page is one episode's problem, a lost browser the run's). */
+  browserConnected(): boolean {
+    return this.context.browser()?.isConnected() ?? false;
   }
 
   async close(): Promise<void> {

@@ -143,6 +143,11 @@ export function loadRciConversation(root: string, agenttuning?: string): RciConv
 export const rciSystemPrompt = "You are a helpful, respectful and honest assistant.";
 const newTask = "The previous task has ended, and I'll start a new task now.\n\n";
 
+/** The question of one call: the prompt after "The previous task has ended…". */
+export function rciTurn(prompt: string): string {
+  return `${newTask}${prompt}`;
+}
+
 /**
  * One RCI call as llm_agent.py builds it for Llama-2 models: the system prompt, BIG_PROMPT / "Ok.",
  * the plan example, then the action example and the prompt, each after "The previous task has ended…".
@@ -160,6 +165,6 @@ export function rciMessages(conversation: RciConversation, prompt: string): Mess
     { role: "assistant", content: planReply },
     { role: "user", content: `${newTask}${actionUser}` },
     { role: "assistant", content: actionReply },
-    { role: "user", content: `${newTask}${prompt}` },
+    { role: "user", content: rciTurn(prompt) },
   ];
 }
