@@ -1,7 +1,7 @@
 // One MiniWoB++ task page in Chromium, driven as AgentTuning's computergym interface drives it
 // (miniwob_interface/instance.py, action.py): load, wait for the sync screen, seed Math.seedrandom,
 // start the episode, read the utterance and the DOM, act, read the reward the page computes itself.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 
 export interface MiniwobState {
   utterance: string;
@@ -33,10 +33,67 @@ export const pressKeys: Record<string, string> = {
   backspace: "Backspace",
 };
 
+/**
+ * Selenium's Select(parent).select_by_visible_text(option.text): every option of the parent <select>
+ * whose text is the option's rendered text gets selected, the way a WebDriver click selects an
+ * option: in a multiple select the others stay selected; input and change events fire.
+ */
+async function selectByVisibleText(option: Locator): Promise<void> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Selenium's element.text is the rendered text
+  const text = (await option.innerText({ timeout: 1000 })).replace(/\s+/g, " ").trim();
+  const selected = await option.evaluate((element, wanted) => {
+    const select = element.parentElement;
+    if (!(select instanceof HTMLSelectElement)) return false;
+    let found = false;
+    for (const candidate of Array.from(select.options)) {
+      if ((candidate.textContent ?? "").replace(/\s+/g, " ").trim() !== wanted) continue;
+      found = true;
+      if (candidate.selected) continue;
+      candidate.selected = true;
+      select.dispatchEvent(new Event("input", { bubbles: true }));
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      if (!select.multiple) break;
+    }
+    return found;
+  }, text);
+  if (!selected) throw new Error(`no option "${text}" in the parent <select>`);
+}
+
+/** Longest wait for a page's pending loads before its state is read anyway. */
+const settleTimeoutMs = 5000;
+
+/** Counts the page's requests in flight, so a state can wait for the images an action asked for. */
+class PendingLoads {
+  private pending = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(page: Page) {
+    page.on("request", () => this.pending++);
+    const finished = () => {
+      this.pending = Math.max(0, this.pending - 1);
+      if (this.pending === 0) for (const wake of this.waiters.splice(0)) wake();
+    };
+    page.on("requestfinished", finished);
+    page.on("requestfailed", finished);
+  }
+
+  idle(timeoutMs: number): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
 export class MiniwobPage {
   private constructor(
     private readonly context: BrowserContext,
     readonly page: Page,
+    private readonly loads: PendingLoads,
   ) {}
 
   /**
@@ -48,6 +105,7 @@ export class MiniwobPage {
     const context = await browser.newContext({ viewport: { width: 500, height: 500 } });
     try {
       const page = await context.newPage();
+      const loads = new PendingLoads(page);
       await page.goto(url, { timeout: timeoutMs });
       await page.waitForSelector("#sync-task-cover", { timeout: timeoutMs });
       await page.evaluate((s) => {
@@ -68,7 +126,7 @@ export class MiniwobPage {
           timeout: timeoutMs,
         },
       );
-      return new MiniwobPage(context, page);
+      return new MiniwobPage(context, page, loads);
     } catch (error) {
       await context.close().catch(() => {});
       throw error;
@@ -77,6 +135,7 @@ export class MiniwobPage {
 
   /** The utterance and the page as the agent sees it (get_state, after getDOMInfo's side effects). */
   async state(): Promise<MiniwobState> {
+    await this.settle();
     return this.page.evaluate((skip) => {
       const core = (window as unknown as { core: { getUtterance(): unknown; getDOMInfo(): unknown } }).core;
       const response = core.getUtterance();
@@ -126,11 +185,8 @@ export class MiniwobPage {
       const tag = await element.evaluate((e) => e.tagName.toLowerCase());
       try {
         if (tag === "button") await element.evaluate((e) => (e as HTMLElement).click());
-        else if (tag === "option") {
-          // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the original matches
-          const text = await element.innerText();
-          await element.locator("xpath=..").selectOption({ label: text.trim() });
-        } else await element.click({ timeout: 1000 });
+        else if (tag === "option") await selectByVisibleText(element);
+        else await element.click({ timeout: 1000 });
         return true;
       } catch (error) {
         if (/intercept/i.test((error as Error).message)) {
@@ -177,10 +233,7 @@ export class MiniwobPage {
   /** clickoption (MiniWoBElementClickOption): select the option's text in its parent <select>. */
   async selectOption(xpath: string): Promise<boolean> {
     try {
-      const option = this.page.locator(`xpath=${xpath}`).first();
-      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what the original matches
-      const text = (await option.innerText({ timeout: 1000 })).trim();
-      await option.locator("xpath=..").selectOption({ label: text }, { timeout: 1000 });
+      await selectByVisibleText(this.page.locator(`xpath=${xpath}`).first());
       return true;
     } catch {
       return false;
@@ -198,6 +251,18 @@ export class MiniwobPage {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Waits until the images the page asked for have arrived and a frame is laid out. Icons sized by
+   * their image (email-inbox's star, social-media's "more") have no size before that, so
+   * getDOMInfo would leave them out of the state; the wait makes the state the same on a busy machine.
+   */
+  private async settle(): Promise<void> {
+    await this.loads.idle(settleTimeoutMs);
+    await this.page.evaluate(
+      () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+    );
   }
 
   /** Whether Chromium itself is still there (a lost page is one episode's problem, a lost browser the run's). */
