@@ -35,7 +35,11 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
     try {
       if (!(await stat(file)).isFile()) throw new Error("not a file");
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream" });
+      res.writeHead(200, {
+        "content-type": contentTypes[extname(file)] ?? "application/octet-stream",
+        // the pages do not change during a run: a browser context loads each script once
+        "cache-control": "max-age=3600",
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();

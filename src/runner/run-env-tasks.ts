@@ -43,6 +43,12 @@ export interface RunEnvTasksOptions {
   /** Draw this many tasks as the original harness samples them (rewoo), with `sampleSeed` (default 2024). */
   sample?: number;
   sampleSeed?: number;
+  /** Episodes per task where the task file lists tasks, not episodes (miniwob, default 10). */
+  episodes?: number;
+  /** miniwob: MiniWoB++'s html folder. */
+  miniwob?: string;
+  /** miniwob: the RCI agent's prompt folder. */
+  prompts?: string;
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -81,6 +87,9 @@ export async function runEnvTasks({
   toolModel: toolModelSpec,
   sample,
   sampleSeed,
+  episodes,
+  miniwob,
+  prompts,
   concurrency = 4,
   limit,
   roundLimit,
@@ -99,7 +108,7 @@ export async function runEnvTasks({
   }
   const tasks: unknown[] = [];
   try {
-    for await (const task of spec.loadTasks(taskFile, { scripts, sample, seed: sampleSeed })) {
+    for await (const task of spec.loadTasks(taskFile, { scripts, sample, seed: sampleSeed, episodes })) {
       if (limit !== undefined && tasks.length >= limit) break;
       tasks.push(task);
     }
@@ -128,6 +137,9 @@ export async function runEnvTasks({
     toolModel: toolModelSpec,
     sample,
     sampleSeed,
+    episodes,
+    miniwob: miniwob ? resolve(miniwob) : undefined,
+    prompts: prompts ? resolve(prompts) : undefined,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const judge = judgeSpec ? await parseModel(judgeSpec, modelOptions) : undefined;
@@ -149,6 +161,8 @@ export async function runEnvTasks({
       judge,
       judgePrompt: judgePrompt ? resolve(judgePrompt) : undefined,
       toolModel,
+      miniwob,
+      prompts,
     })
     .catch(async (error) => {
       await closeModels();

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { type StaticServer, startStaticServer } from "../../src/browser/index.js";
+import { PagePool, type StaticServer, startStaticServer } from "../../src/browser/index.js";
 import { benchmarksDir } from "./backends.js";
 import { chromiumAvailable, launchChromium } from "./chromium.js";
 
@@ -15,21 +15,30 @@ const html = benchmarksDir() ? join(benchmarksDir() as string, "miniwob", "html"
 export const miniwobAvailable = chromiumAvailable && html !== undefined;
 
 /** Call inside a describe: starts Chromium and the page server before its tests, stops them after. */
-export function useMiniwobSite(): { browser(): Browser; serverUrl(): string; taskUrl(task: string): string } {
+export function useMiniwobSite(): {
+  browser(): Browser;
+  pages(): PagePool;
+  serverUrl(): string;
+  taskUrl(task: string): string;
+} {
   let browser: Browser | undefined;
+  let pages: PagePool | undefined;
   let server: StaticServer | undefined;
   beforeAll(async () => {
     if (!existsSync(join(html as string, "miniwob", "click-button.html")))
       throw new Error(`${html}: MiniWoB++ pages missing`);
     browser = await launchChromium();
+    pages = new PagePool(browser, { viewport: { width: 500, height: 500 } });
     server = await startStaticServer(html as string);
   }, 60_000);
   afterAll(async () => {
+    await pages?.close();
     await browser?.close();
     await server?.close();
   });
   return {
     browser: () => browser as Browser,
+    pages: () => pages as PagePool,
     serverUrl: () => (server as StaticServer).url,
     taskUrl: (task) => `${(server as StaticServer).url}miniwob/${task}.html`,
   };

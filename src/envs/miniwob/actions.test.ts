@@ -53,7 +53,7 @@ describe.skipIf(!miniwobAvailable)("RCI actions on MiniWoB++ pages", () => {
   const site = useMiniwobSite();
 
   it("clickoption selects by text, clickid and clickxpath submit, movemouse without an element fails", async () => {
-    const page = await MiniwobPage.open(site.browser(), site.taskUrl("choose-list"), 11);
+    const page = await MiniwobPage.open(site.pages(), site.taskUrl("choose-list"), 11);
     try {
       const { utterance } = await page.state();
       const item = /Select (.+) from the list/.exec(utterance)?.[1] as string;
@@ -70,7 +70,7 @@ describe.skipIf(!miniwobAvailable)("RCI actions on MiniWoB++ pages", () => {
     } finally {
       await page.close();
     }
-    const text = await MiniwobPage.open(site.browser(), site.taskUrl("enter-text"), 3);
+    const text = await MiniwobPage.open(site.pages(), site.taskUrl("enter-text"), 3);
     try {
       const want = /Enter "(.+)" into/.exec((await text.state()).utterance)?.[1] as string;
       await performAction(text, parseInstruction("clickid tt"));

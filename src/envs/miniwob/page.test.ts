@@ -15,8 +15,8 @@ describe.skipIf(!miniwobAvailable)("MiniWoB++ pages in Chromium", () => {
   it("starts a seeded episode: the same seed gives the same task, and the page rewards a right click", async () => {
     const rewards: number[] = [];
     for (const seed of [1, 2, 3, 4, 5]) {
-      const page = await MiniwobPage.open(site.browser(), url("click-button"), seed);
-      const again = await MiniwobPage.open(site.browser(), url("click-button"), seed);
+      const page = await MiniwobPage.open(site.pages(), url("click-button"), seed);
+      const again = await MiniwobPage.open(site.pages(), url("click-button"), seed);
       try {
         const state = await page.state();
         expect((await again.state()).utterance).toBe(state.utterance);
@@ -41,7 +41,7 @@ describe.skipIf(!miniwobAvailable)("MiniWoB++ pages in Chromium", () => {
   }, 120_000);
 
   it("types into the focused field and presses keys", async () => {
-    const page = await MiniwobPage.open(site.browser(), url("enter-text"), 7);
+    const page = await MiniwobPage.open(site.pages(), url("enter-text"), 7);
     try {
       const { utterance } = await page.state();
       const text = /Enter "(.+)" into the text field/.exec(utterance)?.[1] as string;

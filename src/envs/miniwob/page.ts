@@ -1,7 +1,8 @@
 // One MiniWoB++ task page in Chromium, driven as AgentTuning's computergym interface drives it
 // (miniwob_interface/instance.py, action.py): load, wait for the sync screen, seed Math.seedrandom,
 // start the episode, read the utterance and the DOM, act, read the reward the page computes itself.
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
+import type { PagePool } from "../../browser/index.js";
 
 export interface MiniwobState {
   utterance: string;
@@ -67,14 +68,23 @@ class PendingLoads {
   private pending = 0;
   private waiters: (() => void)[] = [];
 
-  constructor(page: Page) {
-    page.on("request", () => this.pending++);
-    const finished = () => {
-      this.pending = Math.max(0, this.pending - 1);
-      if (this.pending === 0) for (const wake of this.waiters.splice(0)) wake();
-    };
-    page.on("requestfinished", finished);
-    page.on("requestfailed", finished);
+  private readonly started = () => this.pending++;
+  private readonly finished = () => {
+    this.pending = Math.max(0, this.pending - 1);
+    if (this.pending === 0) for (const wake of this.waiters.splice(0)) wake();
+  };
+
+  constructor(private readonly page: Page) {
+    page.on("request", this.started);
+    page.on("requestfinished", this.finished);
+    page.on("requestfailed", this.finished);
+  }
+
+  /** Stops counting (the page goes back to the pool). */
+  dispose(): void {
+    this.page.off("request", this.started);
+    this.page.off("requestfinished", this.finished);
+    this.page.off("requestfailed", this.finished);
   }
 
   idle(timeoutMs: number): Promise<void> {
@@ -91,7 +101,7 @@ class PendingLoads {
 
 export class MiniwobPage {
   private constructor(
-    private readonly context: BrowserContext,
+    private readonly pages: PagePool,
     readonly page: Page,
     private readonly loads: PendingLoads,
   ) {}
@@ -100,12 +110,10 @@ export class MiniwobPage {
    * Opens `url` (a task page), seeds it and starts an episode: Math.seedrandom(seed),
    * core.setDataMode("train"), core.startEpisodeReal(), then waits for WOB_TASK_READY.
    */
-  static async open(browser: Browser, url: string, seed: number, timeoutMs = 30_000): Promise<MiniwobPage> {
-    // the original window: 160×210 task area in a small window; the viewport keeps layouts the same
-    const context = await browser.newContext({ viewport: { width: 500, height: 500 } });
+  static async open(pages: PagePool, url: string, seed: number, timeoutMs = 30_000): Promise<MiniwobPage> {
+    const page = await pages.acquire();
+    const loads = new PendingLoads(page);
     try {
-      const page = await context.newPage();
-      const loads = new PendingLoads(page);
       await page.goto(url, { timeout: timeoutMs });
       await page.waitForSelector("#sync-task-cover", { timeout: timeoutMs });
       await page.evaluate((s) => {
@@ -122,13 +130,12 @@ export class MiniwobPage {
       await page.waitForFunction(
         () => (window as unknown as { WOB_TASK_READY?: boolean }).WOB_TASK_READY === true,
         undefined,
-        {
-          timeout: timeoutMs,
-        },
+        { timeout: timeoutMs },
       );
-      return new MiniwobPage(context, page, loads);
+      return new MiniwobPage(pages, page, loads);
     } catch (error) {
-      await context.close().catch(() => {});
+      loads.dispose();
+      await pages.release(page);
       throw error;
     }
   }
@@ -267,10 +274,12 @@ export class MiniwobPage {
 
   /** Whether Chromium itself is still there (a lost page is one episode's problem, a lost browser the run's). */
   browserConnected(): boolean {
-    return this.context.browser()?.isConnected() ?? false;
+    return this.page.context().browser()?.isConnected() ?? false;
   }
 
+  /** Gives the page back for the next episode. */
   async close(): Promise<void> {
-    await this.context.close().catch(() => {});
+    this.loads.dispose();
+    await this.pages.release(this.page);
   }
 }

@@ -3,7 +3,13 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
-import { chromiumPath, launchChromium, type StaticServer, startStaticServer } from "../../browser/index.js";
+import {
+  PagePool,
+  chromiumPath,
+  launchChromium,
+  type StaticServer,
+  startStaticServer,
+} from "../../browser/index.js";
 import { InputError, type Message } from "../../core/index.js";
 import type { Environment, EnvSpec } from "../types.js";
 import { MiniwobEnvironment } from "./env.js";
@@ -87,6 +93,8 @@ export const miniwobSpec: EnvSpec<MiniwobTask> = {
       await server.close();
       throw error;
     }
+    // the original's window: the 160×210 task area in a small viewport keeps layouts the same
+    const pagePool = new PagePool(browser, { viewport: { width: 500, height: 500 } });
     return {
       name: `Chromium ${browser.version()}, pages ${pages}`,
       prompts,
@@ -101,7 +109,7 @@ export const miniwobSpec: EnvSpec<MiniwobTask> = {
         if (!browser.isConnected()) throw new Error("Chromium is gone");
         let page: MiniwobPage;
         try {
-          page = await MiniwobPage.open(browser, `${server.url}miniwob/${task.task}.html`, task.seed);
+          page = await MiniwobPage.open(pagePool, `${server.url}miniwob/${task.task}.html`, task.seed);
         } catch (error) {
           // a browser that died is the run's problem; a page that never loaded costs this episode
           if (!browser.isConnected()) throw error;
@@ -118,6 +126,7 @@ export const miniwobSpec: EnvSpec<MiniwobTask> = {
           : undefined;
       },
       close: async () => {
+        await pagePool.close();
         await browser.close().catch(() => {});
         await server.close();
       },
