@@ -1,3 +1,3 @@
 export * from "./chromium.js";
-export * from "./static-server.js";
 export * from "./page-pool.js";
+export * from "./static-server.js";

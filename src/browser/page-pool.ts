@@ -34,7 +34,10 @@ export class PagePool {
       }
     }
     this.all.delete(page);
-    await page.context().close().catch(() => {});
+    await page
+      .context()
+      .close()
+      .catch(() => {});
   }
 
   /** How many pages exist (at most the episodes that ran at once). */
@@ -44,7 +47,14 @@ export class PagePool {
 
   async close(): Promise<void> {
     this.idle.length = 0;
-    await Promise.all([...this.all].map((page) => page.context().close().catch(() => {})));
+    await Promise.all(
+      [...this.all].map((page) =>
+        page
+          .context()
+          .close()
+          .catch(() => {}),
+      ),
+    );
     this.all.clear();
   }
 }

@@ -1,6 +1,7 @@
 // `agenttune eval`: evaluate a model on an env's tasks, or on a suite of envs.
 import { type Command, Option } from "commander";
 import { InputError } from "../core/index.js";
+import { miniwobFolders } from "../envs/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import {
   agentbenchOption,
@@ -98,6 +99,25 @@ export function registerEval(program: Command) {
     .option("--tool-model <model>", "rewoo: the model behind the LLM tool (default: the model under test)")
     .option("--sample <n>", "rewoo: draw n questions as ReWOO does (pandas df.sample)", positiveInt)
     .option("--sample-seed <n>", "the sampling seed", (v) => Number.parseInt(v, 10), 2024)
+    .addOption(
+      perEnv(
+        "--miniwob <dir>",
+        "miniwob: MiniWoB++'s html folder (miniwob/*.html, core/, common/); default: the copy in --agenttuning",
+      ),
+    )
+    .addOption(
+      perEnv(
+        "--prompts <dir>",
+        "miniwob: the RCI agent's folder (prompt/, available_tasks.txt); default: the copy in --agenttuning; also the default --tasks",
+      ),
+    )
+    .addOption(
+      perEnv(
+        "--episodes <n>",
+        "miniwob: episodes per listed task, seeds 0…n-1 (AgentTuning: 10)",
+        positiveInt,
+      ),
+    )
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();
@@ -129,6 +149,8 @@ export function registerEval(program: Command) {
         else if (signal.aborted) process.exitCode = 130;
         return;
       }
+      // miniwob's task list is the RCI folder's available_tasks.txt unless --tasks says otherwise
+      if (opts.env === "miniwob" && !opts.tasks) opts.tasks = miniwobFolders(opts).prompts;
       if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
       const summary = await runEval({ ...opts, modelOptions, signal });
       process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);

@@ -2,6 +2,7 @@ export { alfworldSpec } from "./alfworld/spec.js";
 export { dbSpec } from "./db/spec.js";
 export { kgSpec } from "./kg/spec.js";
 export { mind2webSpec } from "./mind2web/spec.js";
+export { miniwobFolders, miniwobSpec } from "./miniwob/spec.js";
 export * as osEnv from "./os/index.js";
 export { osSpec } from "./os/spec.js";
 export * from "./registry.js";

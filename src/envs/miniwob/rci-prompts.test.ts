@@ -55,4 +55,32 @@ describe("RCI prompt texts", () => {
       expect(generic.base).toContain("^clickxpath\\s.{1,}$");
     },
   );
+
+  it.skipIf(!root)(
+    "wraps every call in the few-shot Llama-2 conversation, BIG_PROMPT from a checkout or our own",
+    () => {
+      const checkout = resolve("test/fixtures/agenttuning");
+      const theirs = loadRciConversation(root as string, checkout);
+      expect(theirs.bigPrompt.length).toBeGreaterThan(0);
+      expect(theirs.bigPrompt).not.toBe(ownBigPrompt);
+      const ours = loadRciConversation(root as string);
+      expect(ours.bigPrompt).toBe(ownBigPrompt);
+      const messages = rciMessages(ours, "PROMPT");
+      expect(messages.map((m) => m.role)).toEqual([
+        "system",
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+        "user",
+      ]);
+      expect(messages[2]?.content).toBe("Ok.");
+      expect(messages.at(-1)?.content).toBe(
+        "The previous task has ended, and I'll start a new task now.\n\nPROMPT",
+      );
+      expect(() => loadRciConversation(resolve("test/fixtures"))).toThrow(/few-shot\.json/);
+    },
+  );
 });

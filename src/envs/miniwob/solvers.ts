@@ -249,7 +249,8 @@ export function readEmailTask(
   if (!sender) throw new Error(`no sender of the inbox in "${utterance}"`);
   const text = /"(.*)"/.exec(utterance)?.[1];
   // only replies quote a text
-  if (text !== undefined || /\breply|\brespond|\banswer/i.test(utterance)) return { action: "reply", sender, text: text ?? "" };
+  if (text !== undefined || /\breply|\brespond|\banswer/i.test(utterance))
+    return { action: "reply", sender, text: text ?? "" };
   if (/important|\bstar/i.test(utterance)) return { action: "important", sender };
   if (/delete|trash|remove|get rid|discard|erase/i.test(utterance)) return { action: "delete", sender };
   const others = names.filter((name) => name !== sender);
@@ -266,7 +267,9 @@ const emailInbox: Solver = {
       .toArray()
       .map((e) => $(e).text().trim());
     const task = readEmailTask(utterance, senders);
-    const thread = $("#main .email-thread").filter((_, e) => $(e).find(".email-sender").text().trim() === task.sender);
+    const thread = $("#main .email-thread").filter(
+      (_, e) => $(e).find(".email-sender").text().trim() === task.sender,
+    );
     if (task.action === "delete") return click(thread.first().find(".trash"));
     if (task.action === "important") return click(thread.first().find(".star"));
     const form = task.action === "reply" ? $("#reply") : $("#forward");
@@ -390,7 +393,9 @@ Object.assign(solvers, {
   "click-scroll-list": sequence(8, ({ utterance, $ }) => {
     const items = match(utterance, /^Select (.+) from the scroll list and click Submit\.$/)[1] as string;
     return [
-      ...items.split(", ").map((item) => `clickoption ${xpathOf(withText($, "#options option", item).first())}`),
+      ...items
+        .split(", ")
+        .map((item) => `clickoption ${xpathOf(withText($, "#options option", item).first())}`),
       click($("#area button")),
     ];
   }),

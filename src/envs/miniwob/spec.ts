@@ -4,9 +4,9 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import {
-  PagePool,
   chromiumPath,
   launchChromium,
+  PagePool,
   type StaticServer,
   startStaticServer,
 } from "../../browser/index.js";
