@@ -149,7 +149,7 @@ describe.skipIf(!miniwobAvailable)("miniwob episodes in Chromium (RCI agent)", (
     const base = file("click-test", "base.txt")
       .replaceAll("{type}", "^type\\s.{1,}$")
       .replaceAll("{clickxpath}", "^clickxpath\\s.{1,}$");
-    const page = readActionPrompt(asked[0] as string).html.replace(/\n\n[^]*$/, "");
+    const page = readActionPrompt(asked[0] as string).html.replace(/\n\n[\s\S]*$/, "");
     expect(page).toMatch(/^<div id="wrap"/);
     // initialize_plan: base + webpage_state_prompt(init_plan=True, with_task=True) + initialize_plan.txt
     expect(first).toBe(
