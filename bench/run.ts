@@ -3,6 +3,7 @@ import { benchAlfworld } from "./alfworld.js";
 import { benchCli } from "./cli.js";
 import { benchDb } from "./db.js";
 import { benchKg } from "./kg.js";
+import { benchMiniwob } from "./miniwob.js";
 import { benchOs } from "./os.js";
 import { printTable } from "./table.js";
 import { benchTokenize } from "./tokenize.js";
@@ -16,8 +17,9 @@ const rows = [
   ...(await benchWebshop()),
   ...(await benchAlfworld()),
   ...(await benchTokenize()),
+  ...(await benchMiniwob()),
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json",
+  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json",
 );

@@ -24,7 +24,7 @@ export function registerEval(program: Command) {
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
     .option(
       "--suite <suite>",
-      "held-in (every held-in env on its generated tasks), held-out (hotpotqa on --hotpotqa files, rewoo on --rewoo files) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus)",
+      "held-in (every held-in env on its generated tasks), held-out (hotpotqa on --hotpotqa files, rewoo on --rewoo files, miniwob with --miniwob/--prompts) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus, episodes, miniwob, prompts)",
     )
     .addOption(perEnv("--env <name>", "environment, e.g. db (without --suite)"))
     .addOption(
@@ -99,17 +99,13 @@ export function registerEval(program: Command) {
     .option("--tool-model <model>", "rewoo: the model behind the LLM tool (default: the model under test)")
     .option("--sample <n>", "rewoo: draw n questions as ReWOO does (pandas df.sample)", positiveInt)
     .option("--sample-seed <n>", "the sampling seed", (v) => Number.parseInt(v, 10), 2024)
-    .addOption(
-      perEnv(
-        "--miniwob <dir>",
-        "miniwob: MiniWoB++'s html folder (miniwob/*.html, core/, common/); default: the copy in --agenttuning",
-      ),
+    .option(
+      "--miniwob <dir>",
+      "miniwob (and --suite held-out): MiniWoB++'s html folder (miniwob/*.html, core/, common/); default: the copy in --agenttuning",
     )
-    .addOption(
-      perEnv(
-        "--prompts <dir>",
-        "miniwob: the RCI agent's folder (prompt/, available_tasks.txt); default: the copy in --agenttuning; also the default --tasks",
-      ),
+    .option(
+      "--prompts <dir>",
+      "miniwob (and --suite held-out): the RCI agent's folder (prompt/, available_tasks.txt); default: the copy in --agenttuning; also the default --tasks",
     )
     .addOption(
       perEnv(
@@ -124,7 +120,13 @@ export function registerEval(program: Command) {
       const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
       if (opts.suite) {
         const result = await runSuite({
-          suite: loadSuite(opts.suite, { hotpotqa: opts.hotpotqa, rewoo: opts.rewoo }),
+          suite: loadSuite(opts.suite, {
+            hotpotqa: opts.hotpotqa,
+            rewoo: opts.rewoo,
+            miniwob: opts.miniwob,
+            prompts: opts.prompts,
+            agenttuning: opts.agenttuning,
+          }),
           model: opts.model,
           modelOptions,
           out: opts.out,

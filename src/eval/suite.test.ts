@@ -19,6 +19,20 @@ describe("suites", () => {
     expect(heldInSuite().envs[0]).toMatchObject({ tasks: "generated", count: 100, weight: 1 });
   });
 
+  it("the built-in held-out suite adds miniwob (46 tasks × 10 episodes) when given its pages and prompts", () => {
+    const pages = join(dir, "mw-html");
+    const rci = join(dir, "mw-rci");
+    mkdirSync(join(pages, "core"), { recursive: true });
+    writeFileSync(join(pages, "core", "core.js"), "");
+    mkdirSync(join(rci, "prompt"), { recursive: true });
+    const suite = loadSuite("held-out", { miniwob: pages, prompts: rci });
+    expect(suite.envs).toEqual([
+      expect.objectContaining({ env: "miniwob", tasks: rci, miniwob: pages, prompts: rci, episodes: 10 }),
+    ]);
+    // either folder alone needs the other from an AgentTuning checkout
+    expect(() => loadSuite("held-out", { miniwob: pages })).toThrow(/pass --prompts DIR/);
+  });
+
   it("the built-in held-out suite runs hotpotqa and rewoo on the user's HotpotQA files, normalized as the paper", async () => {
     expect(() => loadSuite("held-out")).toThrow(/--suite held-out: pass --hotpotqa DIR .* --rewoo DIR/);
     // ReWOO's datasets in a folder of their own: 50 sampled from each file, pooled into one score

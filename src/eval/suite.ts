@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { InputError, readYamlConfig } from "../core/index.js";
 import { formatGenerateReport, generateTasksFile } from "../data/index.js";
-import { envNames, getEnvSpec, type Protocol } from "../envs/index.js";
+import { envNames, getEnvSpec, miniwobFolders, type Protocol } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { type Incomplete, type RunSummary, runEnvTasks } from "../runner/index.js";
 import { bootstrapInterval, type Interval } from "./bootstrap.js";
@@ -30,6 +30,10 @@ export const suiteEnvSchema = z.strictObject({
   sampleSeed: z.number().int().nonnegative().optional(),
   /** More offline-wiki pages (hotpotqa, rewoo). */
   corpus: z.array(z.string()).optional(),
+  /** miniwob: episodes per listed task (default 10), MiniWoB++'s html folder, the RCI prompt folder. */
+  episodes: z.number().int().positive().optional(),
+  miniwob: z.string().optional(),
+  prompts: z.string().optional(),
 });
 export const suiteSchema = z.strictObject({
   name: z.string().default("suite"),
@@ -49,15 +53,29 @@ export function heldInSuite(): Suite {
  * folder of ReWOO's datasets: HotpotQA, GSM8K, TriviaQA, {question, answer} files), as ReWOO does,
  * pooled into one accuracy; without `rewoo` it samples the HotpotQA files.
  */
-export function heldOutSuite({ hotpotqa, rewoo }: HeldOutData): Suite {
-  if (!hotpotqa && !rewoo)
+export function heldOutSuite({ hotpotqa, rewoo, miniwob, prompts, agenttuning }: HeldOutData): Suite {
+  const withMiniwob = Boolean(miniwob || prompts);
+  if (!hotpotqa && !rewoo && !withMiniwob)
     throw new InputError(
-      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files)",
+      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files) and/or --miniwob DIR --prompts DIR (MiniWoB++ pages, RCI prompts)",
     );
-  const envs = [
+  const envs: Record<string, unknown>[] = [
     ...(hotpotqa ? [{ env: "hotpotqa", tasks: resolve(hotpotqa) }] : []),
-    { env: "rewoo", tasks: resolve((rewoo ?? hotpotqa) as string), sample: 50, sampleSeed: 2024 },
+    ...(hotpotqa || rewoo
+      ? [{ env: "rewoo", tasks: resolve((rewoo ?? hotpotqa) as string), sample: 50, sampleSeed: 2024 }]
+      : []),
   ];
+  if (withMiniwob) {
+    // AgentTuning's 46 tasks × 10 episodes, from the RCI folder's task list
+    const folders = miniwobFolders({ miniwob, prompts, agenttuning });
+    envs.push({
+      env: "miniwob",
+      tasks: folders.prompts,
+      miniwob: folders.pages,
+      prompts: folders.prompts,
+      episodes: 10,
+    });
+  }
   return suiteSchema.parse({ name: "held-out", envs });
 }
 
@@ -65,6 +83,10 @@ export function heldOutSuite({ hotpotqa, rewoo }: HeldOutData): Suite {
 export interface HeldOutData {
   hotpotqa?: string;
   rewoo?: string;
+  /** MiniWoB++'s html folder and the RCI prompt folder (either one turns miniwob on; the other may come from agenttuning). */
+  miniwob?: string;
+  prompts?: string;
+  agenttuning?: string;
 }
 
 /** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
@@ -77,6 +99,8 @@ export function loadSuite(spec: string, data: HeldOutData = {}): Suite {
     getEnvSpec(entry.env);
     if (entry.tasks !== "generated") entry.tasks = resolve(dirname(spec), entry.tasks);
     if (entry.corpus) entry.corpus = entry.corpus.map((file) => resolve(dirname(spec), file));
+    if (entry.miniwob) entry.miniwob = resolve(dirname(spec), entry.miniwob);
+    if (entry.prompts) entry.prompts = resolve(dirname(spec), entry.prompts);
   }
   return suite;
 }
@@ -241,6 +265,9 @@ export async function runSuite({
       sample: entry.sample,
       sampleSeed: entry.sampleSeed,
       corpus: entry.corpus,
+      episodes: entry.episodes,
+      miniwob: entry.miniwob,
+      prompts: entry.prompts,
       signal,
     });
     summaries.push(summary);
