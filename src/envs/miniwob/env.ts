@@ -174,9 +174,10 @@ export class MiniwobEnvironment implements Environment {
     this.past.push(instruction);
     try {
       await performAction(this.page, parseInstruction(instruction));
-      const { reward, done } = await this.page.reward();
+      const { reward, done, reason } = await this.page.reward();
       // main.py: stop on a reward that is not 0 (a success, or -1 when the page timed out) or when done
-      if (reward !== 0 || done) return this.end(reward, reward > 0 ? undefined : "wrong_answer");
+      if (reward !== 0 || done)
+        return this.end(reward, reward > 0 ? undefined : "wrong_answer", reason ? String(reason) : undefined);
       if (this.past.length >= this.stepBudget)
         return this.end(reward, "round_limit", `the plan's ${this.stepBudget} steps are used up`);
       await this.readState();

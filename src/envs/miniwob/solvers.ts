@@ -93,7 +93,11 @@ function typeInto(field: Cheerio<AnyNode>, text: string): string[] {
   return [click(field), `type ${text}`];
 }
 
-/** simple-algebra's problems: "x + a = b", "x - a = b", "a + x = b". */
+/**
+ * simple-algebra's problems: "x + a = b", "x - a = b", "a + x = b". The page also shows "a + x = b"
+ * for its "−" problems and then expects a − b, so those episodes (about a quarter) cannot be solved
+ * from the page.
+ */
 export function solveForX(problem: string): number {
   const [left, right] = problem.split("=").map((s) => s.trim()) as [string, string];
   const b = Number(right);
