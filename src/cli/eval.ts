@@ -107,6 +107,14 @@ export function registerEval(program: Command) {
       "--prompts <dir>",
       "miniwob (and --suite held-out): the RCI agent's folder (prompt/, available_tasks.txt); default: the copy in --agenttuning; also the default --tasks",
     )
+    .option(
+      "--sites <list>",
+      "webarena (and --suite held-out): site URLs, shopping=URL,shopping_admin=URL,reddit=URL,gitlab=URL,wikipedia=URL,map=URL,homepage=URL (else the SHOPPING, GITLAB… environment variables); tasks of other sites are skipped and counted",
+    )
+    .option(
+      "--webarena <file>",
+      "--suite held-out: WebArena task configs (test.raw.json or a folder of them)",
+    )
     .addOption(
       perEnv(
         "--episodes <n>",
@@ -126,7 +134,9 @@ export function registerEval(program: Command) {
             miniwob: opts.miniwob,
             prompts: opts.prompts,
             agenttuning: opts.agenttuning,
+            webarena: opts.webarena,
           }),
+          sites: opts.sites,
           model: opts.model,
           modelOptions,
           out: opts.out,

@@ -9,6 +9,7 @@ import { miniwobSpec } from "./miniwob/spec.js";
 import { osSpec } from "./os/spec.js";
 import { rewooSpec } from "./rewoo/spec.js";
 import type { EnvSpec } from "./types.js";
+import { webarenaSpec } from "./webarena/spec.js";
 import { webshopSpec } from "./webshop/spec.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: specs differ in their task type
@@ -21,6 +22,7 @@ const specs: Record<string, EnvSpec<any>> = {
   miniwob: miniwobSpec,
   os: osSpec,
   rewoo: rewooSpec,
+  webarena: webarenaSpec,
   webshop: webshopSpec,
 };
 

@@ -42,6 +42,10 @@ export interface LoadTasksOptions {
   seed?: number;
   /** Episodes per task where a task list names tasks, not episodes (miniwob: 10, seeds 0…9). */
   episodes?: number;
+  /** webarena: site URLs, "shopping=URL,gitlab=URL" (else WebArena's environment variables). */
+  sites?: string;
+  /** Told about each task the loader leaves out, and why (webarena: a site that is not configured). */
+  onSkip?: (reason: string) => void;
 }
 
 /**
@@ -82,6 +86,8 @@ export interface EnvOpenOptions {
   miniwob?: string;
   /** miniwob: the RCI agent's prompt folder (prompt/, available_tasks.txt). */
   prompts?: string;
+  /** webarena: site URLs, "shopping=URL,gitlab=URL" (else WebArena's environment variables). */
+  sites?: string;
 }
 
 /** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */

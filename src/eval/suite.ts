@@ -53,11 +53,18 @@ export function heldInSuite(): Suite {
  * folder of ReWOO's datasets: HotpotQA, GSM8K, TriviaQA, {question, answer} files), as ReWOO does,
  * pooled into one accuracy; without `rewoo` it samples the HotpotQA files.
  */
-export function heldOutSuite({ hotpotqa, rewoo, miniwob, prompts, agenttuning }: HeldOutData): Suite {
+export function heldOutSuite({
+  hotpotqa,
+  rewoo,
+  miniwob,
+  prompts,
+  agenttuning,
+  webarena,
+}: HeldOutData): Suite {
   const withMiniwob = Boolean(miniwob || prompts);
-  if (!hotpotqa && !rewoo && !withMiniwob)
+  if (!hotpotqa && !rewoo && !withMiniwob && !webarena)
     throw new InputError(
-      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files) and/or --miniwob DIR --prompts DIR (MiniWoB++ pages, RCI prompts)",
+      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files) and/or --miniwob DIR --prompts DIR (MiniWoB++ pages, RCI prompts) and/or --webarena FILE (WebArena task configs, with --sites)",
     );
   const envs: Record<string, unknown>[] = [
     ...(hotpotqa ? [{ env: "hotpotqa", tasks: resolve(hotpotqa) }] : []),
@@ -87,6 +94,8 @@ export interface HeldOutData {
   miniwob?: string;
   prompts?: string;
   agenttuning?: string;
+  /** WebArena task configs (run against the sites given to runSuite). */
+  webarena?: string;
 }
 
 /** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
@@ -179,6 +188,8 @@ export interface RunSuiteOptions {
   judgePrompt?: string;
   /** rewoo: model spec behind the LLM tool. */
   toolModel?: string;
+  /** webarena: site URLs, "shopping=URL,gitlab=URL". */
+  sites?: string;
   progress?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -230,6 +241,7 @@ export async function runSuite({
   judge,
   judgePrompt,
   toolModel,
+  sites,
   progress = true,
   log = console.log,
   signal,
@@ -268,6 +280,7 @@ export async function runSuite({
       episodes: entry.episodes,
       miniwob: entry.miniwob,
       prompts: entry.prompts,
+      sites,
       signal,
     });
     summaries.push(summary);

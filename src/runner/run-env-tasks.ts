@@ -49,6 +49,8 @@ export interface RunEnvTasksOptions {
   miniwob?: string;
   /** miniwob: the RCI agent's prompt folder. */
   prompts?: string;
+  /** webarena: site URLs, "shopping=URL,gitlab=URL". */
+  sites?: string;
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -90,6 +92,7 @@ export async function runEnvTasks({
   episodes,
   miniwob,
   prompts,
+  sites,
   concurrency = 4,
   limit,
   roundLimit,
@@ -107,8 +110,17 @@ export async function runEnvTasks({
     throw new InputError(`--limit ${limit}: expected a positive whole number`);
   }
   const tasks: unknown[] = [];
+  const skipped = new Map<string, number>();
+  const onSkip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
   try {
-    for await (const task of spec.loadTasks(taskFile, { scripts, sample, seed: sampleSeed, episodes })) {
+    for await (const task of spec.loadTasks(taskFile, {
+      scripts,
+      sample,
+      seed: sampleSeed,
+      episodes,
+      sites,
+      onSkip,
+    })) {
       if (limit !== undefined && tasks.length >= limit) break;
       tasks.push(task);
     }
@@ -121,7 +133,12 @@ export async function runEnvTasks({
       `${error.message} (this looks like a task file of ${fits.map((f) => `--env ${f}`).join(" or ")}, not --env ${env})`,
     );
   }
-  if (tasks.length === 0) throw new InputError(`${taskFile}: no tasks`);
+  if (skipped.size)
+    process.stderr.write(
+      `agenttune: ${env}: skipped ${[...skipped.values()].reduce((a, b) => a + b, 0)} tasks (${[...skipped.entries()].map(([why, n]) => `${n} × ${why}`).join("; ")})\n`,
+    );
+  if (tasks.length === 0)
+    throw new InputError(`${taskFile}: no tasks${skipped.size ? " left after the skips above" : ""}`);
   const identity = {
     ...(await taskFileIdentity(taskFile)),
     scripts,
@@ -140,6 +157,7 @@ export async function runEnvTasks({
     episodes,
     miniwob: miniwob ? resolve(miniwob) : undefined,
     prompts: prompts ? resolve(prompts) : undefined,
+    sites,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const judge = judgeSpec ? await parseModel(judgeSpec, modelOptions) : undefined;
@@ -163,6 +181,7 @@ export async function runEnvTasks({
       toolModel,
       miniwob,
       prompts,
+      sites,
     })
     .catch(async (error) => {
       await closeModels();
