@@ -138,13 +138,15 @@ export async function runEpisode<Task>({
         failure = "round_limit";
         break;
       }
-      const prompt = env.independentTurns
-        ? truncateHistory(
-            [...messages.slice(0, roundContext), ...messages.slice(-1)],
-            roundContext + 1,
-            history,
-          )
-        : truncateHistory(messages, prefixLength, history);
+      const prompt = env.trimHistory
+        ? env.trimHistory(messages)
+        : env.independentTurns
+          ? truncateHistory(
+              [...messages.slice(0, roundContext), ...messages.slice(-1)],
+              roundContext + 1,
+              history,
+            )
+          : truncateHistory(messages, prefixLength, history);
       if (!prompt) {
         failure = "context_limit";
         break;

@@ -135,8 +135,11 @@ export function registerEval(program: Command) {
             prompts: opts.prompts,
             agenttuning: opts.agenttuning,
             webarena: opts.webarena,
+            sciworld: opts.sciworld,
           }),
           sites: opts.sites,
+          sciworld: opts.sciworld,
+          sciworldApi: opts.sciworldApi,
           model: opts.model,
           modelOptions,
           out: opts.out,
@@ -163,6 +166,7 @@ export function registerEval(program: Command) {
       }
       // miniwob's task list is the RCI folder's available_tasks.txt unless --tasks says otherwise
       if (opts.env === "miniwob" && !opts.tasks) opts.tasks = miniwobFolders(opts).prompts;
+      if (opts.env === "sciworld" && !opts.tasks) opts.tasks = "agenttuning-test";
       if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
       const summary = await runEval({ ...opts, modelOptions, signal });
       process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);

@@ -8,6 +8,7 @@ import { mind2webSpec } from "./mind2web/spec.js";
 import { miniwobSpec } from "./miniwob/spec.js";
 import { osSpec } from "./os/spec.js";
 import { rewooSpec } from "./rewoo/spec.js";
+import { sciworldSpec } from "./sciworld/spec.js";
 import type { EnvSpec } from "./types.js";
 import { webarenaSpec } from "./webarena/spec.js";
 import { webshopSpec } from "./webshop/spec.js";
@@ -22,6 +23,7 @@ const specs: Record<string, EnvSpec<any>> = {
   miniwob: miniwobSpec,
   os: osSpec,
   rewoo: rewooSpec,
+  sciworld: sciworldSpec,
   webarena: webarenaSpec,
   webshop: webshopSpec,
 };

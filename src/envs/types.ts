@@ -26,6 +26,12 @@ export interface Environment {
    * text as one user turn; the trajectory records which.
    */
   textPrompt?(messages: readonly Message[]): { prompt: string; stop?: string[] };
+  /**
+   * The env's own rule for fitting the conversation into the model's context (SciWorld's harness drops
+   * its few-shot turns, oldest first), used instead of the run's history policy; undefined when the
+   * conversation cannot fit. The trajectory still records every turn.
+   */
+  trimHistory?(messages: readonly Message[]): Message[] | undefined;
 }
 
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */
@@ -88,6 +94,9 @@ export interface EnvOpenOptions {
   prompts?: string;
   /** webarena: site URLs, "shopping=URL,gitlab=URL" (else WebArena's environment variables). */
   sites?: string;
+  /** sciworld: the ScienceWorld server's URL and its API dialect (default agenttune). */
+  sciworld?: string;
+  sciworldApi?: "agentgym" | "agenttune";
 }
 
 /** An env's backend opened for a run (a database server, a sandbox pool), shared by its episodes. */

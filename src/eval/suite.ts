@@ -60,11 +60,12 @@ export function heldOutSuite({
   prompts,
   agenttuning,
   webarena,
+  sciworld,
 }: HeldOutData): Suite {
   const withMiniwob = Boolean(miniwob || prompts);
-  if (!hotpotqa && !rewoo && !withMiniwob && !webarena)
+  if (!hotpotqa && !rewoo && !withMiniwob && !webarena && !sciworld)
     throw new InputError(
-      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files) and/or --miniwob DIR --prompts DIR (MiniWoB++ pages, RCI prompts) and/or --webarena FILE (WebArena task configs, with --sites)",
+      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files) and/or --miniwob DIR --prompts DIR (MiniWoB++ pages, RCI prompts) and/or --webarena FILE (WebArena task configs, with --sites) and/or --sciworld URL (a ScienceWorld server)",
     );
   const envs: Record<string, unknown>[] = [
     ...(hotpotqa ? [{ env: "hotpotqa", tasks: resolve(hotpotqa) }] : []),
@@ -83,6 +84,9 @@ export function heldOutSuite({
       episodes: 10,
     });
   }
+  if (webarena) envs.push({ env: "webarena", tasks: resolve(webarena) });
+  // AgentTuning's 270 variations, through the server given to runSuite
+  if (sciworld) envs.push({ env: "sciworld", tasks: "agenttuning-test" });
   return suiteSchema.parse({ name: "held-out", envs });
 }
 
@@ -96,6 +100,8 @@ export interface HeldOutData {
   agenttuning?: string;
   /** WebArena task configs (run against the sites given to runSuite). */
   webarena?: string;
+  /** A ScienceWorld server: adds sciworld on AgentTuning's 270 variations. */
+  sciworld?: string;
 }
 
 /** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
@@ -106,7 +112,9 @@ export function loadSuite(spec: string, data: HeldOutData = {}): Suite {
   const suite = readYamlConfig(spec, suiteSchema);
   for (const entry of suite.envs) {
     getEnvSpec(entry.env);
-    if (entry.tasks !== "generated") entry.tasks = resolve(dirname(spec), entry.tasks);
+    // "generated" and built-in sets (sciworld's agenttuning-test) are names, not paths
+    if (entry.tasks !== "generated" && entry.tasks !== "agenttuning-test")
+      entry.tasks = resolve(dirname(spec), entry.tasks);
     if (entry.corpus) entry.corpus = entry.corpus.map((file) => resolve(dirname(spec), file));
     if (entry.miniwob) entry.miniwob = resolve(dirname(spec), entry.miniwob);
     if (entry.prompts) entry.prompts = resolve(dirname(spec), entry.prompts);
@@ -190,6 +198,9 @@ export interface RunSuiteOptions {
   toolModel?: string;
   /** webarena: site URLs, "shopping=URL,gitlab=URL". */
   sites?: string;
+  /** sciworld: the ScienceWorld server and its API dialect. */
+  sciworld?: string;
+  sciworldApi?: "agentgym" | "agenttune";
   progress?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -242,6 +253,8 @@ export async function runSuite({
   judgePrompt,
   toolModel,
   sites,
+  sciworld,
+  sciworldApi,
   progress = true,
   log = console.log,
   signal,
@@ -281,6 +294,8 @@ export async function runSuite({
       miniwob: entry.miniwob,
       prompts: entry.prompts,
       sites,
+      sciworld,
+      sciworldApi,
       signal,
     });
     summaries.push(summary);

@@ -51,6 +51,9 @@ export interface RunEnvTasksOptions {
   prompts?: string;
   /** webarena: site URLs, "shopping=URL,gitlab=URL". */
   sites?: string;
+  /** sciworld: the ScienceWorld server and its API dialect. */
+  sciworld?: string;
+  sciworldApi?: "agentgym" | "agenttune";
   concurrency?: number;
   /** Run only the first N tasks. */
   limit?: number;
@@ -93,6 +96,8 @@ export async function runEnvTasks({
   miniwob,
   prompts,
   sites,
+  sciworld,
+  sciworldApi,
   concurrency = 4,
   limit,
   roundLimit,
@@ -158,6 +163,8 @@ export async function runEnvTasks({
     miniwob: miniwob ? resolve(miniwob) : undefined,
     prompts: prompts ? resolve(prompts) : undefined,
     sites,
+    sciworld,
+    sciworldApi,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const judge = judgeSpec ? await parseModel(judgeSpec, modelOptions) : undefined;
@@ -182,6 +189,8 @@ export async function runEnvTasks({
       miniwob,
       prompts,
       sites,
+      sciworld,
+      sciworldApi,
     })
     .catch(async (error) => {
       await closeModels();

@@ -43,6 +43,8 @@ export async function taskSourceHash(path: string): Promise<string> {
 
 /** Identity facts of a task file: its absolute path and content hash. */
 export async function taskFileIdentity(path: string): Promise<RunIdentity> {
+  // a built-in task set named instead of a file (sciworld's agenttuning-test) is its own identity
+  if (!existsSync(path)) return { tasks: path };
   return { tasks: resolve(path), tasksHash: await taskSourceHash(path) };
 }
 

@@ -9,7 +9,12 @@ import { stringConstant } from "./agentbench/python-source.js";
 export function heldOutDir(dir: string): string {
   const nested = join(dir, "eval_heldout");
   if (existsSync(nested)) return nested;
-  if (["hotpotQA", "rewoo", "miniwob++"].some((task) => existsSync(join(dir, task)))) return dir;
+  if (
+    ["hotpotQA", "rewoo", "miniwob++", "science-world", "webarena"].some((task) =>
+      existsSync(join(dir, task)),
+    )
+  )
+    return dir;
   throw new InputError(
     `--agenttuning ${dir}: no eval_heldout/ folder (expected a THUDM/AgentTuning checkout)`,
   );
