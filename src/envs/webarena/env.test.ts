@@ -16,6 +16,9 @@ import { runEval } from "../../eval/index.js";
 import type { ChatModel } from "../../models/index.js";
 import { ScriptedModel } from "../../models/index.js";
 import type { EnvBackend } from "../types.js";
+import { sampleGoals } from "../webshop/catalog.js";
+import { serveShopSite } from "../webshop/site.js";
+import { getDefaultShop } from "../webshop/spec.js";
 import { describeAction, parseWebarenaAction } from "./actions.js";
 import { earlyStop, extractAction, truncateObservation } from "./env.js";
 import { cleanAnswer, urlMatch } from "./evaluate.js";
@@ -28,7 +31,13 @@ import {
 import { findNodeId } from "./oracle.js";
 import { ownWebarenaPrompt, webarenaMessages, webarenaPromptFromCheckout } from "./prompt.js";
 import { webarenaSpec } from "./spec.js";
-import { loadWebarenaTasks, parseSites, resolvePlaceholders, type WebarenaTask } from "./tasks.js";
+import {
+  loadWebarenaTasks,
+  parseSites,
+  resolvePlaceholders,
+  type WebarenaTask,
+  webarenaTaskSchema,
+} from "./tasks.js";
 
 const tasksFile = resolve("test/fixtures/webarena/tasks.json");
 
@@ -313,6 +322,44 @@ describe.skipIf(!chromiumAvailable)("webarena episodes in Chromium on test sites
       ].sort(),
     );
   }, 180_000);
+
+  it("plays a WebArena-format task on agenttune's own WebShop site", async () => {
+    const shop = getDefaultShop();
+    const goals = sampleGoals(shop.products, 1, 7);
+    const goal = goals[0];
+    const shopSite = await serveShopSite(shop, goals);
+    const shopBackend = await webarenaSpec.open({ sites: `shopping=${shopSite.url.replace(/\/$/, "")}` });
+    try {
+      const webshopTask = webarenaTaskSchema.parse({
+        task_id: "webshop-1",
+        sites: ["shopping"],
+        start_url: "__SHOPPING__/start/0",
+        intent: `Open the product page of "${goal?.name}"`,
+        eval: {
+          eval_types: ["program_html"],
+          program_html: [{ url: "last", locator: "", required_contents: goal?.asin ?? "" }],
+        },
+        gold_actions: [
+          `type [{textbox ''}] [${goal?.name}] [1]`,
+          `click [{button '${goal?.asin}'}]`,
+          "stop []",
+        ],
+      });
+      const t = await runEpisode({
+        spec: webarenaSpec,
+        backend: shopBackend,
+        task: webshopTask,
+        model: oracleModel(webarenaSpec),
+      });
+      expect([t.reward, t.info?.crashed ?? null]).toEqual([1, null]);
+      expect((t.info?.actions as string[])[1]).toMatch(
+        new RegExp(`^click \\[\\d+\\] where \\[\\d+\\] is button '${goal?.asin}'`),
+      );
+    } finally {
+      await shopBackend.close();
+      await shopSite.close();
+    }
+  }, 60_000);
 
   it("shows the page as WebArena's prompt does: tab header, tree, fake-domain URL, previous action", async () => {
     const t = await play(task(1), ["no action here", act("click [99999]"), act("stop [x]")]);
