@@ -352,7 +352,7 @@ describe.skipIf(!chromiumAvailable)("webarena episodes in Chromium on test sites
         model: oracleModel(webarenaSpec),
       });
       expect([t.reward, t.info?.crashed ?? null]).toEqual([1, null]);
-      expect((t.info?.actions as string[])[1]).toMatch(
+      expect((t.info?.actions as string[] | undefined)?.[1]).toMatch(
         new RegExp(`^click \\[\\d+\\] where \\[\\d+\\] is button '${goal?.asin}'`),
       );
     } finally {
