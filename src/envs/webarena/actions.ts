@@ -198,6 +198,8 @@ export async function executeAction(
       await page.goForward();
       return page;
     case "goto":
+      // a reply is hostile: only web pages, never the host's files or the browser's own pages
+      if (!/^https?:\/\//i.test(action.url)) throw new Error(`goto: only http(s) URLs, not ${action.url}`);
       await page.goto(action.url);
       return page;
     case "close_tab": {

@@ -397,6 +397,18 @@ describe.skipIf(!chromiumAvailable)("webarena episodes in Chromium on test sites
     expect(repeated.info?.earlyStop).toBe("Same action for 3 times");
   }, 60_000);
 
+  it("never opens the host's files or the browser's own pages for a hostile goto", async () => {
+    const t = await play(task(1), [
+      act("goto [file:///etc/passwd]"),
+      act("goto [chrome://version]"),
+      act("goto [view-source:file:///etc/hostname]"),
+      act("stop [x]"),
+    ]);
+    const seen = t.messages.map((m) => m.content).join("\n");
+    expect(seen).not.toMatch(/root:x:0:0|Command Line|Executable Path/);
+    expect(t.info?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/products$/);
+  }, 60_000);
+
   it("leaves a task whose evaluation cannot run out of the average, and counts it", async () => {
     const broken = {
       ...task(1),
