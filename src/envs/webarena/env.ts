@@ -140,13 +140,28 @@ export class WebarenaEnvironment implements Environment {
       this.cdp = await this.context.newCDPSession(this.page);
       this.cdpPage = this.page;
     }
-    this.observation = await observe(this.page, this.cdp, viewport.width);
+    this.observation = await this.observeSettled(this.cdp);
     return fillTemplate(this.options.prompt.template, {
       objective: this.task.intent,
       url: this.options.urls.toShown(this.page.url()),
       observation: truncateObservation(this.observation.text),
       previous_action: this.history.at(-1) as string,
     });
+  }
+
+  /**
+   * process(): a page still navigating (a form that submitted on Enter) destroys the context the
+   * snapshot runs in; WebArena then waits for the load and reads again, and so does this, a few times.
+   */
+  private async observeSettled(cdp: CDPSession): Promise<Observation> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await observe(this.page, cdp, viewport.width);
+      } catch (error) {
+        if (attempt >= 3 || this.page.isClosed()) throw error;
+        await this.page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
+      }
+    }
   }
 
   private async settle(): Promise<void> {
