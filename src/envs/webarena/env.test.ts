@@ -337,7 +337,14 @@ describe.skipIf(!chromiumAvailable)("webarena episodes in Chromium on test sites
         intent: `Open the product page of "${goal?.name}"`,
         eval: {
           eval_types: ["program_html"],
-          program_html: [{ url: "last", locator: "", required_contents: goal?.asin ?? "" }],
+          // the product page's title (the results page has no h2)
+          program_html: [
+            {
+              url: "last",
+              locator: "document.querySelector('h2').textContent",
+              required_contents: goal?.name ?? "",
+            },
+          ],
         },
         gold_actions: [
           `type [{textbox ''}] [${goal?.name}] [1]`,
@@ -351,7 +358,7 @@ describe.skipIf(!chromiumAvailable)("webarena episodes in Chromium on test sites
         task: webshopTask,
         model: oracleModel(webarenaSpec),
       });
-      expect([t.reward, t.info?.crashed ?? null]).toEqual([1, null]);
+      expect([t.reward, t.info?.crashed ?? null], JSON.stringify(t.info)).toEqual([1, null]);
       expect((t.info?.actions as string[] | undefined)?.[1]).toMatch(
         new RegExp(`^click \\[\\d+\\] where \\[\\d+\\] is button '${goal?.asin}'`),
       );

@@ -26,6 +26,8 @@ export const maxActions = 30;
 export const earlyStopThreshold = 3;
 export const observationTokens = 1920;
 export const viewport = { width: 1280, height: 720 };
+/** How long after an action a navigation it caused must have started to be waited for. */
+const navigationWindowMs = 300;
 
 let encoding: Tiktoken | undefined;
 /** The observation cut to its first 1,920 cl100k tokens (tokenizer.decode(tokenizer.encode(obs)[:n])). */
@@ -110,6 +112,7 @@ export class WebarenaEnvironment implements Environment {
     this.actions.push(action);
     this.history.push(describeAction(action, nodes, prompt.actionSplitter));
     if (action.type === "stop") return this.finish(action.answer);
+    const navigation = this.watchNavigation();
     try {
       this.page = await executeAction(
         action,
@@ -120,6 +123,7 @@ export class WebarenaEnvironment implements Environment {
     } catch {
       // envs.py swallows execution errors: the episode goes on from the same page
     }
+    await navigation();
     await this.settle();
     const stop = earlyStop(this.actions);
     if (stop) return this.finish(`Early stop: ${stop}`, stop);
@@ -156,12 +160,39 @@ export class WebarenaEnvironment implements Environment {
   private async observeSettled(cdp: CDPSession): Promise<Observation> {
     for (let attempt = 1; ; attempt++) {
       try {
+        // a document still loading (a navigation that began late) is read once it has loaded
+        const state = await this.page.evaluate(() => document.readyState);
+        if (state !== "complete")
+          await this.page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
         return await observe(this.page, cdp, viewport.width);
       } catch (error) {
         if (attempt >= 3 || this.page.isClosed()) throw error;
         await this.page.waitForLoadState("load", { timeout: 10_000 }).catch(() => {});
       }
     }
+  }
+
+  /**
+   * Started before an action: afterwards, when the action sent the tab to a new document (a form
+   * submitted by Enter or a click), waits for that document's load event, so the next observation
+   * is never a page half built (WebArena sleeps 2.5 s instead).
+   */
+  private watchNavigation(): () => Promise<void> {
+    const page = this.page;
+    const limit = this.options.settleMs ?? 2500;
+    let navigated = false;
+    const onRequest = (request: { isNavigationRequest(): boolean; frame(): unknown }) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigated = true;
+    };
+    page.on("request", onRequest);
+    const loaded = page.waitForEvent("load", { timeout: limit }).catch(() => {});
+    return async () => {
+      // a submit's request follows its key or click event, later on a busy machine: give it time to
+      // show, then wait for the new document's load (waitForLoadState would see the old one, loaded)
+      await new Promise((resolve) => setTimeout(resolve, navigationWindowMs));
+      page.off("request", onRequest);
+      if (navigated) await loaded;
+    };
   }
 
   private async settle(): Promise<void> {
