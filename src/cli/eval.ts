@@ -105,7 +105,7 @@ export function registerEval(program: Command) {
     )
     .option(
       "--prompts <dir>",
-      "miniwob (and --suite held-out): the RCI agent's folder (prompt/, available_tasks.txt); default: the copy in --agenttuning; also the default --tasks",
+      "miniwob (and --suite held-out): the RCI agent's folder (prompt/, available_tasks.txt; also the default --tasks); sciworld: its one-shot file prompt.json; default: the copies in --agenttuning",
     )
     .option(
       "--sites <list>",
