@@ -255,14 +255,15 @@ describe.skipIf(!miniwobAvailable)("miniwob episodes in Chromium (RCI agent)", (
     expect(t.info?.reason).toMatch(/did not load/);
   }, 60_000);
 
-  it("the oracle succeeds on every task with a solver (3 seeds each here; npm run bench runs 20)", async () => {
+  it("the oracle succeeds on every task with a solver (one seed each here; npm run bench runs 20)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "miniwob-oracle-"));
     mkdirSync(dir, { recursive: true });
     const tasks = join(dir, "episodes.jsonl");
     const names = Object.keys(solvers);
     writeFileSync(
       tasks,
-      names.flatMap((task) => [0, 1, 2].map((seed) => `${JSON.stringify({ task, seed })}\n`)).join(""),
+      // one seed per task, a different one for each (npm run bench runs all 40 × 20)
+      names.map((task, i) => `${JSON.stringify({ task, seed: (i * 7) % 20 })}\n`).join(""),
     );
     const summary = await runEval({
       env: "miniwob",
