@@ -2,7 +2,7 @@
 // on a scripted ScienceWorld server the tests start: the conversation, Think turns, the action
 // mapping, the stops, the score rule, both server dialects. Real SciWorld scores need the Java
 // simulator behind a server.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -198,6 +198,21 @@ describe("sciworld episodes on a scripted ScienceWorld server", () => {
       progress: false,
     });
     expect(summary.metrics).toEqual({ score: 100, tasks: 1 });
+  });
+
+  it("runs the built-in 270-variation set by name, recorded as such in run.json", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "sw-builtin-")), "out");
+    const summary = await runEval({
+      env: "sciworld",
+      tasks: "agenttuning-test",
+      limit: 2,
+      model: "oracle",
+      out,
+      sciworld: server.url,
+      progress: false,
+    });
+    expect(summary.tasks).toBe(2);
+    expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).identity.tasks).toBe("agenttuning-test");
   });
 
   it("a failed task ends the episode and the score reverts to the one before", async () => {
