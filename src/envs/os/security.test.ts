@@ -306,6 +306,8 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
           "echo made > /root/work.txt; mkdir -p /usr/local/bin; printf '#!/bin/sh\\necho calc\\n' > /usr/local/bin/calc; chmod +x /usr/local/bin/calc",
         );
         await s.run("(while true; do date +%s%N >> /root/ticks; sleep 0.05; done) &");
+        // on a busy machine the ticker may not have written yet: wait for its first tick, not a time
+        await s.run("until [ -s /root/ticks ]; do sleep 0.05; done");
         const seen = await s.runScript(
           "bash",
           "cat /root/work.txt; calc; a=$(wc -l < /root/ticks); sleep 0.5; b=$(wc -l < /root/ticks); [ $a = $b ] && echo frozen",
