@@ -2,8 +2,8 @@
 // step is two model calls on the whole plain-text prompt, "Thought n:" then "Action n:", each reply cut
 // at a newline and passed through format_step; Search / Lookup / Finish observations in the original
 // texts; the run halts after 10 steps or once the prompt passes 1,700 cl100k tokens.
-import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { Message, StepResult } from "../../core/index.js";
+import { cl100k } from "../lib/llama2-harness.js";
 import { NoPageError, type OfflineWiki, WikiExplorer } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import type { Environment } from "../types.js";
@@ -14,11 +14,9 @@ import type { HotpotTask } from "./tasks.js";
 export const maxSteps = 10;
 export const contextTokens = 1700;
 
-let encoding: Tiktoken | undefined;
 /** cl100k_base, the tokenizer BOLAA counts the prompt with (llms.py token_enc). */
 export function countTokens(text: string): number {
-  encoding ??= getEncoding("cl100k_base");
-  return encoding.encode(text, "all").length;
+  return cl100k().encode(text, "all").length;
 }
 
 /** format_step: strip newlines, then whitespace, then drop inner newlines (no space added). */

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { InputError, type Message } from "../../core/index.js";
 import { heldOutString } from "../lib/agenttuning-checkout.js";
+import { llama2SystemPrompt } from "../lib/llama2-harness.js";
 import { pythonStrip } from "../lib/python-string.js";
 
 export interface RciPrompts {
@@ -139,8 +140,6 @@ export function loadRciConversation(root: string, agenttuning?: string): RciConv
   };
 }
 
-/** The system prompt of every call (FastChat's llama-2 template with this system message). */
-export const rciSystemPrompt = "You are a helpful, respectful and honest assistant.";
 const newTask = "The previous task has ended, and I'll start a new task now.\n\n";
 
 /** The question of one call: the prompt after "The previous task has ended…". */
@@ -158,7 +157,7 @@ export function rciMessages(conversation: RciConversation, prompt: string): Mess
     [string, string],
   ];
   return [
-    { role: "system", content: rciSystemPrompt },
+    { role: "system", content: llama2SystemPrompt },
     { role: "user", content: conversation.bigPrompt },
     { role: "assistant", content: "Ok." },
     { role: "user", content: planUser },

@@ -10,7 +10,8 @@ import {
   type StaticServer,
   startStaticServer,
 } from "../../browser/index.js";
-import { InputError, type Message } from "../../core/index.js";
+import { InputError } from "../../core/index.js";
+import { failedAtStart } from "../lib/llama2-harness.js";
 import type { Environment, EnvSpec } from "../types.js";
 import { MiniwobEnvironment } from "./env.js";
 import { miniwobOracle } from "./oracle.js";
@@ -61,14 +62,7 @@ const maxTurns = 300;
 /** An episode whose page never loaded: it ends before the first call and counts as a failure. */
 function pageFailure(task: MiniwobTask, error: unknown): Environment {
   const reason = `the page of ${task.task} did not load: ${(error as Error).message.split("\n")[0]}`;
-  return {
-    reset: async () => ({
-      messages: [{ role: "user", content: reason } satisfies Message],
-      finished: { observation: "", reward: 0, done: true, failure: "env_error", info: { reason } },
-    }),
-    step: async () => ({ observation: "", reward: 0, done: true, failure: "env_error" }),
-    close: async () => {},
-  };
+  return failedAtStart(reason, { reason });
 }
 
 export const miniwobSpec: EnvSpec<MiniwobTask> = {

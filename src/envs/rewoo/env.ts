@@ -6,6 +6,7 @@
 import { all, create, type FactoryFunctionMap } from "mathjs";
 import type { Message, StepResult } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
+import { llama2SystemPrompt } from "../lib/llama2-harness.js";
 import type { OfflineWiki } from "../lib/offline-wiki.js";
 import { WikiExplorer } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
@@ -22,8 +23,6 @@ import {
 import { plannerPrompt, type RewooTexts, solverPrompt, type ToolName, toolsets } from "./prompt.js";
 import type { RewooTask } from "./tasks.js";
 
-/** The system prompt of every call (LLMNode.py: FastChat's llama-2 template with this system message). */
-export const rewooSystemPrompt = "You are a helpful, respectful and honest assistant.";
 export const maxAttempts = 3;
 
 /** What an unavailable tool returns (the wrappers' own no-result texts). */
@@ -130,7 +129,7 @@ export class RewooEnvironment implements Environment {
     this.attempts = 1;
     return {
       messages: [
-        { role: "system", content: rewooSystemPrompt },
+        { role: "system", content: llama2SystemPrompt },
         { role: "user", content: this.plannerTurn() },
       ],
     };
@@ -184,7 +183,7 @@ export class RewooEnvironment implements Environment {
         const request = `${this.texts.llmToolPrefix}${input}`;
         if (this.models.tool) {
           const answer = await this.models.tool.complete([
-            { role: "system", content: rewooSystemPrompt },
+            { role: "system", content: llama2SystemPrompt },
             { role: "user", content: request },
           ]);
           pending.evidence.set(key, cleanReply(answer.text));

@@ -5,6 +5,7 @@
 // loop (the last 5 history entries hold 2 values). A negative score ends the episode and the score
 // reverts to the one before; the episode's score is the last one held.
 import type { Message, StepResult } from "../../core/index.js";
+import { llama2SystemPrompt } from "../lib/llama2-harness.js";
 import { pythonStrip } from "../lib/python-string.js";
 import type { Environment } from "../types.js";
 import type { SciworldClient } from "./client.js";
@@ -14,7 +15,6 @@ import { type SciworldTask, taskName } from "./tasks.js";
 /** eval.py: env_step_limit 100, × 2 replies; 10 consecutive failures. */
 export const maxReplies = 200;
 export const maxFailures = 10;
-export const systemPrompt = "You are a helpful, respectful and honest assistant.";
 
 export interface SciworldTexts {
   /** INIT_PROMPT. */
@@ -62,7 +62,7 @@ export class SciworldEnvironment implements Environment {
     );
     return {
       messages: [
-        { role: "system", content: systemPrompt },
+        { role: "system", content: llama2SystemPrompt },
         { role: "user", content: this.texts.instruction },
         { role: "assistant", content: "Ok." },
         ...examples.map((content, i): Message => ({ role: i % 2 === 0 ? "user" : "assistant", content })),

@@ -1,8 +1,8 @@
 // The rules of AgentTuning's SciWorld harness (eval_heldout/science-world/eval.py, eval_utils.py):
 // mapping a predicted action to a valid one, what counts as a failed action, the observation cleaning,
 // and the context cap that drops few-shot turns, oldest first.
-import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { Message } from "../../core/index.js";
+import { cl100k } from "../lib/llama2-harness.js";
 
 /** eval_utils.py rooms. */
 export const rooms = [
@@ -95,10 +95,8 @@ export function llama2Prompt(messages: readonly Message[]): string {
   return out;
 }
 
-let encoding: Tiktoken | undefined;
 function countTokens(text: string): number {
-  encoding ??= getEncoding("cl100k_base");
-  return encoding.encode(text, "all").length;
+  return cl100k().encode(text, "all").length;
 }
 
 /** eval.py: max_len 4096 - 60. */

@@ -3,10 +3,10 @@
 // turns. The reply's first ```…``` span is the action; one that does not parse is a NONE action. The
 // episode ends on stop, or on WebArena's early stops (30 actions, 3 NONE in a row, the same action 3
 // times in a row, the same typing 3 times), then the task's evaluators score it.
-import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import type { Message, StepResult } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
+import { cl100k } from "../lib/llama2-harness.js";
 import type { Environment } from "../types.js";
 import {
   ActionParsingError,
@@ -29,12 +29,10 @@ export const viewport = { width: 1280, height: 720 };
 /** How long after an action a navigation it caused must have started to be waited for. */
 const navigationWindowMs = 300;
 
-let encoding: Tiktoken | undefined;
 /** The observation cut to its first 1,920 cl100k tokens (tokenizer.decode(tokenizer.encode(obs)[:n])). */
 export function truncateObservation(text: string, tokens = observationTokens): string {
-  encoding ??= getEncoding("cl100k_base");
-  const ids = encoding.encode(text, "all");
-  return ids.length <= tokens ? text : encoding.decode(ids.slice(0, tokens));
+  const ids = cl100k().encode(text, "all");
+  return ids.length <= tokens ? text : cl100k().decode(ids.slice(0, tokens));
 }
 
 /** The first ```…``` span on one line (no DOTALL), as _extract_action reads it. */

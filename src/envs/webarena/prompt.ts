@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { InputError, type Message } from "../../core/index.js";
+import { llama2SystemPrompt } from "../lib/llama2-harness.js";
 import { pythonAssignment } from "../lib/python-literal.js";
 
 export interface WebarenaPrompt {
@@ -111,13 +112,10 @@ PREVIOUS ACTION: None`,
   source: "agenttune",
 };
 
-/** The system prompt of every call (FastChat's llama-2 template with this system message). */
-export const webarenaSystemPrompt = "You are a helpful, respectful and honest assistant.";
-
 /** get_lm_api_input for llama models: the intro / "Ok.", the examples, then this step's text, each stripped. */
 export function webarenaMessages(prompt: WebarenaPrompt, current: string): Message[] {
   return [
-    { role: "system", content: webarenaSystemPrompt },
+    { role: "system", content: llama2SystemPrompt },
     { role: "user", content: prompt.intro.trim() },
     { role: "assistant", content: "Ok." },
     ...prompt.examples.flatMap(([user, assistant]): Message[] => [

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { Browser } from "playwright-core";
 import { chromiumPath, launchChromium } from "../../browser/index.js";
-import type { Message } from "../../core/index.js";
+import { failedAtStart } from "../lib/llama2-harness.js";
 import type { Environment, EnvSpec } from "../types.js";
 import { type UrlMap, viewport, WebarenaEnvironment } from "./env.js";
 import { webarenaOracle } from "./oracle.js";
@@ -35,14 +35,7 @@ export function urlMap(sites: ReadonlyMap<string, string>): UrlMap {
 
 /** An episode that cannot start (its cookies file is missing, a tab did not load): left out of the average. */
 function crashed(reason: string): Environment {
-  return {
-    reset: async () => ({
-      messages: [{ role: "user", content: reason } satisfies Message],
-      finished: { observation: "", reward: 0, done: true, failure: "env_error", info: { crashed: reason } },
-    }),
-    step: async () => ({ observation: "", reward: 0, done: true, failure: "env_error" }),
-    close: async () => {},
-  };
+  return failedAtStart(reason, { crashed: reason });
 }
 
 export const webarenaSpec: EnvSpec<WebarenaTask> = {
