@@ -24,7 +24,7 @@ export function registerEval(program: Command) {
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
     .option(
       "--suite <suite>",
-      "held-in (every held-in env on its generated tasks), held-out (hotpotqa on --hotpotqa files, rewoo on --rewoo files, miniwob with --miniwob/--prompts) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus, episodes, miniwob, prompts)",
+      "held-in (every held-in env on its generated tasks), held-out (the card game, plus hotpotqa on --hotpotqa files, rewoo on --rewoo files, miniwob with --miniwob/--prompts, webarena with --webarena, sciworld with --sciworld) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus, episodes, miniwob, prompts)",
     )
     .addOption(perEnv("--env <name>", "environment, e.g. db (without --suite)"))
     .addOption(
@@ -122,6 +122,13 @@ export function registerEval(program: Command) {
         positiveInt,
       ),
     )
+    .addOption(
+      perEnv(
+        "--games <n>",
+        "cardgame: games per baseline and seat (AgentBench.old's ext split: 50, so 200 games)",
+        positiveInt,
+      ),
+    )
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();
@@ -167,6 +174,10 @@ export function registerEval(program: Command) {
       // miniwob's task list is the RCI folder's available_tasks.txt unless --tasks says otherwise
       if (opts.env === "miniwob" && !opts.tasks) opts.tasks = miniwobFolders(opts).prompts;
       if (opts.env === "sciworld" && !opts.tasks) opts.tasks = "agenttuning-test";
+      if (opts.env === "cardgame") {
+        opts.tasks ??= "agentbench-ext";
+        if (opts.games) opts.episodes = opts.games;
+      }
       if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
       const summary = await runEval({ ...opts, modelOptions, signal });
       process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);

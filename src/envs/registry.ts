@@ -1,6 +1,7 @@
 // Looks up environments by name.
 import { InputError } from "../core/index.js";
 import { alfworldSpec } from "./alfworld/spec.js";
+import { cardgameSpec } from "./cardgame/spec.js";
 import { dbSpec } from "./db/spec.js";
 import { hotpotqaSpec } from "./hotpotqa/spec.js";
 import { kgSpec } from "./kg/spec.js";
@@ -16,6 +17,7 @@ import { webshopSpec } from "./webshop/spec.js";
 // biome-ignore lint/suspicious/noExplicitAny: specs differ in their task type
 const specs: Record<string, EnvSpec<any>> = {
   alfworld: alfworldSpec,
+  cardgame: cardgameSpec,
   db: dbSpec,
   hotpotqa: hotpotqaSpec,
   kg: kgSpec,

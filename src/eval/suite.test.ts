@@ -28,13 +28,17 @@ describe("suites", () => {
     const suite = loadSuite("held-out", { miniwob: pages, prompts: rci });
     expect(suite.envs).toEqual([
       expect.objectContaining({ env: "miniwob", tasks: rci, miniwob: pages, prompts: rci, episodes: 10 }),
+      expect.objectContaining({ env: "cardgame", tasks: "agentbench-ext", episodes: 50 }),
     ]);
     // either folder alone needs the other from an AgentTuning checkout
     expect(() => loadSuite("held-out", { miniwob: pages })).toThrow(/pass --prompts DIR/);
   });
 
   it("the built-in held-out suite runs hotpotqa and rewoo on the user's HotpotQA files, normalized as the paper", async () => {
-    expect(() => loadSuite("held-out")).toThrow(/--suite held-out: pass --hotpotqa DIR .* --rewoo DIR/);
+    // without data files the suite is the card game alone (it needs none)
+    expect(loadSuite("held-out").envs).toEqual([
+      expect.objectContaining({ env: "cardgame", tasks: "agentbench-ext", episodes: 50 }),
+    ]);
     // ReWOO's datasets in a folder of their own: 50 sampled from each file, pooled into one score
     const rewooDir = join(dir, "rewoo-data");
     mkdirSync(rewooDir, { recursive: true });
@@ -47,9 +51,10 @@ describe("suites", () => {
     expect(both.envs.map((e) => [e.env, e.tasks])).toEqual([
       ["hotpotqa", resolve("test/fixtures/hotpotqa")],
       ["rewoo", rewooDir],
+      ["cardgame", "agentbench-ext"],
     ]);
     const pooled = await runSuite({
-      suite: { ...both, envs: both.envs.slice(1) },
+      suite: { ...both, envs: both.envs.slice(1, 2) },
       model: "oracle",
       out: join(dir, "rewoo-pooled"),
       progress: false,
@@ -60,6 +65,7 @@ describe("suites", () => {
     expect(suite.envs.map((e) => [e.env, e.sample])).toEqual([
       ["hotpotqa", undefined],
       ["rewoo", 50],
+      ["cardgame", undefined],
     ]);
     const result = await runSuite({
       suite,
@@ -72,10 +78,12 @@ describe("suites", () => {
     expect(heldOut?.tasks.map((t) => [t.task, t.score])).toEqual([
       ["HotpotQA", 100],
       ["ReWOO", 100],
+      // the oracle wins 191 of the 200 seeded games (it loses 9 as the second mover against baseline2)
+      ["Digital Card Game", 95.5],
     ]);
-    // AgentTuning's normalizers: HotpotQA 38, ReWOO 57
-    expect(heldOut?.overall).toBeCloseTo((100 / 38 + 100 / 57) / 2);
-    expect(heldOut?.missing).toEqual(["SciWorld", "MiniWoB++", "WebArena", "Digital Card Game"]);
+    // AgentTuning's normalizers: HotpotQA 38, ReWOO 57, Digital Card Game 16
+    expect(heldOut?.overall).toBeCloseTo((100 / 38 + 100 / 57 + 95.5 / 16) / 3);
+    expect(heldOut?.missing).toEqual(["SciWorld", "MiniWoB++", "WebArena"]);
   });
 
   it("runs a suite file into one folder per env with scores, intervals and the normalized overall", async () => {

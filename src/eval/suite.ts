@@ -63,10 +63,6 @@ export function heldOutSuite({
   sciworld,
 }: HeldOutData): Suite {
   const withMiniwob = Boolean(miniwob || prompts);
-  if (!hotpotqa && !rewoo && !withMiniwob && !webarena && !sciworld)
-    throw new InputError(
-      "--suite held-out: pass --hotpotqa DIR (AgentTuning's HotpotQA files, e.g. hotpotqa-easy.jsonl …) and/or --rewoo DIR (ReWOO's question files) and/or --miniwob DIR --prompts DIR (MiniWoB++ pages, RCI prompts) and/or --webarena FILE (WebArena task configs, with --sites) and/or --sciworld URL (a ScienceWorld server)",
-    );
   const envs: Record<string, unknown>[] = [
     ...(hotpotqa ? [{ env: "hotpotqa", tasks: resolve(hotpotqa) }] : []),
     ...(hotpotqa || rewoo
@@ -87,6 +83,8 @@ export function heldOutSuite({
   if (webarena) envs.push({ env: "webarena", tasks: resolve(webarena) });
   // AgentTuning's 270 variations, through the server given to runSuite
   if (sciworld) envs.push({ env: "sciworld", tasks: "agenttuning-test" });
+  // the card game needs no data: AgentBench.old's 2 baselines × 2 seats × 50 games, always
+  envs.push({ env: "cardgame", tasks: "agentbench-ext", episodes: 50 });
   return suiteSchema.parse({ name: "held-out", envs });
 }
 
@@ -104,6 +102,9 @@ export interface HeldOutData {
   sciworld?: string;
 }
 
+/** Task sources that name a set instead of a file. */
+const builtInTaskSets = ["generated", "agenttuning-test", "agentbench-ext"];
+
 /** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
 export function loadSuite(spec: string, data: HeldOutData = {}): Suite {
   if (spec === "held-in") return heldInSuite();
@@ -112,9 +113,8 @@ export function loadSuite(spec: string, data: HeldOutData = {}): Suite {
   const suite = readYamlConfig(spec, suiteSchema);
   for (const entry of suite.envs) {
     getEnvSpec(entry.env);
-    // "generated" and built-in sets (sciworld's agenttuning-test) are names, not paths
-    if (entry.tasks !== "generated" && entry.tasks !== "agenttuning-test")
-      entry.tasks = resolve(dirname(spec), entry.tasks);
+    // "generated" and built-in sets (sciworld's agenttuning-test, cardgame's agentbench-ext) are names, not paths
+    if (!builtInTaskSets.includes(entry.tasks)) entry.tasks = resolve(dirname(spec), entry.tasks);
     if (entry.corpus) entry.corpus = entry.corpus.map((file) => resolve(dirname(spec), file));
     if (entry.miniwob) entry.miniwob = resolve(dirname(spec), entry.miniwob);
     if (entry.prompts) entry.prompts = resolve(dirname(spec), entry.prompts);

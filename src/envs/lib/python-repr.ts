@@ -1,4 +1,5 @@
 // Python's repr() of the values AgentBench prints into observations (its harness is Python).
+import type { PythonValue } from "./python-literal.js";
 
 /** Python's repr(str): single quotes unless the text has a single quote and no double quote. */
 export function pythonStrRepr(text: string): string {
@@ -50,4 +51,29 @@ export function pythonFloatRepr(value: number): string {
   }
   const text = String(value);
   return Number.isInteger(value) ? `${Object.is(value, -0) ? "-0" : text}.0` : text;
+}
+
+/** repr() of a literal read from Python source (str, int, bool, None, lists, dicts), as `%s` prints a dict. */
+export function pythonRepr(value: PythonValue): string {
+  if (typeof value === "string") return pythonStrRepr(value);
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (value === null) return "None";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(", ")}]`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${pythonStrRepr(k)}: ${pythonRepr(v)}`)
+    .join(", ")}}`;
+}
+
+/** `template % (args…)` with `%s` and `%%`, as the prompts of a Python harness are assembled. */
+export function pythonPercentFormat(template: string, args: readonly string[], where: string): string {
+  let next = 0;
+  const out = template.replace(/%(.)/gs, (whole, spec: string) => {
+    if (spec === "%") return "%";
+    if (spec !== "s") throw new Error(`${where}: unsupported format ${whole}`);
+    if (next >= args.length) throw new Error(`${where}: not enough arguments for format string`);
+    return args[next++] as string;
+  });
+  if (next !== args.length) throw new Error(`${where}: not all arguments converted during string formatting`);
+  return out;
 }

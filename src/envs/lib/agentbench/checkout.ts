@@ -20,7 +20,8 @@ export type AgentBenchTask =
   | "knowledgegraph"
   | "webshop"
   | "os_interaction"
-  | "mind2web";
+  | "mind2web"
+  | "card_game";
 
 export interface AgentBenchCheckout {
   dir: string;
