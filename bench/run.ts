@@ -1,5 +1,6 @@
 // npm run bench: every benchmark; each prints its rows and writes bench/results/<name>.json.
 import { benchAlfworld } from "./alfworld.js";
+import { benchCardgame } from "./cardgame.js";
 import { benchCli } from "./cli.js";
 import { benchDb } from "./db.js";
 import { benchKg } from "./kg.js";
@@ -18,8 +19,9 @@ const rows = [
   ...(await benchAlfworld()),
   ...(await benchTokenize()),
   ...(await benchMiniwob()),
+  ...(await benchCardgame()),
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json",
+  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json",
 );

@@ -44,6 +44,7 @@ const quickstartCounts: Record<string, number> = {
   webshop: 20,
   hotpotqa: 12,
   rewoo: 12,
+  cardgame: 8,
 };
 
 export async function runQuickstart({

@@ -3,6 +3,8 @@
 // _decode_guess, client.py's message order, and Session.filter_messages. The expected texts are
 // written from reading that code, not from agenttune's output.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { backendAvailable } from "../../../test/helpers/backends.js";
@@ -233,9 +235,17 @@ describe("card game rules text (prompt/en.py)", () => {
     for (const key of ["guess_type", "target_position"]) expect(ownRules.guess).toContain(`"${key}"`);
   });
 
-  it("names the file and the missing piece when en.py is not what it expects", () => {
+  it("reproduces AgentBench.old's card game only", () => {
     expect(() => cardgameRules({ agentbench: fixture, protocol: "agentbench-v0.2" })).toThrow(
       /only AgentBench.old's card game/,
     );
+  });
+});
+
+describe("card game rules file errors", () => {
+  it("names the file and the missing assignment", () => {
+    const broken = join(mkdtempSync(join(tmpdir(), "cg-en-")), "en.py");
+    writeFileSync(broken, 'action_format = {"pick_fish": "x"}\nfish_description = {}\n');
+    expect(() => readRules(broken)).toThrow(new RegExp(`${broken}: no "ACTION_PROMPT = …" assignment`));
   });
 });

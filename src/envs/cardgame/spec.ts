@@ -12,6 +12,7 @@ import {
   cardgameTaskId,
   cardgameTaskSchema,
   gamesPerPairing,
+  generatedGames,
   loadCardgameTasks,
 } from "./tasks.js";
 
@@ -26,6 +27,10 @@ export const cardgameSpec: EnvSpec<CardgameTask> = {
   taskText: (task) => `Aquawar against ${task.opponent}, seat ${task.seat}, game ${task.game}`,
   replyProblem: (reply) => (/\{[\w\W]*?\}/.test(reply) ? undefined : "no JSON move ({…}) in the reply"),
   loadTasks: (source, options = {}) => loadCardgameTasks(source, options.episodes),
+  // seeded games against the baselines; generation keeps those the oracle wins
+  async *generateTasks({ count, seed }) {
+    yield* generatedGames(count, seed);
+  },
   async open(options = {}) {
     const { rules, file } = cardgameRules(options);
     return {

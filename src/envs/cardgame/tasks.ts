@@ -40,3 +40,19 @@ export async function* loadCardgameTasks(source: string, games?: number): AsyncI
   }
   for await (const { value } of readJsonl(source, cardgameTaskSchema)) yield value;
 }
+
+/**
+ * Games beyond the built-in set, for data runs: the four pairings in turn, game numbers from 1000 and
+ * seeds drawn from `seed`, so they never repeat the ext split's games.
+ */
+export function* generatedGames(count: number, seed: number): Iterable<CardgameTask> {
+  for (let k = 0; k < count; k++) {
+    const pairing = k % 4;
+    yield {
+      opponent: baselineNames[pairing >> 1] as CardgameTask["opponent"],
+      seat: (pairing & 1) as 0 | 1,
+      game: 1000 + k,
+      seed: 2 * (50_000 + seed * 10_000 + k),
+    };
+  }
+}
