@@ -38,6 +38,25 @@ describe("agenttune CLI", () => {
     expect(summary.metrics.overall_cat_accuracy).toBe(1);
   });
 
+  it("plays the card game's built-in split, --games per baseline and seat", async () => {
+    const out = join(dir, "cardgame");
+    const { code, stdout } = await agenttune(
+      "eval",
+      "--env",
+      "cardgame",
+      "--games",
+      "2",
+      "--model",
+      "oracle",
+      "--out",
+      out,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/cardgame\s+oracle\s+Aquawar engine \(in-process\)\s+8\s+100\.0%/);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(summary.metrics).toMatchObject({ games: 8, win_rate: 100 });
+  });
+
   it("evaluates a model behind an OpenAI-compatible HTTP server and counts its tokens", async () => {
     const server = await startMockOpenAIServer({
       reply: (req) => {
