@@ -3,6 +3,7 @@ import { InputError } from "../core/index.js";
 import { alfworldSpec } from "./alfworld/spec.js";
 import { cardgameSpec } from "./cardgame/spec.js";
 import { dbSpec } from "./db/spec.js";
+import { gsm8kSpec } from "./gsm8k/spec.js";
 import { hotpotqaSpec } from "./hotpotqa/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
@@ -19,6 +20,7 @@ const specs: Record<string, EnvSpec<any>> = {
   alfworld: alfworldSpec,
   cardgame: cardgameSpec,
   db: dbSpec,
+  gsm8k: gsm8kSpec,
   hotpotqa: hotpotqaSpec,
   kg: kgSpec,
   mind2web: mind2webSpec,
