@@ -129,6 +129,20 @@ export function registerEval(program: Command) {
         positiveInt,
       ),
     )
+    .addOption(
+      perEnv(
+        "--samples <n>",
+        "replies per task (humaneval: pass@k for every k ≤ n; use with --temperature)",
+        positiveInt,
+      ),
+    )
+    .addOption(
+      perEnv("--temperature <t>", "sampling temperature (default 0: greedy, as AgentTuning)", (v) => {
+        const t = Number(v);
+        if (!Number.isFinite(t) || t < 0) throw new InputError(`--temperature ${v}: not a number ≥ 0`);
+        return t;
+      }),
+    )
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .action(async (opts) => {
       const signal = interruptSignal();

@@ -5,6 +5,7 @@ import { cardgameSpec } from "./cardgame/spec.js";
 import { dbSpec } from "./db/spec.js";
 import { gsm8kSpec } from "./gsm8k/spec.js";
 import { hotpotqaSpec } from "./hotpotqa/spec.js";
+import { humanevalSpec } from "./humaneval/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
 import { miniwobSpec } from "./miniwob/spec.js";
@@ -22,6 +23,7 @@ const specs: Record<string, EnvSpec<any>> = {
   db: dbSpec,
   gsm8k: gsm8kSpec,
   hotpotqa: hotpotqaSpec,
+  humaneval: humanevalSpec,
   kg: kgSpec,
   mind2web: mind2webSpec,
   miniwob: miniwobSpec,

@@ -165,6 +165,9 @@ export async function runEnvTasks({
     sites,
     sciworld,
     sciworldApi,
+    // more samples or another temperature is another experiment, not a resume
+    samples: samples && samples > 1 ? samples : undefined,
+    temperature: temperature ? temperature : undefined,
   };
   const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
   const judge = judgeSpec ? await parseModel(judgeSpec, modelOptions) : undefined;

@@ -14,7 +14,7 @@ import { generateOsTasks } from "./generate.js";
 import { osObservation } from "./prompt.js";
 import { osSpec } from "./spec.js";
 import type { OsTask } from "./tasks.js";
-import { imageAvailable, sandboxAvailable } from "./test-sandbox.js";
+import { imageAvailable, sandboxAvailable } from "../lib/sandbox/test-sandbox.js";
 
 const fixtures = fileURLToPath(new URL("../../../test/fixtures/os_interaction/", import.meta.url));
 const scripts = join(fixtures, "scripts");

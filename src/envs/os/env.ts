@@ -5,7 +5,7 @@ import { pythonRegex } from "../lib/python-regex.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { type OsTexts, osMessages, osObservation } from "./prompt.js";
-import { type RunOptions, type Sandbox, ShellExited } from "./sandbox.js";
+import { type RunOptions, type Sandbox, ShellExited } from "../lib/sandbox/sandbox.js";
 import type { OsTask } from "./tasks.js";
 
 export const defaultOsRoundLimit = 8;

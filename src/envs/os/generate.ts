@@ -5,8 +5,8 @@ import { mulberry32 } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
 import type { GenerateTasksOptions } from "../types.js";
 import { judgeOsAnswer } from "./env.js";
-import { cachedOsImage } from "./image.js";
-import { Sandbox } from "./sandbox.js";
+import { cachedOsImage } from "../lib/sandbox/image.js";
+import { Sandbox } from "../lib/sandbox/sandbox.js";
 import { type OsTask, osTaskSchema, type Script } from "./tasks.js";
 
 const bash = (code: string): Script => ({ language: "bash", code });

@@ -8,11 +8,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cgroupSupport } from "./cgroup.js";
+import { cgroupSupport } from "../lib/sandbox/cgroup.js";
 import { judgeOsAnswer, OsEnvironment } from "./env.js";
-import { Sandbox, type SandboxOptions } from "./sandbox.js";
+import { Sandbox, type SandboxOptions } from "../lib/sandbox/sandbox.js";
 import type { OsTask } from "./tasks.js";
-import { imageAvailable, sandboxAvailable, testImage } from "./test-sandbox.js";
+import { imageAvailable, sandboxAvailable, testImage } from "../lib/sandbox/test-sandbox.js";
 
 const hostDir = mkdtempSync(join(tmpdir(), "agenttune-host-"));
 afterAll(() => rmSync(hostDir, { recursive: true, force: true }));

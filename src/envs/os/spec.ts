@@ -5,9 +5,9 @@ import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
 import { generateOsTasks } from "./generate.js";
-import { cachedOsImage, importOsImage, type OsImage } from "./image.js";
+import { cachedOsImage, importOsImage, type OsImage } from "../lib/sandbox/image.js";
 import { osOracle } from "./oracle.js";
-import { Sandbox, sandboxIsolation, sandboxProblem } from "./sandbox.js";
+import { Sandbox, sandboxIsolation, sandboxProblem } from "../lib/sandbox/sandbox.js";
 import { loadOsTasks, type OsTask, osTaskSchema } from "./tasks.js";
 
 const noticed = new Set<string>();

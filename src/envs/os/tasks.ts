@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { formatZodIssue, InputError, readRecords } from "../../core/index.js";
 import { pythonRegex } from "../lib/python-regex.js";
-import type { ScriptLanguage } from "./sandbox.js";
+import type { ScriptLanguage } from "../lib/sandbox/sandbox.js";
 
 const scriptObjectSchema = z.union([
   z.string(),

@@ -20,7 +20,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
-import { EnvError, InputError } from "../../core/index.js";
+import { EnvError, InputError } from "../../../core/index.js";
 import { type IdMap, sandboxIdMap, subordinateIdMap } from "./idmap.js";
 
 const run = promisify(execFile);

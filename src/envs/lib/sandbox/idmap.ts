@@ -2,7 +2,7 @@
 // /etc/subgid, so that root inside is an ordinary, unprivileged uid outside (as rootless containers do).
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { EnvError } from "../../core/index.js";
+import { EnvError } from "../../../core/index.js";
 
 /** Ids mapped into every sandbox: 0..65535 inside. */
 export const mappedIds = 65_536;

@@ -1,5 +1,5 @@
 // Test helpers: whether the sandbox can run here, and the clean image (both required in CI).
-import { backendAvailable } from "../../../test/helpers/backends.js";
+import { backendAvailable } from "../../../../test/helpers/backends.js";
 import { cachedOsImage } from "./image.js";
 import { sandboxProblem } from "./sandbox.js";
 

@@ -10,7 +10,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { EnvError } from "../../core/index.js";
+import { EnvError } from "../../../core/index.js";
 import { type CgroupSupport, cgroupSupport, EpisodeCgroup } from "./cgroup.js";
 import { mappedIds, sandboxIdMap } from "./idmap.js";
 import type { OsImage } from "./image.js";
