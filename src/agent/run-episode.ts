@@ -1,7 +1,7 @@
 // The one ReAct episode loop shared by data collection and evaluation: reset → model → step … → done.
 import type { FailureLabel, Message, StepResult, Trajectory, Usage } from "../core/index.js";
 import { addUsage, EnvError, InfrastructureFailure, ModelError } from "../core/index.js";
-import type { EnvBackend, EnvSpec } from "../envs/index.js";
+import type { EnvBackend, EnvSpec, StepExtra } from "../envs/index.js";
 import type { ChatModel } from "../models/index.js";
 import { type HistoryPolicy, truncateHistory } from "./history.js";
 
@@ -124,10 +124,18 @@ export async function runEpisode<Task>({
   const episodeModel = (await model.forEpisode?.({ taskId, task })) ?? model;
   // an env that sends raw text: a completions endpoint where the model has one, else one user turn
   if (env.textPrompt) textPrompt = episodeModel.completeText ? "completion" : "user-turn";
+  const topLogprobs = env.firstTokenLogprobs ? { topLogprobs: env.firstTokenLogprobs } : {};
   const modelCall = (prompt: Message[]) => {
-    if (!env.textPrompt) return episodeModel.complete(prompt, { maxTokens, temperature, signal });
+    if (!env.textPrompt)
+      return episodeModel.complete(prompt, { maxTokens, temperature, signal, ...topLogprobs });
     const text = env.textPrompt(messages);
-    const options = { maxTokens, temperature, signal, ...(text.stop ? { stop: text.stop } : {}) };
+    const options = {
+      maxTokens,
+      temperature,
+      signal,
+      ...topLogprobs,
+      ...(text.stop ? { stop: text.stop } : {}),
+    };
     return episodeModel.completeText
       ? episodeModel.completeText(text.prompt, options)
       : episodeModel.complete([{ role: "user", content: text.prompt }], options);
@@ -153,9 +161,11 @@ export async function runEpisode<Task>({
       }
       let reply: string;
       let truncated = false;
+      let extra: StepExtra | undefined;
       try {
         const completion = await modelCall(prompt);
         reply = completion.text;
+        if (completion.firstTokenLogprobs) extra = { firstTokenLogprobs: completion.firstTokenLogprobs };
         truncated = completion.truncated === true;
         usage = addUsage(usage, completion.usage);
       } catch (cause) {
@@ -175,7 +185,7 @@ export async function runEpisode<Task>({
       turns++;
       let result: Awaited<ReturnType<typeof env.step>>;
       try {
-        result = await env.step(reply);
+        result = await env.step(reply, extra);
       } catch (cause) {
         backendFailed(cause);
         break;

@@ -9,6 +9,7 @@ import { humanevalSpec } from "./humaneval/spec.js";
 import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
 import { miniwobSpec } from "./miniwob/spec.js";
+import { mmluSpec } from "./mmlu/spec.js";
 import { osSpec } from "./os/spec.js";
 import { rewooSpec } from "./rewoo/spec.js";
 import { sciworldSpec } from "./sciworld/spec.js";
@@ -26,6 +27,7 @@ const specs: Record<string, EnvSpec<any>> = {
   humaneval: humanevalSpec,
   kg: kgSpec,
   mind2web: mind2webSpec,
+  mmlu: mmluSpec,
   miniwob: miniwobSpec,
   os: osSpec,
   rewoo: rewooSpec,

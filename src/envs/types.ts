@@ -11,8 +11,8 @@ export interface Environment {
    * script that fails in AgentBench v0.2's os, a Mind2Web step with one candidate).
    */
   reset(): Promise<{ messages: Message[]; finished?: StepResult }>;
-  /** `action` is the model's raw reply. */
-  step(action: string): Promise<StepResult>;
+  /** `action` is the model's raw reply; `extra` what else the model returned that the env asked for. */
+  step(action: string, extra?: StepExtra): Promise<StepResult>;
   /** Always called, also on error or abort. */
   close(): Promise<void>;
   /**
@@ -32,6 +32,16 @@ export interface Environment {
    * conversation cannot fit. The trajectory still records every turn.
    */
   trimHistory?(messages: readonly Message[]): Message[] | undefined;
+  /**
+   * Ask the model for the log-probabilities of this many most likely first tokens (MMLU predicts from
+   * the next-token distribution); they reach step() where the model gives them.
+   */
+  readonly firstTokenLogprobs?: number;
+}
+
+/** What a model returned beside its reply text, for envs that ask. */
+export interface StepExtra {
+  firstTokenLogprobs?: Record<string, number>;
 }
 
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */

@@ -43,6 +43,13 @@ describe("LlamaModel", () => {
     expect((await model.completeText("Question: q\nThought 1:", { maxTokens: 5, temperature: 0 })).text).toBe(
       raw.text,
     );
+    // the next-token distribution (MMLU's logits): the greedy token is the likeliest of the top 5
+    const next = await model.completeText("Question: q\nAnswer:", { topLogprobs: 5 });
+    const top = Object.entries(next.firstTokenLogprobs ?? {});
+    expect(top.length).toBeGreaterThan(0);
+    expect(top.length).toBeLessThanOrEqual(5);
+    for (const [, logprob] of top) expect(logprob).toBeLessThanOrEqual(0);
+    expect(next.firstTokenLogprobs?.[next.text]).toBe(Math.max(...top.map(([, l]) => l)));
   });
 
   it("refuses a vocabulary llama.cpp would abort on, with a clear error", async () => {

@@ -72,6 +72,7 @@ export class LlamaModel implements ChatModel {
   }
 
   private async generateText(prompt: string, options: CompleteOptions): Promise<Completion> {
+    if (options.topLogprobs) return this.firstToken(prompt, options.topLogprobs);
     const { context, model } = await this.load();
     const { LlamaCompletion } = await import("node-llama-cpp");
     const sequence = context.getSequence();
@@ -85,6 +86,43 @@ export class LlamaModel implements ChatModel {
       );
     } finally {
       completion.dispose({ disposeSequence: true });
+    }
+  }
+
+  /**
+   * The next-token distribution after a raw prompt (llama.cpp's logits, softmaxed): the greedy token as
+   * the text, and the `top` most likely tokens with their log-probabilities.
+   */
+  private async firstToken(prompt: string, top: number): Promise<Completion> {
+    const { context, model } = await this.load();
+    const sequence = context.getSequence();
+    try {
+      const tokens = model.tokenize(prompt);
+      const evaluation = sequence.evaluateWithMetadata(tokens, { probabilities: true }, { temperature: 0 });
+      const first = (await evaluation.next()).value;
+      await evaluation.return();
+      if (!first) throw new Error("no token evaluated");
+      const firstTokenLogprobs: Record<string, number> = {};
+      for (const [token, probability] of [...first.probabilities].slice(0, top)) {
+        const text = model.detokenize([token], true);
+        firstTokenLogprobs[text] = Math.max(
+          firstTokenLogprobs[text] ?? Number.NEGATIVE_INFINITY,
+          Math.log(probability),
+        );
+      }
+      return {
+        text: model.detokenize([first.token], true),
+        usage: { promptTokens: tokens.length, completionTokens: 1 },
+        firstTokenLogprobs,
+      };
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new ModelError(`${this.id}: ${message}`, {
+        cause: error,
+        contextLimit: /context/i.test(message),
+      });
+    } finally {
+      sequence.dispose();
     }
   }
 

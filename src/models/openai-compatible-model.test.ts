@@ -65,6 +65,27 @@ describe("OpenAICompatibleModel", () => {
     expect((await parseModel("openai:gpt-4o", { env: {} })).completeText).toBeUndefined();
   });
 
+  it("returns the first token's alternatives from both endpoints' logprobs shapes when asked", async () => {
+    server = await startMockOpenAIServer({
+      reply: () => " B",
+      firstTokenLogprobs: () => ({ " B": -0.3, " A": -1.5 }),
+    });
+    const model = new OpenAICompatibleModel({
+      baseURL: server.baseURL,
+      model: "tiny",
+      textCompletions: true,
+    });
+    const chat = await model.complete(user, { topLogprobs: 2, maxTokens: 1 });
+    expect(chat.firstTokenLogprobs).toEqual({ " B": -0.3, " A": -1.5 });
+    expect(server.requests[0]).toMatchObject({ logprobs: true, top_logprobs: 2 });
+    const raw = await model.completeText?.("Answer:", { topLogprobs: 2, maxTokens: 1 });
+    expect(raw?.firstTokenLogprobs).toEqual({ " B": -0.3, " A": -1.5 });
+    expect(server.requests[1]).toMatchObject({ logprobs: 2 });
+    // not asked: not requested, not returned
+    expect((await model.complete(user)).firstTokenLogprobs).toBeUndefined();
+    expect(server.requests[2]?.logprobs).toBeUndefined();
+  });
+
   it("retries 429 and 5xx answers, then succeeds", async () => {
     server = await startMockOpenAIServer({ failFirst: { count: 2, status: 503 }, reply: () => "fine" });
     const model = new OpenAICompatibleModel({ baseURL: server.baseURL, model: "m", maxRetries: 3 });

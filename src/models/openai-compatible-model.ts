@@ -52,6 +52,7 @@ export class OpenAICompatibleModel implements ChatModel {
           stop: options.stop,
           max_tokens: options.maxTokens,
           temperature: options.temperature,
+          ...(options.topLogprobs ? { logprobs: true, top_logprobs: options.topLogprobs } : {}),
         },
         { signal },
       ),
@@ -60,7 +61,13 @@ export class OpenAICompatibleModel implements ChatModel {
     if (typeof text !== "string") {
       throw new ModelError(`${this.id}: response has no choices[0].message.content`);
     }
-    return this.completion(text, response.usage, response.choices[0]?.finish_reason);
+    const top = response.choices[0]?.logprobs?.content?.[0]?.top_logprobs;
+    return {
+      ...this.completion(text, response.usage, response.choices[0]?.finish_reason),
+      ...(options.topLogprobs && top
+        ? { firstTokenLogprobs: Object.fromEntries(top.map((t) => [t.token, t.logprob])) }
+        : {}),
+    };
   }
 
   private async completeRaw(prompt: string, options: CompleteOptions = {}): Promise<Completion> {
@@ -72,13 +79,18 @@ export class OpenAICompatibleModel implements ChatModel {
           stop: options.stop,
           max_tokens: options.maxTokens,
           temperature: options.temperature,
+          ...(options.topLogprobs ? { logprobs: options.topLogprobs } : {}),
         },
         { signal },
       ),
     );
     const text = response.choices?.[0]?.text;
     if (typeof text !== "string") throw new ModelError(`${this.id}: response has no choices[0].text`);
-    return this.completion(text, response.usage, response.choices[0]?.finish_reason);
+    const top = response.choices[0]?.logprobs?.top_logprobs?.[0];
+    return {
+      ...this.completion(text, response.usage, response.choices[0]?.finish_reason),
+      ...(options.topLogprobs && top ? { firstTokenLogprobs: { ...top } } : {}),
+    };
   }
 
   /** One request with the run's signal and our errors. */

@@ -9,6 +9,11 @@ export interface CompleteOptions {
   /** Sampling temperature; 0 = greedy. */
   temperature?: number;
   signal?: AbortSignal;
+  /**
+   * Also return the log-probabilities of this many most likely first tokens (MMLU's prediction by
+   * next-token logits). Backends that cannot leave `firstTokenLogprobs` out.
+   */
+  topLogprobs?: number;
 }
 
 export interface Completion {
@@ -16,6 +21,8 @@ export interface Completion {
   usage?: Usage;
   /** True when the reply stopped at the token limit rather than by itself. */
   truncated?: boolean;
+  /** With `topLogprobs`: the most likely first tokens, as their text, with their log-probabilities. */
+  firstTokenLogprobs?: Record<string, number>;
 }
 
 /** What a model may know about the episode it serves (scripted and oracle models need it). */

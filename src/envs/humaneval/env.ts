@@ -47,11 +47,7 @@ export class HumanevalEnvironment implements Environment {
         ...(passed ? {} : { failure: "wrong_answer" as const }),
         info: {
           passed,
-          result: passed
-            ? "passed"
-            : timedOut
-              ? "timed out"
-              : `failed: ${tail || `exit ${run.exitCode}`}`,
+          result: passed ? "passed" : timedOut ? "timed out" : `failed: ${tail || `exit ${run.exitCode}`}`,
         },
       };
     } finally {

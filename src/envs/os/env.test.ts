@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { benchmarksDir } from "../../../test/helpers/backends.js";
 import { oracleModel, runEpisode } from "../../agent/index.js";
 import type { ChatModel } from "../../models/index.js";
+import { imageAvailable, sandboxAvailable } from "../lib/sandbox/test-sandbox.js";
 import type { EnvBackend } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { judgeOsAnswer } from "./env.js";
@@ -14,7 +15,6 @@ import { generateOsTasks } from "./generate.js";
 import { osObservation } from "./prompt.js";
 import { osSpec } from "./spec.js";
 import type { OsTask } from "./tasks.js";
-import { imageAvailable, sandboxAvailable } from "../lib/sandbox/test-sandbox.js";
 
 const fixtures = fileURLToPath(new URL("../../../test/fixtures/os_interaction/", import.meta.url));
 const scripts = join(fixtures, "scripts");

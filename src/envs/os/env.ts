@@ -2,10 +2,10 @@
 // agent's persistent shell, then the match or the checks (run in that same sandbox).
 import type { Message, StepResult } from "../../core/index.js";
 import { pythonRegex } from "../lib/python-regex.js";
+import { type RunOptions, type Sandbox, ShellExited } from "../lib/sandbox/sandbox.js";
 import { defaultProtocol, type Environment, type Protocol } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { type OsTexts, osMessages, osObservation } from "./prompt.js";
-import { type RunOptions, type Sandbox, ShellExited } from "../lib/sandbox/sandbox.js";
 import type { OsTask } from "./tasks.js";
 
 export const defaultOsRoundLimit = 8;

@@ -3,10 +3,10 @@
 // check in a real sandbox. With a model, the model proposes tasks in the same shape.
 import { mulberry32 } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
-import type { GenerateTasksOptions } from "../types.js";
-import { judgeOsAnswer } from "./env.js";
 import { cachedOsImage } from "../lib/sandbox/image.js";
 import { Sandbox } from "../lib/sandbox/sandbox.js";
+import type { GenerateTasksOptions } from "../types.js";
+import { judgeOsAnswer } from "./env.js";
 import { type OsTask, osTaskSchema, type Script } from "./tasks.js";
 
 const bash = (code: string): Script => ({ language: "bash", code });

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cgroupSupport } from "../lib/sandbox/cgroup.js";
-import { judgeOsAnswer, OsEnvironment } from "./env.js";
 import { Sandbox, type SandboxOptions } from "../lib/sandbox/sandbox.js";
-import type { OsTask } from "./tasks.js";
 import { imageAvailable, sandboxAvailable, testImage } from "../lib/sandbox/test-sandbox.js";
+import { judgeOsAnswer, OsEnvironment } from "./env.js";
+import type { OsTask } from "./tasks.js";
 
 const hostDir = mkdtempSync(join(tmpdir(), "agenttune-host-"));
 afterAll(() => rmSync(hostDir, { recursive: true, force: true }));

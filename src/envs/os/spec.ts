@@ -1,13 +1,13 @@
 // The os environment (AgentBench os_interaction): tasks, the sandbox, oracle, metrics and generator.
 import { EnvError } from "../../core/index.js";
 import { osTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { cachedOsImage, importOsImage, type OsImage } from "../lib/sandbox/image.js";
+import { Sandbox, sandboxIsolation, sandboxProblem } from "../lib/sandbox/sandbox.js";
 import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
 import { generateOsTasks } from "./generate.js";
-import { cachedOsImage, importOsImage, type OsImage } from "../lib/sandbox/image.js";
 import { osOracle } from "./oracle.js";
-import { Sandbox, sandboxIsolation, sandboxProblem } from "../lib/sandbox/sandbox.js";
 import { loadOsTasks, type OsTask, osTaskSchema } from "./tasks.js";
 
 const noticed = new Set<string>();

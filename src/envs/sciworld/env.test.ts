@@ -11,8 +11,9 @@ import { runEpisode } from "../../agent/index.js";
 import type { Message, Trajectory } from "../../core/index.js";
 import { runEval } from "../../eval/index.js";
 import { ScriptedModel } from "../../models/index.js";
+import { llama2Prompt } from "../lib/llama2-harness.js";
 import { cleanSciworldReply } from "./env.js";
-import { findValidAction, isActionFailed, llama2Prompt, trimSciworldHistory } from "./protocol.js";
+import { findValidAction, isActionFailed, trimSciworldHistory } from "./protocol.js";
 import { sciworldSpec, sciworldTexts } from "./spec.js";
 import { loadSciworldTasks, type SciworldTask, sciworldTaskNames } from "./tasks.js";
 

@@ -2,7 +2,7 @@
 // mapping a predicted action to a valid one, what counts as a failed action, the observation cleaning,
 // and the context cap that drops few-shot turns, oldest first.
 import type { Message } from "../../core/index.js";
-import { cl100k } from "../lib/llama2-harness.js";
+import { cl100k, llama2Prompt } from "../lib/llama2-harness.js";
 
 /** eval_utils.py rooms. */
 export const rooms = [
@@ -80,19 +80,6 @@ export function findValidAction(
     }
   }
   return best.replace(/[^A-Za-z0-9 ]+/g, "");
-}
-
-/** FastChat's llama-2 prompt for the conversation so far (what eval.py counts tokens of). */
-export function llama2Prompt(messages: readonly Message[]): string {
-  const system = messages[0]?.role === "system" ? messages[0].content : undefined;
-  const turns = system === undefined ? messages : messages.slice(1);
-  let out = system ? `[INST] <<SYS>>\n${system}\n<</SYS>>\n\n` : "[INST] ";
-  turns.forEach((message, i) => {
-    if (i === 0) out += `${message.content} `;
-    else if (i % 2 === 1) out += `[/INST] ${message.content} </s><s>`;
-    else out += `[INST] ${message.content} `;
-  });
-  return out;
 }
 
 function countTokens(text: string): number {

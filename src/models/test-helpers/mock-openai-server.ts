@@ -10,6 +10,9 @@ export interface MockChatRequest {
   max_tokens?: number;
   temperature?: number;
   stop?: string[];
+  /** Chat: true (with top_logprobs); completions: the number of alternatives. */
+  logprobs?: boolean | number;
+  top_logprobs?: number;
 }
 
 export interface MockOpenAIServerOptions {
@@ -23,6 +26,8 @@ export interface MockOpenAIServerOptions {
   omitUsage?: boolean;
   /** Answer every request with this body (status 200, text/html): a proxy's error page, say. */
   garbage?: string;
+  /** The first token's alternatives (text → log-probability), sent when a request asks for logprobs. */
+  firstTokenLogprobs?: (request: MockChatRequest, index: number) => Record<string, number>;
   /** Listen on this port (a test bringing a "down" server back at its old address). */
   port?: number;
 }
@@ -61,6 +66,32 @@ export async function startMockOpenAIServer(
       return;
     }
     const text = reply(body, index);
+    const top = body.logprobs ? options.firstTokenLogprobs?.(body, index) : undefined;
+    const entries = Object.entries(top ?? {});
+    // OpenAI's two shapes: chat's logprobs.content[i].top_logprobs, completions' logprobs.top_logprobs[i]
+    const logprobs = !top
+      ? {}
+      : raw
+        ? {
+            logprobs: {
+              tokens: [entries[0]?.[0]],
+              token_logprobs: [entries[0]?.[1]],
+              top_logprobs: [top],
+              text_offset: [0],
+            },
+          }
+        : {
+            logprobs: {
+              content: [
+                {
+                  token: entries[0]?.[0],
+                  logprob: entries[0]?.[1],
+                  bytes: null,
+                  top_logprobs: entries.map(([token, logprob]) => ({ token, logprob, bytes: null })),
+                },
+              ],
+            },
+          };
     const promptTokens =
       (body.prompt === undefined ? 0 : body.prompt.split(/\s+/).length) +
       body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0);
@@ -73,8 +104,8 @@ export async function startMockOpenAIServer(
         model: body.model,
         choices: [
           raw
-            ? { index: 0, finish_reason: "stop", text }
-            : { index: 0, finish_reason: "stop", message: { role: "assistant", content: text } },
+            ? { index: 0, finish_reason: "stop", text, ...logprobs }
+            : { index: 0, finish_reason: "stop", message: { role: "assistant", content: text }, ...logprobs },
         ],
         ...(omitUsage
           ? {}
