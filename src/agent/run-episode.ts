@@ -125,13 +125,15 @@ export async function runEpisode<Task>({
   // an env that sends raw text: a completions endpoint where the model has one, else one user turn
   if (env.textPrompt) textPrompt = episodeModel.completeText ? "completion" : "user-turn";
   const topLogprobs = env.firstTokenLogprobs ? { topLogprobs: env.firstTokenLogprobs } : {};
+  // a protocol's own temperature for this episode (MT-Bench's per category) wins over the run's
+  const sampling = env.temperature ?? temperature;
   const modelCall = (prompt: Message[]) => {
     if (!env.textPrompt)
-      return episodeModel.complete(prompt, { maxTokens, temperature, signal, ...topLogprobs });
+      return episodeModel.complete(prompt, { maxTokens, temperature: sampling, signal, ...topLogprobs });
     const text = env.textPrompt(messages);
     const options = {
       maxTokens,
-      temperature,
+      temperature: sampling,
       signal,
       ...topLogprobs,
       ...(text.stop ? { stop: text.stop } : {}),

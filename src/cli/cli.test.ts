@@ -284,7 +284,7 @@ describe("agenttune CLI", () => {
   it.each([
     [
       ["--env", "nope"],
-      /^agenttune: unknown env "nope": known envs are alfworld, cardgame, db, gsm8k, hotpotqa, humaneval, kg, mind2web, miniwob, mmlu, os, rewoo, sciworld, webarena, webshop\n$/,
+      /^agenttune: unknown env "nope": known envs are alfworld, cardgame, db, gsm8k, hotpotqa, humaneval, kg, mind2web, miniwob, mmlu, mtbench, os, rewoo, sciworld, webarena, webshop\n$/,
     ],
     [["--model", "gpt4"], /^agenttune: unknown model spec "gpt4"/],
     [

@@ -10,6 +10,7 @@ import { kgSpec } from "./kg/spec.js";
 import { mind2webSpec } from "./mind2web/spec.js";
 import { miniwobSpec } from "./miniwob/spec.js";
 import { mmluSpec } from "./mmlu/spec.js";
+import { mtbenchSpec } from "./mtbench/spec.js";
 import { osSpec } from "./os/spec.js";
 import { rewooSpec } from "./rewoo/spec.js";
 import { sciworldSpec } from "./sciworld/spec.js";
@@ -28,6 +29,7 @@ const specs: Record<string, EnvSpec<any>> = {
   kg: kgSpec,
   mind2web: mind2webSpec,
   mmlu: mmluSpec,
+  mtbench: mtbenchSpec,
   miniwob: miniwobSpec,
   os: osSpec,
   rewoo: rewooSpec,

@@ -37,6 +37,8 @@ export interface Environment {
    * the next-token distribution); they reach step() where the model gives them.
    */
   readonly firstTokenLogprobs?: number;
+  /** The protocol's sampling temperature for this episode (MT-Bench's per category), over the run's. */
+  readonly temperature?: number;
 }
 
 /** What a model returned beside its reply text, for envs that ask. */
