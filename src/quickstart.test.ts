@@ -34,11 +34,11 @@ const dir = mkdtempSync(join(tmpdir(), "report-"));
 const quickstart = runQuickstart({ out: join(dir, "qs"), log: () => {} });
 
 describe("report", () => {
-  it("quickstart writes a self-contained report with tables and four SVG charts", async () => {
+  it("quickstart writes a self-contained report with tables and five SVG charts", async () => {
     const { report } = await quickstart;
     const html = readFileSync(report, "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // nothing to fetch or run at view time
-    for (const id of ["chart-scores", "chart-failures", "chart-turns", "chart-rewards"]) {
+    for (const id of ["chart-overview", "chart-scores", "chart-failures", "chart-turns", "chart-rewards"]) {
       const chart = new RegExp(`id="${id}"><svg[\\s\\S]*?</svg>`).exec(html)?.[0] ?? "";
       expect(chart, id).toMatch(/class="mark-rect/);
     }

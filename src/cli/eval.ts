@@ -24,7 +24,7 @@ export function registerEval(program: Command) {
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
     .option(
       "--suite <suite>",
-      "held-in (every held-in env on its generated tasks), held-out (the card game, plus hotpotqa on --hotpotqa files, rewoo on --rewoo files, miniwob with --miniwob/--prompts, webarena with --webarena, sciworld with --sciworld) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus, episodes, miniwob, prompts)",
+      "held-in (every held-in env on its generated tasks), general (mmlu, gsm8k, humaneval, mtbench on --mmlu/--gsm8k/--humaneval/--mtbench), held-out (the card game, plus hotpotqa on --hotpotqa files, rewoo on --rewoo files, miniwob with --miniwob/--prompts, webarena with --webarena, sciworld with --sciworld) or a suite YAML file (its envs set tasks, limit, backend, round limit, sample, corpus, episodes, miniwob, prompts)",
     )
     .addOption(perEnv("--env <name>", "environment, e.g. db (without --suite)"))
     .addOption(
@@ -89,12 +89,22 @@ export function registerEval(program: Command) {
       "--suite held-out: ReWOO's question files (a folder: HotpotQA, GSM8K, TriviaQA, {question, answer}; 50 sampled from each)",
     )
     .option(
+      "--mmlu <dir>",
+      "--suite general: MMLU's data folder (dev/, test/ CSVs) or its Hugging Face files",
+    )
+    .option("--gsm8k <file>", "--suite general: GSM8K test JSONL (question, answer with #### n)")
+    .option("--humaneval <file>", "--suite general: HumanEval JSONL (or .jsonl.gz)")
+    .option(
+      "--mtbench <file>",
+      "--suite general: MT-Bench question.jsonl (FastChat's judge_prompts.jsonl and reference_answer/ beside it; needs --judge)",
+    )
+    .option(
       "--judge <model>",
-      "rewoo: the model that grades answers CORRECT/INCORRECT (without one, the score is EM)",
+      "rewoo: the model that grades answers CORRECT/INCORRECT (without one, the score is EM); mtbench: the model that rates each answer 1-10",
     )
     .option(
       "--judge-prompt <file>",
-      "rewoo: the judge's grading prompt, a text file or langchain's evaluation/qa/eval_prompt.py (ReWOO's original)",
+      "rewoo: the judge's grading prompt, a text file or langchain's evaluation/qa/eval_prompt.py (ReWOO's original); mtbench: FastChat's judge_prompts.jsonl (default: beside question.jsonl)",
     )
     .option("--tool-model <model>", "rewoo: the model behind the LLM tool (default: the model under test)")
     .option("--sample <n>", "rewoo: draw n questions as ReWOO does (pandas df.sample)", positiveInt)
@@ -157,6 +167,10 @@ export function registerEval(program: Command) {
             agenttuning: opts.agenttuning,
             webarena: opts.webarena,
             sciworld: opts.sciworld,
+            mmlu: opts.mmlu,
+            gsm8k: opts.gsm8k,
+            humaneval: opts.humaneval,
+            mtbench: opts.mtbench,
           }),
           sites: opts.sites,
           sciworld: opts.sciworld,

@@ -120,3 +120,31 @@ export function rewardChart(models: readonly ModelResults[]): Promise<string> {
   );
   return countsChart("Reward distribution", "reward", values);
 }
+
+export interface CategoryOverall {
+  model: string;
+  category: string;
+  overall: number;
+}
+
+/**
+ * The paper's overview (its Figure 1): each model's held-in, held-out and general overall side by
+ * side; the paper's models, recomputed over the same tasks, beside the runs.
+ */
+export function overviewChart(values: readonly CategoryOverall[]): Promise<string> {
+  const shown = values.length ? values : [{ model: "no category overall", category: "held-in", overall: 0 }];
+  return renderSvg({
+    ...base,
+    title: "Overall per category (1.00 = the reference models' average)",
+    data: { values: shown },
+    width: { step: 18 },
+    height: 220,
+    mark: "bar",
+    encoding: {
+      x: { field: "category", type: "nominal", title: null, sort: ["held-in", "held-out", "general"] },
+      xOffset: { field: "model" },
+      y: { field: "overall", type: "quantitative", title: "normalized overall" },
+      color: { field: "model", type: "nominal" },
+    },
+  } as TopLevelSpec);
+}

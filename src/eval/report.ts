@@ -2,7 +2,14 @@
 // and a Markdown version for READMEs.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { failureChart, rewardChart, scoreChart, turnsChart } from "./charts.js";
+import {
+  type CategoryOverall,
+  failureChart,
+  overviewChart,
+  rewardChart,
+  scoreChart,
+  turnsChart,
+} from "./charts.js";
 import { type Category, categoryScore } from "./normalized-score.js";
 import { paperReferenceModels, paperReferenceSource } from "./paper-reference.js";
 import { failureKinds, loadResults, type ModelResults, protocolMismatch } from "./results-model.js";
@@ -28,6 +35,31 @@ function referenceRows(
       ),
     ];
   });
+}
+
+/** Every run's category overalls, then the paper's models' over the same tasks. */
+function categoryOveralls(
+  models: readonly ModelResults[],
+  normalizers: Readonly<Record<string, number>> | undefined,
+): CategoryOverall[] {
+  const tasks = [...new Set(models.flatMap((m) => m.runs.map((r) => r.task)))];
+  const categories = [...new Set(models.flatMap((m) => m.categories.map((c) => c.category)))];
+  const runs = models.flatMap((m) =>
+    m.categories.map((c) => ({ model: m.model, category: c.category, overall: c.overall })),
+  );
+  if (!tasks.some((t) => paperReferenceModels[0]?.scores[t] !== undefined)) return runs;
+  const references = paperReferenceModels.flatMap((ref) => {
+    const scores = Object.fromEntries(
+      tasks.flatMap((t) => (ref.scores[t] === undefined ? [] : [[t, ref.scores[t]]])),
+    );
+    return categories.flatMap((category) => {
+      const score = categoryScore(scores, category, normalizers ? { normalizers } : {});
+      return score && score.tasks.length
+        ? [{ model: `${ref.model} (paper)`, category, overall: score.overall }]
+        : [];
+    });
+  });
+  return [...runs, ...references];
 }
 
 function tables(models: readonly ModelResults[], normalizers?: Readonly<Record<string, number>>) {
@@ -110,7 +142,8 @@ export async function writeReport(
 ): Promise<ReportResult> {
   const models = await loadResults(paths, options);
   const { results, failures } = tables(models, options.normalizers);
-  const [scores, fails, turns, rewards] = await Promise.all([
+  const [overview, scores, fails, turns, rewards] = await Promise.all([
+    overviewChart(categoryOveralls(models, options.normalizers)),
     scoreChart(models),
     failureChart(models),
     turnsChart(models),
@@ -152,6 +185,7 @@ ${htmlTable(results)}
 <p class="note">${escapeHtml(note)}</p>
 <h2>Charts</h2>
 <div class="charts">
+<div class="chart" id="chart-overview">${overview}</div>
 <div class="chart" id="chart-scores">${scores}</div>
 <div class="chart" id="chart-failures">${fails}</div>
 <div class="chart" id="chart-turns">${turns}</div>

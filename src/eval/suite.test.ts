@@ -86,6 +86,35 @@ describe("suites", () => {
     expect(heldOut?.missing).toEqual(["SciWorld", "MiniWoB++", "WebArena"]);
   });
 
+  it("the built-in general suite runs the general benchmarks on the user's files, normalized as the paper", async () => {
+    expect(() => loadSuite("general")).toThrow(/--suite general: pass --mmlu DIR .* --gsm8k FILE/);
+    const suite = loadSuite("general", {
+      mmlu: "test/fixtures/mmlu/data",
+      gsm8k: "test/fixtures/gsm8k/sample.jsonl",
+      mtbench: "test/fixtures/mtbench/question.jsonl",
+    });
+    expect(suite.envs.map((e) => [e.env, e.tasks])).toEqual([
+      ["mmlu", resolve("test/fixtures/mmlu/data")],
+      ["gsm8k", resolve("test/fixtures/gsm8k/sample.jsonl")],
+      ["mtbench", resolve("test/fixtures/mtbench/question.jsonl")],
+    ]);
+    const result = await runSuite({
+      suite: { ...suite, envs: suite.envs.slice(0, 2) },
+      model: "oracle",
+      out: join(dir, "general"),
+      progress: false,
+      log: () => {},
+    });
+    const general = result.categories.find((c) => c.category === "general");
+    expect(general?.tasks.map((t) => [t.task, t.score])).toEqual([
+      ["MMLU", 100],
+      ["GSM8K", 100],
+    ]);
+    // AgentTuning's normalizers: MMLU 58, GSM8K 54
+    expect(general?.overall).toBeCloseTo((100 / 58 + 100 / 54) / 2);
+    expect(general?.missing).toEqual(["HumanEval", "MT-Bench"]);
+  });
+
   it("runs a suite file into one folder per env with scores, intervals and the normalized overall", async () => {
     const file = join(dir, "suite.yaml");
     writeFileSync(file, "name: small\nenvs:\n  - env: db\n    count: 8\n    limit: 5\n    weight: 2\n");
@@ -156,6 +185,8 @@ describe("suites", () => {
     );
     writeFileSync(bad, "envs:\n  - env: chess\n");
     expect(() => loadSuite(bad)).toThrow(/unknown env "chess"/);
-    expect(() => loadSuite("held-on")).toThrow(/--suite "held-on": not "held-in", "held-out" or a file/);
+    expect(() => loadSuite("held-on")).toThrow(
+      /--suite "held-on": not "held-in", "held-out", "general" or a file/,
+    );
   });
 });

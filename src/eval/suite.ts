@@ -102,14 +102,43 @@ export interface HeldOutData {
   sciworld?: string;
 }
 
+/** Where the general suite's data is (each one adds its benchmark). */
+export interface GeneralData {
+  /** MMLU: the CSV data folder (dev/, test/) or a folder of Hugging Face files. */
+  mmlu?: string;
+  /** GSM8K test JSONL. */
+  gsm8k?: string;
+  /** HumanEval JSONL (or .jsonl.gz). */
+  humaneval?: string;
+  /** MT-Bench question.jsonl (FastChat's judge_prompts.jsonl and reference answers beside it). */
+  mtbench?: string;
+}
+
+/** The built-in general suite: MMLU, GSM8K, HumanEval and MT-Bench on the files the user has. */
+export function generalSuite({ mmlu, gsm8k, humaneval, mtbench }: GeneralData): Suite {
+  const envs = [
+    ...(mmlu ? [{ env: "mmlu", tasks: resolve(mmlu) }] : []),
+    ...(humaneval ? [{ env: "humaneval", tasks: resolve(humaneval) }] : []),
+    ...(gsm8k ? [{ env: "gsm8k", tasks: resolve(gsm8k) }] : []),
+    ...(mtbench ? [{ env: "mtbench", tasks: resolve(mtbench) }] : []),
+  ];
+  if (envs.length === 0)
+    throw new InputError(
+      "--suite general: pass --mmlu DIR (MMLU's data/ or its Hugging Face files) and/or --gsm8k FILE and/or --humaneval FILE and/or --mtbench question.jsonl (with --judge)",
+    );
+  return suiteSchema.parse({ name: "general", envs });
+}
+
 /** Task sources that name a set instead of a file. */
 const builtInTaskSets = ["generated", "agenttuning-test", "agentbench-ext"];
 
-/** "held-in", "held-out" or a suite YAML; task paths in the YAML are relative to its folder. */
-export function loadSuite(spec: string, data: HeldOutData = {}): Suite {
+/** "held-in", "held-out", "general" or a suite YAML; task paths in the YAML are relative to its folder. */
+export function loadSuite(spec: string, data: HeldOutData & GeneralData = {}): Suite {
   if (spec === "held-in") return heldInSuite();
   if (spec === "held-out") return heldOutSuite(data);
-  if (!existsSync(spec)) throw new InputError(`--suite "${spec}": not "held-in", "held-out" or a file`);
+  if (spec === "general") return generalSuite(data);
+  if (!existsSync(spec))
+    throw new InputError(`--suite "${spec}": not "held-in", "held-out", "general" or a file`);
   const suite = readYamlConfig(spec, suiteSchema);
   for (const entry of suite.envs) {
     getEnvSpec(entry.env);
