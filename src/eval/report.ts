@@ -54,9 +54,7 @@ function categoryOveralls(
     );
     return categories.flatMap((category) => {
       const score = categoryScore(scores, category, normalizers ? { normalizers } : {});
-      return score && score.tasks.length
-        ? [{ model: `${ref.model} (paper)`, category, overall: score.overall }]
-        : [];
+      return score?.tasks.length ? [{ model: `${ref.model} (paper)`, category, overall: score.overall }] : [];
     });
   });
   return [...runs, ...references];
