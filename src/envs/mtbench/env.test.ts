@@ -1,7 +1,7 @@
 // The mtbench env against FastChat's llm_judge (common.py run_judge_single, temperature_config,
 // show_result) as AgentTuning ran it (eval_general/eval_mt_bench_tgi.py): answers through the mock
 // OpenAI server, grades by a scripted judge.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import {
   startMockOpenAIServer,
 } from "../../models/test-helpers/mock-openai-server.js";
 import { judgePromptName, parseRating, pythonFormat } from "./judge.js";
+import { loadMtbenchTasks } from "./tasks.js";
 
 const fixture = "test/fixtures/mtbench/question.jsonl";
 const dir = mkdtempSync(join(tmpdir(), "mtbench-"));
@@ -27,6 +28,25 @@ describe("mtbench grading rules", () => {
     expect(parseRating("Rating: 9/10")).toBe(-1);
     expect(judgePromptName("writing", 1)).toBe("single-v1");
     expect(judgePromptName("coding", 2)).toBe("single-math-v1-multi-turn");
+  });
+});
+
+describe("mtbench files", () => {
+  it("rejects a question of the wrong shape, and a reference-judged one without its reference", async () => {
+    const bad = join(dir, "bad");
+    mkdirSync(bad, { recursive: true });
+    writeFileSync(
+      join(bad, "question.jsonl"),
+      '{"question_id": 1, "category": "writing", "turns": ["a"]}\n{"question_id": 2, "category": "writing"}\n',
+    );
+    const read = async (file: string) => {
+      for await (const _ of loadMtbenchTasks(file));
+    };
+    await expect(read(join(bad, "question.jsonl"))).rejects.toThrow(/question\.jsonl:2: turns: /);
+    writeFileSync(join(bad, "question.jsonl"), '{"question_id": 7, "category": "math", "turns": ["1+1?"]}\n');
+    await expect(read(join(bad, "question.jsonl"))).rejects.toThrow(
+      /question\.jsonl:1: question 7 \(math\) is judged against GPT-4's reference answer, not found in .*reference_answer\/gpt-4\.jsonl/,
+    );
   });
 });
 
