@@ -1,3 +1,4 @@
+export * from "./episode.js";
 export * from "./history.js";
 export * from "./oracle-model.js";
 export * from "./resolve-model.js";

@@ -1,0 +1,269 @@
+// One episode as a state machine: start (create + reset), then for each turn the prompt the agent
+// gets and the agent's reply, until done; then the trajectory. runEpisode drives it with a ChatModel;
+// the AgentBench-compatible task server drives it with replies that come over HTTP.
+import type { FailureLabel, Message, Trajectory, Usage } from "../core/index.js";
+import { addUsage, EnvError, InfrastructureFailure, ModelError } from "../core/index.js";
+import type { EnvBackend, Environment, EnvSpec, StepExtra } from "../envs/index.js";
+import { type HistoryPolicy, truncateHistory } from "./history.js";
+
+/** Most characters of one model reply kept in a trajectory; the full length is recorded beside it. */
+export const storedReplyLimit = 64 * 1024;
+
+export interface EpisodeOptions<Task> {
+  spec: EnvSpec<Task>;
+  backend: EnvBackend<Task>;
+  task: Task;
+  /** Written into the trajectory. */
+  modelId: string;
+  /** Most agent replies; default: the env's. */
+  maxTurns?: number;
+  history?: HistoryPolicy;
+  /** Sample index when a task is run several times (data collection). */
+  sample?: number;
+}
+
+/** What came with a reply besides its text. */
+export interface ReplyMeta {
+  truncated?: boolean;
+  usage?: Usage;
+  extra?: StepExtra;
+}
+
+export class Episode<Task> {
+  readonly id: string;
+  readonly taskId: string;
+  private messages: Message[] = [];
+  private turns = 0;
+  private reward = 0;
+  private failure: FailureLabel | undefined;
+  private error: string | undefined;
+  private info: Record<string, unknown> | undefined;
+  private usage: Usage | undefined;
+  private roundContext = 0;
+  private independentTurns = false;
+  private prefixLength = 0;
+  private finished = false;
+  private readonly startedAt = new Date();
+  /** How an env's raw-text prompt reached the model, when the env sends one. */
+  textPrompt: "completion" | "user-turn" | undefined;
+  /** Set when the model server or the env's backend failed: no result, retry the episode. */
+  infrastructure: InfrastructureFailure | undefined;
+  env: Environment | undefined;
+  private readonly maxTurns: number;
+
+  private constructor(private readonly options: EpisodeOptions<Task>) {
+    const { spec, backend, task, sample = 0 } = options;
+    this.taskId = spec.taskId(task);
+    this.id = `${spec.name}/${this.taskId}/${sample}`;
+    this.maxTurns = options.maxTurns ?? backend.maxTurns ?? spec.defaults.maxTurns;
+  }
+
+  /** Creates the env and resets it; a backend that fails, or a sample the harness ends at once, is done. */
+  static async start<Task>(options: EpisodeOptions<Task>): Promise<Episode<Task>> {
+    const episode = new Episode(options);
+    try {
+      episode.env = await options.backend.create(options.task);
+    } catch (cause) {
+      episode.backendFailed(cause);
+      return episode;
+    }
+    let opening: Awaited<ReturnType<Environment["reset"]>>;
+    try {
+      opening = await episode.env.reset();
+    } catch (cause) {
+      await episode.close();
+      episode.backendFailed(cause);
+      return episode;
+    }
+    episode.messages = opening.messages;
+    if (opening.finished) {
+      // the harness ended the sample before the agent's first turn (an init script that failed)
+      await episode.close();
+      episode.end(opening.finished.reward, opening.finished.failure, opening.finished.info);
+      return episode;
+    }
+    episode.prefixLength = episode.messages.length;
+    episode.independentTurns = episode.env.independentTurns === true;
+    // with independent turns, the opening's turns before its question (few-shot examples) go before
+    // every round's question
+    if (episode.independentTurns) episode.roundContext = episode.prefixLength - 1;
+    return episode;
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** The whole conversation so far (what the trajectory records). */
+  get conversation(): readonly Message[] {
+    return this.messages;
+  }
+
+  /**
+   * The messages the agent gets this turn, by the env's rule or the run's history policy; undefined
+   * (and the episode done) at the round limit or when they cannot fit.
+   */
+  prompt(): Message[] | undefined {
+    const env = this.env;
+    if (this.finished || !env) return undefined;
+    if (this.turns >= this.maxTurns) {
+      this.failure = "round_limit";
+      this.finished = true;
+      return undefined;
+    }
+    const { history } = this.options;
+    const prompt = env.trimHistory
+      ? env.trimHistory(this.messages)
+      : this.independentTurns
+        ? truncateHistory(
+            [...this.messages.slice(0, this.roundContext), ...this.messages.slice(-1)],
+            this.roundContext + 1,
+            history,
+          )
+        : truncateHistory(this.messages, this.prefixLength, history);
+    if (!prompt) {
+      this.failure = "context_limit";
+      this.finished = true;
+    }
+    return prompt;
+  }
+
+  /** The agent's reply: recorded, then acted on by the env. */
+  async respond(reply: string, { truncated = false, usage, extra }: ReplyMeta = {}): Promise<void> {
+    const env = this.env;
+    if (this.finished || !env) throw new Error(`${this.id}: the episode is over`);
+    this.usage = addUsage(this.usage, usage);
+    this.messages.push(storedReply(reply, truncated));
+    this.turns++;
+    let result: Awaited<ReturnType<Environment["step"]>>;
+    try {
+      result = await env.step(reply, extra);
+    } catch (cause) {
+      this.backendFailed(cause);
+      return;
+    }
+    if (result.rewrite) rewriteHistory(this.messages, result.rewrite);
+    if (result.done) {
+      this.end(result.reward, result.failure, result.info);
+      return;
+    }
+    this.messages.push({ role: "user", content: result.observation });
+  }
+
+  /** The model failed to answer: a context overflow is a result, anything else an infrastructure failure. */
+  modelFailed(cause: unknown): void {
+    const modelError = ModelError.isInstance(cause) ? cause : undefined;
+    this.failure = modelError?.contextLimit ? "context_limit" : "model_error";
+    this.error = errorText(cause);
+    if (!modelError?.contextLimit && !modelError?.countsAsResult)
+      this.infrastructure = new InfrastructureFailure(`${this.id}: model: ${this.error}`, {
+        source: "model",
+        episodeId: this.id,
+        status: modelError?.status,
+        cause,
+      });
+    this.finished = true;
+  }
+
+  /** The agent stopped (cancelled, or its context is full): the episode ends with this label. */
+  stop(failure: FailureLabel, error?: string): void {
+    this.failure = failure;
+    if (error) this.error = error;
+    this.finished = true;
+  }
+
+  async close(): Promise<void> {
+    await this.env?.close().catch(() => {});
+  }
+
+  trajectory(): Trajectory {
+    const reward = this.reward;
+    const failure = this.failure;
+    return {
+      id: this.id,
+      env: this.options.spec.name,
+      taskId: this.taskId,
+      model: this.options.modelId,
+      messages: this.messages,
+      reward,
+      success: reward >= 1 && !failure,
+      turns: this.turns,
+      ...(this.independentTurns ? { independentTurns: true } : {}),
+      ...(this.roundContext ? { roundContext: this.roundContext } : {}),
+      ...(this.textPrompt ? { textPrompt: this.textPrompt } : {}),
+      ...(failure ? { failure } : {}),
+      ...(this.error ? { error: this.error } : {}),
+      ...(this.info ? { info: this.info } : {}),
+      ...(this.usage ? { usage: this.usage } : {}),
+      startedAt: this.startedAt.toISOString(),
+      durationMs: Date.now() - this.startedAt.getTime(),
+    };
+  }
+
+  private end(
+    reward: number,
+    failure: FailureLabel | undefined,
+    info: Record<string, unknown> | undefined,
+  ): void {
+    this.reward = reward;
+    this.info = info && capStrings(info);
+    this.failure = failure ?? (reward < 1 ? "wrong_answer" : undefined);
+    this.finished = true;
+  }
+
+  private backendFailed(cause: unknown): void {
+    this.failure = "env_error";
+    this.error = errorText(cause);
+    this.infrastructure = new InfrastructureFailure(`${this.id}: env backend: ${this.error}`, {
+      source: "env",
+      episodeId: this.id,
+      cause,
+    });
+    this.finished = true;
+  }
+}
+
+/**
+ * The assistant turn as kept in the trajectory (and in later prompts): a runaway reply is cut to
+ * storedReplyLimit characters, with its full length recorded, so a verbose model cannot bloat a run.
+ * The env still acts on the whole reply.
+ */
+function storedReply(reply: string, truncated: boolean): Message {
+  const cut = reply.length > storedReplyLimit;
+  return {
+    role: "assistant",
+    content: cut ? reply.slice(0, storedReplyLimit) : reply,
+    ...(truncated ? { truncated } : {}),
+    ...(cut ? { length: reply.length } : {}),
+  };
+}
+
+/** The env's episode info with every string over storedReplyLimit cut (it may echo the reply's answer). */
+function capStrings(info: Record<string, unknown>): Record<string, unknown> {
+  const cap = (value: unknown): unknown => {
+    if (typeof value === "string")
+      return value.length > storedReplyLimit
+        ? `${value.slice(0, storedReplyLimit)}… (${value.length} characters)`
+        : value;
+    if (Array.isArray(value)) return value.map(cap);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cap(v)]));
+    return value;
+  };
+  return cap(info) as Record<string, unknown>;
+}
+
+/** Applies a step's rewrite to the newest reply and the observation it answered. */
+function rewriteHistory(messages: Message[], rewrite: { reply?: string; observation?: string }): void {
+  const reply = messages.at(-1);
+  if (reply?.role === "assistant" && rewrite.reply !== undefined)
+    messages[messages.length - 1] = { ...reply, content: rewrite.reply };
+  const observation = messages.at(-2);
+  if (observation?.role === "user" && rewrite.observation !== undefined)
+    messages[messages.length - 2] = { ...observation, content: rewrite.observation };
+}
+
+function errorText(cause: unknown): string {
+  if (ModelError.isInstance(cause) || EnvError.isInstance(cause)) return cause.message;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
