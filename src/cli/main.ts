@@ -14,6 +14,7 @@ import { registerQuickstart } from "./quickstart.js";
 import { registerRationale } from "./rationale.js";
 import { registerRecord } from "./record.js";
 import { registerReport } from "./report.js";
+import { registerServe } from "./serve.js";
 import { systemErrorLine } from "./system-errors.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrain } from "./train.js";
@@ -39,6 +40,7 @@ registerMix(program);
 registerTune(program);
 registerTrain(program);
 registerReport(program);
+registerServe(program);
 registerRecord(program);
 registerOs(program);
 

@@ -1,2 +1,3 @@
 export * from "./run-index.js";
+export * from "./task-server.js";
 export * from "./viewer.js";
