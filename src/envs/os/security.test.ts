@@ -367,7 +367,7 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
       const home = mkdtempSync(join(tmpdir(), "agenttune-nobody-"));
       execFileSync("chown", ["65534:65534", home]);
       const script = join(home, "probe.mts");
-      const sandboxModule = new URL("./sandbox.ts", import.meta.url).pathname;
+      const sandboxModule = new URL("../lib/sandbox/sandbox.ts", import.meta.url).pathname;
       writeFileSync(
         script,
         [
@@ -439,8 +439,8 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
 
     const marker = "271828.18";
     const script = `
-      import { Sandbox } from ${JSON.stringify(new URL("./sandbox.ts", import.meta.url).pathname)};
-      import { cachedOsImage } from ${JSON.stringify(new URL("./image.ts", import.meta.url).pathname)};
+      import { Sandbox } from ${JSON.stringify(new URL("../lib/sandbox/sandbox.ts", import.meta.url).pathname)};
+      import { cachedOsImage } from ${JSON.stringify(new URL("../lib/sandbox/image.ts", import.meta.url).pathname)};
       const s = await Sandbox.create({ image: cachedOsImage() });
       await s.run("setsid sleep ${marker} & sleep ${marker} & echo up");
       process.stdout.write("ready\\n");
