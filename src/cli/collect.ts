@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { collectTrajectories, parsePrice } from "../data/index.js";
 import {
+  addQueueOptions,
   agentbenchOption,
   interruptSignal,
   positiveInt,
@@ -10,7 +11,7 @@ import {
 } from "./options.js";
 
 export function registerCollect(program: Command) {
-  program
+  const command = program
     .command("collect")
     .description(
       "collect trajectories of a teacher model on an env's tasks (resumable: re-run with the same --out)",
@@ -42,22 +43,22 @@ export function registerCollect(program: Command) {
       "HTTP models: retries on 429/5xx/network errors",
       (v) => Number.parseInt(v, 10),
       4,
-    )
-    .action(async (opts) => {
-      const signal = interruptSignal();
-      const summary = await collectTrajectories({
-        ...opts,
-        price: opts.price ? parsePrice(opts.price) : undefined,
-        modelOptions: { maxRetries: opts.maxRetries },
-        signal,
-      });
-      const usage = summary.usage
-        ? `, ${summary.usage.promptTokens} prompt + ${summary.usage.completionTokens} completion tokens`
-        : "";
-      const cost = summary.costUsd !== undefined ? `, about $${summary.costUsd.toFixed(4)}` : "";
-      process.stdout.write(
-        `${summary.env}: ${summary.tasks} trajectories, success ${(100 * summary.successRate).toFixed(1)}%${usage}${cost} → ${opts.out}/trajectories.jsonl\n`,
-      );
-      reportIncomplete(summary, opts.out, signal);
+    );
+  addQueueOptions(command).action(async (opts) => {
+    const signal = interruptSignal();
+    const summary = await collectTrajectories({
+      ...opts,
+      price: opts.price ? parsePrice(opts.price) : undefined,
+      modelOptions: { maxRetries: opts.maxRetries },
+      signal,
     });
+    const usage = summary.usage
+      ? `, ${summary.usage.promptTokens} prompt + ${summary.usage.completionTokens} completion tokens`
+      : "";
+    const cost = summary.costUsd !== undefined ? `, about $${summary.costUsd.toFixed(4)}` : "";
+    process.stdout.write(
+      `${summary.env}: ${summary.tasks} trajectories, success ${(100 * summary.successRate).toFixed(1)}%${usage}${cost} → ${opts.out}/trajectories.jsonl\n`,
+    );
+    reportIncomplete(summary, opts.out, signal);
+  });
 }

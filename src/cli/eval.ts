@@ -4,6 +4,7 @@ import { InputError } from "../core/index.js";
 import { miniwobFolders } from "../envs/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import {
+  addQueueOptions,
   agentbenchOption,
   agenttuningOption,
   corpusOption,
@@ -19,7 +20,7 @@ export function registerEval(program: Command) {
     const option = new Option(flags, description).conflicts("suite");
     return parse ? option.argParser(parse) : option;
   };
-  program
+  const command = program
     .command("eval")
     .description("evaluate a model on an env's tasks or on a suite (resumable: re-run with the same --out)")
     .option(
@@ -153,63 +154,63 @@ export function registerEval(program: Command) {
         return t;
       }),
     )
-    .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
-    .action(async (opts) => {
-      const signal = interruptSignal();
-      const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
-      if (opts.suite) {
-        const result = await runSuite({
-          suite: loadSuite(opts.suite, {
-            hotpotqa: opts.hotpotqa,
-            rewoo: opts.rewoo,
-            miniwob: opts.miniwob,
-            prompts: opts.prompts,
-            agenttuning: opts.agenttuning,
-            webarena: opts.webarena,
-            sciworld: opts.sciworld,
-            mmlu: opts.mmlu,
-            gsm8k: opts.gsm8k,
-            humaneval: opts.humaneval,
-            mtbench: opts.mtbench,
-          }),
-          sites: opts.sites,
-          sciworld: opts.sciworld,
-          sciworldApi: opts.sciworldApi,
-          model: opts.model,
-          modelOptions,
-          out: opts.out,
-          concurrency: opts.concurrency,
-          forceNew: opts.forceNew,
-          protocol: opts.protocol,
-          agentbench: opts.agentbench,
+    .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over");
+  addQueueOptions(command).action(async (opts) => {
+    const signal = interruptSignal();
+    const modelOptions = { maxRetries: opts.maxRetries, timeoutMs: opts.timeout * 1000 };
+    if (opts.suite) {
+      const result = await runSuite({
+        suite: loadSuite(opts.suite, {
+          hotpotqa: opts.hotpotqa,
+          rewoo: opts.rewoo,
+          miniwob: opts.miniwob,
+          prompts: opts.prompts,
           agenttuning: opts.agenttuning,
-          judge: opts.judge,
-          judgePrompt: opts.judgePrompt,
-          toolModel: opts.toolModel,
-          signal,
-        });
-        for (const c of result.categories)
-          process.stdout.write(
-            `${c.category} overall: ${c.overall.toFixed(2)} (${c.tasks.map((t) => t.task).join(", ")})\n`,
-          );
-        process.stdout.write(`suite summary: ${opts.out}/suite.json\n`);
-        const unfinished = result.incomplete;
-        if (unfinished)
-          reportIncomplete({ complete: false, incomplete: unfinished.run }, unfinished.dir, signal);
-        else if (signal.aborted) process.exitCode = 130;
-        return;
-      }
-      // miniwob's task list is the RCI folder's available_tasks.txt unless --tasks says otherwise
-      if (opts.env === "miniwob" && !opts.tasks) opts.tasks = miniwobFolders(opts).prompts;
-      if (opts.env === "sciworld" && !opts.tasks) opts.tasks = "agenttuning-test";
-      if (opts.env === "cardgame") {
-        opts.tasks ??= "agentbench-ext";
-        if (opts.games) opts.episodes = opts.games;
-      }
-      if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
-      const summary = await runEval({ ...opts, modelOptions, signal });
-      process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);
-      process.stdout.write(`results: ${opts.out}/results.jsonl, summary: ${opts.out}/summary.json\n`);
-      reportIncomplete(summary, opts.out, signal);
-    });
+          webarena: opts.webarena,
+          sciworld: opts.sciworld,
+          mmlu: opts.mmlu,
+          gsm8k: opts.gsm8k,
+          humaneval: opts.humaneval,
+          mtbench: opts.mtbench,
+        }),
+        sites: opts.sites,
+        sciworld: opts.sciworld,
+        sciworldApi: opts.sciworldApi,
+        model: opts.model,
+        modelOptions,
+        out: opts.out,
+        concurrency: opts.concurrency,
+        forceNew: opts.forceNew,
+        protocol: opts.protocol,
+        agentbench: opts.agentbench,
+        agenttuning: opts.agenttuning,
+        judge: opts.judge,
+        judgePrompt: opts.judgePrompt,
+        toolModel: opts.toolModel,
+        signal,
+      });
+      for (const c of result.categories)
+        process.stdout.write(
+          `${c.category} overall: ${c.overall.toFixed(2)} (${c.tasks.map((t) => t.task).join(", ")})\n`,
+        );
+      process.stdout.write(`suite summary: ${opts.out}/suite.json\n`);
+      const unfinished = result.incomplete;
+      if (unfinished)
+        reportIncomplete({ complete: false, incomplete: unfinished.run }, unfinished.dir, signal);
+      else if (signal.aborted) process.exitCode = 130;
+      return;
+    }
+    // miniwob's task list is the RCI folder's available_tasks.txt unless --tasks says otherwise
+    if (opts.env === "miniwob" && !opts.tasks) opts.tasks = miniwobFolders(opts).prompts;
+    if (opts.env === "sciworld" && !opts.tasks) opts.tasks = "agenttuning-test";
+    if (opts.env === "cardgame") {
+      opts.tasks ??= "agentbench-ext";
+      if (opts.games) opts.episodes = opts.games;
+    }
+    if (!opts.env || !opts.tasks) throw new InputError("eval: pass --suite, or --env and --tasks");
+    const summary = await runEval({ ...opts, modelOptions, signal });
+    process.stdout.write(`${formatResultsTable([summary], Object.keys(summary.metrics))}\n`);
+    process.stdout.write(`results: ${opts.out}/results.jsonl, summary: ${opts.out}/summary.json\n`);
+    reportIncomplete(summary, opts.out, signal);
+  });
 }

@@ -19,6 +19,7 @@ import { systemErrorLine } from "./system-errors.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrain } from "./train.js";
 import { registerTune } from "./tune.js";
+import { registerWorker } from "./worker.js";
 
 const program = new Command()
   .name("agenttune")
@@ -41,6 +42,7 @@ registerTune(program);
 registerTrain(program);
 registerReport(program);
 registerServe(program);
+registerWorker(program);
 registerRecord(program);
 registerOs(program);
 

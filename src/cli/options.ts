@@ -1,5 +1,5 @@
 // Flag parsers shared by commands.
-import { InvalidArgumentError, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { defaultProtocol, protocols } from "../envs/index.js";
 
 export function positiveInt(value: string): number {
@@ -85,4 +85,15 @@ export function corpusOption(): Option {
     "--corpus <files>",
     "hotpotqa: more offline-wiki pages, comma-separated HotpotQA files or abstracts dumps (the task file is always in)",
   ).argParser((text: string) => text.split(",").filter(Boolean));
+}
+
+/** --queue, --queue-name and --rate-limit: a run whose episodes `agenttune worker` processes run. */
+export function addQueueOptions(command: Command): Command {
+  return command
+    .option(
+      "--queue <url>",
+      "redis://HOST:PORT/DB: enqueue the episodes for `agenttune worker` processes (BullMQ)",
+    )
+    .option("--queue-name <name>", "the queue's name (default agenttune)")
+    .option("--rate-limit <n>", "with --queue: episodes started per minute across all workers", positiveInt);
 }

@@ -5,8 +5,10 @@ import { resolve } from "node:path";
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
 import { defaultProtocol, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
-import { type ChatModel, type ParseModelOptions, parseModel } from "../models/index.js";
+import type { ChatModel, ParseModelOptions } from "../models/index.js";
+import { type BackendSpec, openBackend } from "./open-backend.js";
 import { createProgressDisplay } from "./progress.js";
+import { type EpisodeJobData, queueExecutor, runKeyOf } from "./queue.js";
 import { taskFileIdentity } from "./run-identity.js";
 import { runTasks } from "./run-tasks.js";
 import type { RunSummary } from "./summary.js";
@@ -73,6 +75,12 @@ export interface RunEnvTasksOptions {
   /** Stop after this many infrastructure failures in a row (default 5). */
   maxConsecutiveFailures?: number;
   signal?: AbortSignal;
+  /** redis://host:port/db: run the episodes on `agenttune worker` processes through this BullMQ queue. */
+  queue?: string;
+  /** The queue's name (default "agenttune"). */
+  queueName?: string;
+  /** With a queue: episodes started per minute across all workers. */
+  rateLimit?: number;
 }
 
 export async function runEnvTasks({
@@ -109,6 +117,9 @@ export async function runEnvTasks({
   forceNew,
   maxConsecutiveFailures,
   signal,
+  queue,
+  queueName,
+  rateLimit,
 }: RunEnvTasksOptions): Promise<RunSummary> {
   const spec = getEnvSpec(env);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
@@ -169,36 +180,34 @@ export async function runEnvTasks({
     samples: samples && samples > 1 ? samples : undefined,
     temperature: temperature ? temperature : undefined,
   };
-  const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
-  const judge = judgeSpec ? await parseModel(judgeSpec, modelOptions) : undefined;
-  const toolModel = toolModelSpec ? await parseModel(toolModelSpec, modelOptions) : undefined;
-  const closeModels = async () => {
-    await model.close?.();
-    await judge?.close?.();
-    await toolModel?.close?.();
+  const opening: BackendSpec = {
+    backend: backendSpec,
+    roundLimit,
+    protocol,
+    agentbench,
+    agenttuning,
+    taskFiles: [resolve(taskFile)],
+    corpus: corpus?.map((f) => resolve(f)),
+    judge: judgeSpec,
+    judgePrompt: judgePrompt ? resolve(judgePrompt) : undefined,
+    toolModel: toolModelSpec,
+    miniwob: miniwob ? resolve(miniwob) : undefined,
+    prompts: prompts ? resolve(prompts) : undefined,
+    sites,
+    sciworld,
+    sciworldApi,
   };
-  const backend = await spec
-    .open({
-      backend: backendSpec,
-      roundLimit,
-      protocol,
-      agentbench,
-      agenttuning,
-      taskFiles: [resolve(taskFile)],
-      corpus: corpus?.map((f) => resolve(f)),
-      judge,
-      judgePrompt: judgePrompt ? resolve(judgePrompt) : undefined,
-      toolModel,
-      miniwob,
-      prompts,
-      sites,
-      sciworld,
-      sciworldApi,
-    })
-    .catch(async (error) => {
-      await closeModels();
-      throw error;
-    });
+  if (queue) {
+    if (typeof modelSpec !== "string")
+      throw new InputError("--queue: the model must be a spec string the workers can open");
+    return runOnQueue({ queue, queueName, rateLimit, opening, modelSpec });
+  }
+  const model = typeof modelSpec === "string" ? await resolveModel(modelSpec, spec, modelOptions) : modelSpec;
+  const opened = await openBackend(env, opening, modelOptions).catch(async (error) => {
+    await model.close?.();
+    throw error;
+  });
+  const backend = opened.backend;
   let display: ReturnType<typeof createProgressDisplay> | undefined;
   try {
     const warning = await backend.preflight?.(tasks);
@@ -226,7 +235,73 @@ export async function runEnvTasks({
     });
   } finally {
     display?.stop();
-    await backend.close();
-    await closeModels();
+    await opened.close();
+    await model.close?.();
+  }
+
+  /** The same run with the episodes on the queue's workers; this process records their results. */
+  async function runOnQueue(q: {
+    queue: string;
+    queueName: string | undefined;
+    rateLimit: number | undefined;
+    opening: BackendSpec;
+    modelSpec: string;
+  }): Promise<RunSummary> {
+    const model = await resolveModel(q.modelSpec, spec, modelOptions);
+    const reported = { name: `queue ${q.queue}`, prompts: undefined as string | undefined };
+    const executor = await queueExecutor(
+      { url: q.queue, ...(q.queueName ? { name: q.queueName } : {}) },
+      runKeyOf(resolve(out), identity),
+      q.rateLimit ? { rateLimit: q.rateLimit } : {},
+    );
+    const base: Omit<EpisodeJobData, "task" | "sample"> = {
+      env,
+      backend: q.opening,
+      model: q.modelSpec,
+      ...(modelOptions ? { modelOptions } : {}),
+      ...(temperature ? { temperature } : {}),
+      ...(maxPromptTokens ? { maxPromptTokens } : {}),
+    };
+    const display = progress ? createProgressDisplay(`${env} × ${model.id} (queue)`) : undefined;
+    try {
+      return await runTasks({
+        spec,
+        backend: {
+          get name() {
+            return reported.name;
+          },
+          create: async () => {
+            throw new Error("a queued run's episodes run on its workers");
+          },
+          close: async () => {},
+        },
+        tasks,
+        model,
+        outDir: out,
+        // every pending episode is a job at once; the workers' concurrency is the run's
+        concurrency: Number.POSITIVE_INFINITY,
+        samples,
+        temperature,
+        resultsFile,
+        signal,
+        history: { maxPromptTokens },
+        identity,
+        protocol,
+        prompts: () => reported.prompts,
+        forceNew,
+        maxConsecutiveFailures,
+        onProgress: display?.update,
+        execute: async (task, sample, episodeId) => {
+          const result = await executor.run(base, task, sample, episodeId);
+          reported.name = result.backendName;
+          reported.prompts = result.prompts;
+          return result.trajectory;
+        },
+      });
+    } finally {
+      display?.stop();
+      await executor.close();
+      await model.close?.();
+    }
   }
 }

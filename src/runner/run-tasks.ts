@@ -57,13 +57,18 @@ export interface RunTasksOptions<Task> {
   /** Recorded in summary.json: the AgentBench version the env reproduced. */
   protocol?: Protocol;
   /** Recorded in summary.json: "agentbench:<dir>" when the prompts came from a checkout, else "agenttune". */
-  prompts?: string;
+  prompts?: string | (() => string | undefined);
   /** Move an existing outDir aside (to `<outDir>.replaced-<time>`) and start over. */
   forceNew?: boolean;
   /** Stop after this many infrastructure failures in a row. */
   maxConsecutiveFailures?: number;
   /** Aborting stops new episodes, cancels running ones (not recorded) and writes the summary. */
   signal?: AbortSignal;
+  /**
+   * Runs one episode somewhere else (a queue's workers) instead of here with `model` and `backend`;
+   * throws an InfrastructureFailure when it could not.
+   */
+  execute?: (task: Task, sample: number, episodeId: string, signal: AbortSignal) => Promise<Trajectory>;
 }
 
 export async function runTasks<Task>({
@@ -86,6 +91,7 @@ export async function runTasks<Task>({
   forceNew = false,
   maxConsecutiveFailures = defaultMaxConsecutiveFailures,
   signal,
+  execute,
 }: RunTasksOptions<Task>): Promise<RunSummary> {
   if (forceNew) moveAside(outDir);
   mkdirSync(outDir, { recursive: true });
@@ -169,19 +175,21 @@ export async function runTasks<Task>({
             if (episodeSignal.aborted) return;
             let result: Trajectory;
             try {
-              result = await runEpisode({
-                spec,
-                backend,
-                task,
-                model,
-                sample,
-                temperature,
-                maxTurns,
-                maxTokens,
-                history,
-                infrastructureFailures: "throw",
-                signal: episodeSignal,
-              });
+              result = execute
+                ? await execute(task, sample, `${spec.name}/${spec.taskId(task)}/${sample}`, episodeSignal)
+                : await runEpisode({
+                    spec,
+                    backend,
+                    task,
+                    model,
+                    sample,
+                    temperature,
+                    maxTurns,
+                    maxTokens,
+                    history,
+                    infrastructureFailures: "throw",
+                    signal: episodeSignal,
+                  });
             } catch (error) {
               if (!InfrastructureFailure.isInstance(error)) throw error;
               if (!episodeSignal.aborted) {
@@ -191,6 +199,8 @@ export async function runTasks<Task>({
               return; // not a result: retried when the run is resumed
             }
             if (episodeSignal.aborted) return; // cancelled mid-episode: leave it for the resumed run
+            if (finished.has(result.id)) return; // a job that ran twice: its episode is recorded once
+            finished.add(result.id);
             inARow = 0;
             log.append(result);
             results.push(result);
@@ -226,7 +236,7 @@ export async function runTasks<Task>({
       backend: backend.name,
       model: model.id,
       protocol,
-      prompts,
+      prompts: typeof prompts === "function" ? prompts() : prompts,
       results: selected,
       tasks: taskMap,
       durationMs: Date.now() - started,
