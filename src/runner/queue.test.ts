@@ -141,6 +141,13 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
       active: 0,
       waiting: 0,
     });
+    // the killed worker's running episodes went back to the queue when their locks expired, and ran again
+    const queue = new Queue("test", { connection: redisConnection(redis.url) });
+    const completed = await queue.getJobs(["completed"], 0, -1);
+    await queue.close();
+    expect(
+      completed.filter((job) => (job.stalledCounter ?? 0) > 0 || job.attemptsStarted > 1).length,
+    ).toBeGreaterThan(0);
 
     // the coordinator again: everything is done, nothing is queued twice
     const again = await runEval({
