@@ -6,6 +6,7 @@ import { benchDb } from "./db.js";
 import { benchKg } from "./kg.js";
 import { benchMiniwob } from "./miniwob.js";
 import { benchOs } from "./os.js";
+import { benchQueue } from "./queue.js";
 import { printTable } from "./table.js";
 import { benchTokenize } from "./tokenize.js";
 import { benchWebshop } from "./webshop.js";
@@ -20,8 +21,9 @@ const rows = [
   ...(await benchTokenize()),
   ...(await benchMiniwob()),
   ...(await benchCardgame()),
+  ...(await benchQueue()),
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json",
+  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json",
 );

@@ -96,6 +96,9 @@ export async function queueExecutor(
     await Promise.all([queue.close(), events.close()]).catch(() => {});
     throw new InputError(`--queue ${url}: cannot reach Redis (${(error as Error).message})`);
   });
+  // every pending episode waits on the queue at once: one listener each is intended
+  queue.setMaxListeners(0);
+  events.setMaxListeners(0);
   if (rateLimit) await queue.setGlobalRateLimit(rateLimit, 60_000);
   return {
     async run(base, task, sample, episodeId) {

@@ -1,0 +1,89 @@
+// A queued run (bench/results/queue.json): episodes per second with 1, 2 and 4 worker processes, each
+// running one episode at a time against a mock model of fixed latency, as a share of the ideal rate
+// (workers / latency). Needs Debian's redis-server; skipped without it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateTasksFile } from "../src/data/index.js";
+import { runEval } from "../src/eval/index.js";
+import { startMockOpenAIServer } from "../src/models/test-helpers/mock-openai-server.js";
+import { redisAvailable, startRedis } from "../test/helpers/redis.js";
+import { type Row, writeResults } from "./table.js";
+
+const latencyMs = 100;
+const episodes = 120;
+const cliMain = new URL("../src/cli/main.ts", import.meta.url).pathname;
+
+export async function benchQueue(): Promise<Row[]> {
+  if (!redisAvailable) return [{ measure: "queue", value: "skipped", note: "no redis-server" }];
+  const dir = mkdtempSync(join(tmpdir(), "bench-queue-"));
+  const redis = await startRedis();
+  // one model call per episode: an answer at once (db's episode ends on it)
+  const model = await startMockOpenAIServer({
+    delayMs: latencyMs,
+    reply: () => 'Action: Answer\nFinal Answer: ["x"]',
+  });
+  const tasks = join(dir, "db.jsonl");
+  await generateTasksFile({ env: "db", count: episodes, seed: 3, out: tasks });
+  const rows: Row[] = [];
+  const measured: Record<string, { episodesPerSecond: number; ideal: number; share: number }> = {};
+  try {
+    for (const workers of [1, 2, 4]) {
+      const queueName = `bench-${workers}`;
+      const pool: ChildProcess[] = [];
+      for (let i = 0; i < workers; i++) {
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            cliMain,
+            "worker",
+            "--queue",
+            redis.url,
+            "--queue-name",
+            queueName,
+            "--concurrency",
+            "1",
+          ],
+          { stdio: ["ignore", "ignore", "pipe"] },
+        );
+        pool.push(child);
+        await new Promise<void>((resolve) => {
+          let seen = "";
+          child.stderr?.on("data", (chunk: Buffer) => {
+            seen += chunk.toString();
+            if (seen.includes("worker on")) resolve();
+          });
+        });
+      }
+      const start = performance.now();
+      await runEval({
+        env: "db",
+        tasks,
+        model: `${model.baseURL}#mock`,
+        out: join(dir, `out-${workers}`),
+        progress: false,
+        queue: redis.url,
+        queueName,
+      });
+      const seconds = (performance.now() - start) / 1000;
+      for (const child of pool) child.kill("SIGTERM");
+      const rate = episodes / seconds;
+      const ideal = (workers * 1000) / latencyMs;
+      measured[workers] = { episodesPerSecond: rate, ideal, share: rate / ideal };
+      rows.push({
+        measure: `queue: ${workers} worker process${workers > 1 ? "es" : ""}, ${latencyMs} ms model`,
+        value: `${rate.toFixed(1)} episodes/s`,
+        note: `${((100 * rate) / ideal).toFixed(0)}% of the ideal ${ideal} episodes/s (${episodes} db episodes, one at a time per worker)`,
+      });
+    }
+  } finally {
+    await model.close();
+    await redis.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  writeResults("queue", { date: new Date().toISOString(), latencyMs, episodes, measured });
+  return rows;
+}
