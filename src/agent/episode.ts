@@ -1,9 +1,9 @@
 // One episode as a state machine: start (create + reset), then for each turn the prompt the agent
 // gets and the agent's reply, until done; then the trajectory. runEpisode drives it with a ChatModel;
 // the AgentBench-compatible task server drives it with replies that come over HTTP.
-import type { FailureLabel, Message, Trajectory, Usage } from "../core/index.js";
-import { addUsage, EnvError, InfrastructureFailure, ModelError } from "../core/index.js";
-import type { EnvBackend, Environment, EnvSpec, StepExtra } from "../envs/index.js";
+import type { FailureLabel, Message, ToolCall, ToolSpec, Trajectory, Usage } from "../core/index.js";
+import { addUsage, EnvError, InfrastructureFailure, InputError, ModelError } from "../core/index.js";
+import type { ActionDefinition, EnvBackend, Environment, EnvSpec, StepExtra } from "../envs/index.js";
 import { type HistoryPolicy, truncateHistory } from "./history.js";
 
 /** Most characters of one model reply kept in a trajectory; the full length is recorded beside it. */
@@ -20,13 +20,20 @@ export interface EpisodeOptions<Task> {
   history?: HistoryPolicy;
   /** Sample index when a task is run several times (data collection). */
   sample?: number;
+  /** "tools": the agent acts through function calls on the env's actions (default "react": text). */
+  actionFormat?: "react" | "tools";
 }
+
+/** What a tool result says when a reply made several calls: only the first one is run. */
+export const notExecutedText = "Not executed: one action per turn; only the first call of a reply runs.";
 
 /** What came with a reply besides its text. */
 export interface ReplyMeta {
   truncated?: boolean;
   usage?: Usage;
   extra?: StepExtra;
+  /** Tools mode: the calls the reply made. */
+  toolCalls?: ToolCall[];
 }
 
 export class Episode<Task> {
@@ -50,12 +57,24 @@ export class Episode<Task> {
   infrastructure: InfrastructureFailure | undefined;
   env: Environment | undefined;
   private readonly maxTurns: number;
+  /** Tools mode: the env's actions. */
+  private readonly actions: readonly ActionDefinition[] | undefined;
 
   private constructor(private readonly options: EpisodeOptions<Task>) {
     const { spec, backend, task, sample = 0 } = options;
     this.taskId = spec.taskId(task);
     this.id = `${spec.name}/${this.taskId}/${sample}`;
     this.maxTurns = options.maxTurns ?? backend.maxTurns ?? spec.defaults.maxTurns;
+    if (options.actionFormat === "tools") {
+      if (!spec.actions?.length)
+        throw new InputError(`--action-format tools: ${spec.name} declares no actions as tools (use react)`);
+      this.actions = spec.actions;
+    }
+  }
+
+  /** Tools mode: the tools the agent gets. */
+  get tools(): ToolSpec[] | undefined {
+    return this.actions?.map((a) => a.tool);
   }
 
   /** Creates the env and resets it; a backend that fails, or a sample the harness ends at once, is done. */
@@ -129,25 +148,77 @@ export class Episode<Task> {
   }
 
   /** The agent's reply: recorded, then acted on by the env. */
-  async respond(reply: string, { truncated = false, usage, extra }: ReplyMeta = {}): Promise<void> {
+  async respond(
+    reply: string,
+    { truncated = false, usage, extra, toolCalls }: ReplyMeta = {},
+  ): Promise<void> {
     const env = this.env;
     if (this.finished || !env) throw new Error(`${this.id}: the episode is over`);
     this.usage = addUsage(this.usage, usage);
-    this.messages.push(storedReply(reply, truncated));
+    const calls = this.actions ? (toolCalls ?? []) : [];
+    this.messages.push({ ...storedReply(reply, truncated), ...(calls.length ? { toolCalls: calls } : {}) });
     this.turns++;
+    // tools mode: the first call becomes the env's action; a reply without one goes to the env as text
+    let action = reply;
+    const first = calls[0];
+    if (first) {
+      const call = this.readCall(first);
+      if (typeof call !== "string") {
+        this.messages.push({ role: "tool", toolCallId: first.id, content: call.error });
+        for (const other of calls.slice(1))
+          this.messages.push({ role: "tool", toolCallId: other.id, content: notExecutedText });
+        this.end(0, call.failure, { toolError: call.error });
+        return;
+      }
+      action = call;
+    }
     let result: Awaited<ReturnType<Environment["step"]>>;
     try {
-      result = await env.step(reply, extra);
+      result = await env.step(action, extra);
     } catch (cause) {
       this.backendFailed(cause);
       return;
     }
     if (result.rewrite) rewriteHistory(this.messages, result.rewrite);
+    if (first) {
+      this.messages.push({ role: "tool", toolCallId: first.id, content: result.observation });
+      for (const other of calls.slice(1))
+        this.messages.push({ role: "tool", toolCallId: other.id, content: notExecutedText });
+    }
     if (result.done) {
       this.end(result.reward, result.failure, result.info);
       return;
     }
-    this.messages.push({ role: "user", content: result.observation });
+    if (!first) this.messages.push({ role: "user", content: result.observation });
+  }
+
+  /** A call as the env's ReAct text, or why it cannot be run: an unknown tool, arguments that are no JSON object. */
+  private readCall(call: ToolCall): string | { error: string; failure: FailureLabel } {
+    const action = this.actions?.find((a) => a.tool.name === call.name);
+    if (!action)
+      return {
+        error: `Unknown tool "${call.name}": the tools are ${this.actions?.map((a) => a.tool.name).join(", ")}.`,
+        failure: "invalid_action",
+      };
+    let args: unknown;
+    try {
+      args = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
+    } catch (error) {
+      return {
+        error: `The arguments of ${call.name} are not valid JSON: ${(error as Error).message}`,
+        failure: "invalid_format",
+      };
+    }
+    if (!args || typeof args !== "object" || Array.isArray(args))
+      return { error: `The arguments of ${call.name} must be a JSON object.`, failure: "invalid_format" };
+    const required = (action.tool.parameters.required as string[] | undefined) ?? [];
+    const missing = required.filter((key) => !(key in (args as object)));
+    if (missing.length)
+      return {
+        error: `${call.name} needs ${missing.map((m) => `"${m}"`).join(", ")}.`,
+        failure: "invalid_format",
+      };
+    return action.toReact(args as Record<string, unknown>);
   }
 
   /** The model failed to answer: a context overflow is a result, anything else an infrastructure failure. */
@@ -191,6 +262,7 @@ export class Episode<Task> {
       ...(this.independentTurns ? { independentTurns: true } : {}),
       ...(this.roundContext ? { roundContext: this.roundContext } : {}),
       ...(this.textPrompt ? { textPrompt: this.textPrompt } : {}),
+      ...(this.actions ? { actionFormat: "tools" as const, tools: this.actions.map((a) => a.tool) } : {}),
       ...(failure ? { failure } : {}),
       ...(this.error ? { error: this.error } : {}),
       ...(this.info ? { info: this.info } : {}),

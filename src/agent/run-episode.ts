@@ -26,6 +26,8 @@ export interface RunEpisodeOptions<Task> {
    */
   infrastructureFailures?: "record" | "throw";
   signal?: AbortSignal;
+  /** "tools": act through function calls on the env's actions (default "react"). */
+  actionFormat?: "react" | "tools";
 }
 
 export async function runEpisode<Task>({
@@ -40,6 +42,7 @@ export async function runEpisode<Task>({
   sample = 0,
   infrastructureFailures = "record",
   signal,
+  actionFormat,
 }: RunEpisodeOptions<Task>): Promise<Trajectory> {
   const episode = await Episode.start({
     spec,
@@ -49,6 +52,7 @@ export async function runEpisode<Task>({
     ...(maxTurns !== undefined ? { maxTurns } : {}),
     ...(history ? { history } : {}),
     sample,
+    ...(actionFormat ? { actionFormat } : {}),
   });
   try {
     const env = episode.env;
@@ -57,8 +61,16 @@ export async function runEpisode<Task>({
       // an env that sends raw text: a completions endpoint where the model has one, else one user turn
       if (env.textPrompt) episode.textPrompt = episodeModel.completeText ? "completion" : "user-turn";
       const topLogprobs = env.firstTokenLogprobs ? { topLogprobs: env.firstTokenLogprobs } : {};
+      // tools mode: the env's actions go to the model as tools
+      const tools = episode.tools;
       // a protocol's own temperature for this episode (MT-Bench's per category) wins over the run's
-      const options = { maxTokens, temperature: env.temperature ?? temperature, signal, ...topLogprobs };
+      const options = {
+        maxTokens,
+        temperature: env.temperature ?? temperature,
+        signal,
+        ...topLogprobs,
+        ...(tools ? { tools } : {}),
+      };
       const modelCall = (prompt: Message[]) => {
         if (!env.textPrompt) return episodeModel.complete(prompt, options);
         const text = env.textPrompt(episode.conversation);
@@ -83,6 +95,7 @@ export async function runEpisode<Task>({
           ...(completion.firstTokenLogprobs
             ? { extra: { firstTokenLogprobs: completion.firstTokenLogprobs } }
             : {}),
+          ...(completion.toolCalls ? { toolCalls: completion.toolCalls } : {}),
         });
       }
     }

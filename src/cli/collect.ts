@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { collectTrajectories, parsePrice } from "../data/index.js";
 import {
+  actionFormatOption,
   addQueueOptions,
   agentbenchOption,
   interruptSignal,
@@ -32,6 +33,7 @@ export function registerCollect(program: Command) {
     )
     .option("--backend <spec>", "env backend (db: sqlite, mariadb, mysql://…)")
     .addOption(protocolOption())
+    .addOption(actionFormatOption())
     .addOption(agentbenchOption())
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over")
     .option(

@@ -4,6 +4,7 @@ import { InputError } from "../core/index.js";
 import { miniwobFolders } from "../envs/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import {
+  actionFormatOption,
   addQueueOptions,
   agentbenchOption,
   agenttuningOption,
@@ -78,6 +79,7 @@ export function registerEval(program: Command) {
       ),
     )
     .addOption(protocolOption())
+    .addOption(actionFormatOption())
     .addOption(agentbenchOption())
     .addOption(agenttuningOption())
     .addOption(corpusOption())

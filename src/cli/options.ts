@@ -97,3 +97,13 @@ export function addQueueOptions(command: Command): Command {
     .option("--queue-name <name>", "the queue's name (default agenttune)")
     .option("--rate-limit <n>", "with --queue: episodes started per minute across all workers", positiveInt);
 }
+
+/** --action-format: ReAct text (the protocols' own) or function calls on the env's actions. */
+export function actionFormatOption(): Option {
+  return new Option(
+    "--action-format <format>",
+    "react (text actions, the protocols' own) or tools (function calling)",
+  )
+    .choices(["react", "tools"])
+    .default("react");
+}

@@ -1,12 +1,32 @@
 // The shared vocabulary of agenttune (messages, usage, step results, trajectories) as zod schemas.
 import { z } from "zod";
 
-export const roleSchema = z.enum(["system", "user", "assistant"]);
+export const roleSchema = z.enum(["system", "user", "assistant", "tool"]);
 export type Role = z.infer<typeof roleSchema>;
+
+/** A function call an assistant turn made (OpenAI's tool_calls); arguments as the model wrote them. */
+export const toolCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+});
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+/** A tool the model may call: a name, what it does, and its parameters as JSON Schema. */
+export const toolSpecSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  description: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type ToolSpec = z.infer<typeof toolSpecSchema>;
 
 export const messageSchema = z.object({
   role: roleSchema,
   content: z.string(),
+  /** Assistant turns in tools mode: the calls the model made. */
+  toolCalls: z.array(toolCallSchema).optional(),
+  /** Tool turns: the call this observation answers. */
+  toolCallId: z.string().optional(),
   /** Train on this turn (assistant turns default to true when exported). */
   loss: z.boolean().optional(),
   /** The reply was cut off by the token limit. */
@@ -76,6 +96,9 @@ export const trajectorySchema = z.object({
   roundContext: z.number().int().positive().optional(),
   /** The env sent one raw text prompt: through a completions endpoint, or as one user turn. */
   textPrompt: z.enum(["completion", "user-turn"]).optional(),
+  /** The model acted through function calls (absent: ReAct text), with these tools. */
+  actionFormat: z.enum(["react", "tools"]).optional(),
+  tools: z.array(toolSpecSchema).optional(),
   failure: failureLabelSchema.optional(),
   error: z.string().optional(),
   info: z.record(z.string(), z.unknown()).optional(),

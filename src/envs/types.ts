@@ -1,6 +1,6 @@
 // The Environment and EnvSpec interfaces every env implements (see DESIGN.md, "Core interfaces").
 import type { ZodType } from "zod";
-import type { Message, StepResult, Trajectory } from "../core/index.js";
+import type { Message, StepResult, ToolSpec, Trajectory } from "../core/index.js";
 import type { ChatModel } from "../models/index.js";
 
 /** One live episode; owns its backend resources until close(). */
@@ -44,6 +44,19 @@ export interface Environment {
 /** What a model returned beside its reply text, for envs that ask. */
 export interface StepExtra {
   firstTokenLogprobs?: Record<string, number>;
+}
+
+/**
+ * One action of an env, as a tool for function calling and as the ReAct text its parser reads: the
+ * env's parser reads what `toReact` writes (tested for every action), so the two formats drive the same
+ * env and cannot drift.
+ */
+export interface ActionDefinition {
+  tool: ToolSpec;
+  /** The action as the ReAct text of the env's protocol. */
+  toReact(args: Record<string, unknown>): string;
+  /** The arguments of a ReAct reply that is this action (read by the env's own parser), else undefined. */
+  fromReact(reply: string): Record<string, unknown> | undefined;
 }
 
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */
@@ -163,6 +176,8 @@ export interface EnvSpec<Task> {
   gold?(task: Task): Record<string, unknown>;
   /** Aggregate metrics over finished episodes, the env's own benchmark metrics. */
   metrics(results: readonly Trajectory[], tasks: ReadonlyMap<string, Task>): Record<string, number>;
+  /** The env's actions as tools (function calling, `--action-format tools`); absent: ReAct text only. */
+  actions?: readonly ActionDefinition[];
   /** Where the env sits in AgentTuning's tables: the task name there and its category. */
   benchmark: { task: string; category: "held-in" | "held-out" | "general" };
   /** The task's reported score (percent, as the paper prints it) from its metrics and rates. */

@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { InputError, type Trajectory, trajectorySchema } from "../core/index.js";
-import { type RunSummary, resultsFormatVersion } from "../runner/index.js";
+import { type RunSummary, readableResultsFormatVersions, resultsFormatVersion } from "../runner/index.js";
 import { analyzeFailure, type FailureKind } from "./failure-analysis.js";
 
 export interface EpisodeDigest {
@@ -43,9 +43,9 @@ function readSummary(dir: string): RunSummary {
   } catch (error) {
     throw new InputError(`${file}: cannot read: ${(error as Error).message}`);
   }
-  if (summary.formatVersion !== resultsFormatVersion) {
+  if (!readableResultsFormatVersions.includes(summary.formatVersion)) {
     throw new InputError(
-      `${file}: results format version ${summary.formatVersion ?? "(none: written before versions)"}; this agenttune reads version ${resultsFormatVersion}. Re-run the evaluation into a new folder`,
+      `${file}: results format version ${summary.formatVersion ?? "(none: written before versions)"}; this agenttune reads versions ${readableResultsFormatVersions.join(" and ")} (writes ${resultsFormatVersion}). Re-run the evaluation into a new folder`,
     );
   }
   return summary;

@@ -48,7 +48,15 @@ export class OpenAICompatibleModel implements ChatModel {
       this.client.chat.completions.create(
         {
           model: this.model,
-          messages: messages.map(({ role, content }) => ({ role, content })),
+          messages: messages.map(toOpenAiMessage),
+          ...(options.tools?.length
+            ? {
+                tools: options.tools.map((t) => ({
+                  type: "function" as const,
+                  function: { name: t.name, description: t.description, parameters: t.parameters },
+                })),
+              }
+            : {}),
           stop: options.stop,
           max_tokens: options.maxTokens,
           temperature: options.temperature,
@@ -57,7 +65,12 @@ export class OpenAICompatibleModel implements ChatModel {
         { signal },
       ),
     );
-    const text = response.choices?.[0]?.message?.content;
+    const message = response.choices?.[0]?.message;
+    const calls = (message?.tool_calls ?? []).flatMap((c) =>
+      c.type === "function" ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
+    );
+    // a reply that only calls tools has no content
+    const text = message?.content ?? (calls.length ? "" : undefined);
     if (typeof text !== "string") {
       throw new ModelError(`${this.id}: response has no choices[0].message.content`);
     }
@@ -67,6 +80,7 @@ export class OpenAICompatibleModel implements ChatModel {
       ...(options.topLogprobs && top
         ? { firstTokenLogprobs: Object.fromEntries(top.map((t) => [t.token, t.logprob])) }
         : {}),
+      ...(calls.length ? { toolCalls: calls } : {}),
     };
   }
 
@@ -125,6 +139,22 @@ export class OpenAICompatibleModel implements ChatModel {
     const truncated = finishReason === "length";
     return { text, usage, ...(truncated ? { truncated } : {}) };
   }
+}
+
+/** A message in the chat API's shape: tool calls on assistant turns, the call id on tool turns. */
+function toOpenAiMessage(m: Message): OpenAI.Chat.Completions.ChatCompletionMessageParam {
+  if (m.role === "tool") return { role: "tool", content: m.content, tool_call_id: m.toolCallId ?? "" };
+  if (m.role === "assistant" && m.toolCalls?.length)
+    return {
+      role: "assistant",
+      content: m.content || null,
+      tool_calls: m.toolCalls.map((c) => ({
+        id: c.id,
+        type: "function",
+        function: { name: c.name, arguments: c.arguments },
+      })),
+    };
+  return { role: m.role, content: m.content };
 }
 
 /** The openai package, loaded with the first model that needs it (its CommonJS build: a synchronous require). */

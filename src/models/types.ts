@@ -1,5 +1,5 @@
 // The ChatModel interface every backend implements; the core never knows which provider it talks to.
-import type { Message, Usage } from "../core/index.js";
+import type { Message, ToolCall, ToolSpec, Usage } from "../core/index.js";
 
 export interface CompleteOptions {
   /** Stop sequences. */
@@ -14,6 +14,8 @@ export interface CompleteOptions {
    * next-token logits). Backends that cannot leave `firstTokenLogprobs` out.
    */
   topLogprobs?: number;
+  /** Function calling: the tools the model may call (OpenAI's `tools`). */
+  tools?: readonly ToolSpec[];
 }
 
 export interface Completion {
@@ -23,6 +25,8 @@ export interface Completion {
   truncated?: boolean;
   /** With `topLogprobs`: the most likely first tokens, as their text, with their log-probabilities. */
   firstTokenLogprobs?: Record<string, number>;
+  /** With `tools`: the calls the model made (none: it answered in text). */
+  toolCalls?: ToolCall[];
 }
 
 /** What a model may know about the episode it serves (scripted and oracle models need it). */

@@ -25,6 +25,7 @@ export interface EpisodeJobData {
   maxTokens?: number;
   temperature?: number;
   maxPromptTokens?: number;
+  actionFormat?: "react" | "tools";
 }
 
 export interface EpisodeJobResult {
@@ -201,6 +202,7 @@ export async function runQueueWorker({
           temperature: data.temperature ?? 0,
           history: { ...(data.maxPromptTokens ? { maxPromptTokens: data.maxPromptTokens } : {}) },
           infrastructureFailures: "throw",
+          ...(data.actionFormat ? { actionFormat: data.actionFormat } : {}),
         });
       } catch (error) {
         counts.failed++;

@@ -81,6 +81,8 @@ export interface RunEnvTasksOptions {
   queueName?: string;
   /** With a queue: episodes started per minute across all workers. */
   rateLimit?: number;
+  /** "tools": the model acts through function calls on the env's actions (default "react": text). */
+  actionFormat?: "react" | "tools";
 }
 
 export async function runEnvTasks({
@@ -120,8 +122,11 @@ export async function runEnvTasks({
   queue,
   queueName,
   rateLimit,
+  actionFormat,
 }: RunEnvTasksOptions): Promise<RunSummary> {
   const spec = getEnvSpec(env);
+  if (actionFormat === "tools" && !spec.actions?.length)
+    throw new InputError(`--action-format tools: ${env} declares no actions as tools yet (use react)`);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new InputError(`--limit ${limit}: expected a positive whole number`);
   }
@@ -176,6 +181,7 @@ export async function runEnvTasks({
     sites,
     sciworld,
     sciworldApi,
+    actionFormat: actionFormat === "tools" ? actionFormat : undefined,
     // more samples or another temperature is another experiment, not a resume
     samples: samples && samples > 1 ? samples : undefined,
     temperature: temperature ? temperature : undefined,
@@ -232,6 +238,7 @@ export async function runEnvTasks({
       forceNew,
       maxConsecutiveFailures,
       onProgress: display?.update,
+      ...(actionFormat ? { actionFormat } : {}),
     });
   } finally {
     display?.stop();
@@ -261,6 +268,7 @@ export async function runEnvTasks({
       ...(modelOptions ? { modelOptions } : {}),
       ...(temperature ? { temperature } : {}),
       ...(maxPromptTokens ? { maxPromptTokens } : {}),
+      ...(actionFormat ? { actionFormat } : {}),
     };
     const display = progress ? createProgressDisplay(`${env} × ${model.id} (queue)`) : undefined;
     try {

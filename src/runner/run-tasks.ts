@@ -69,6 +69,8 @@ export interface RunTasksOptions<Task> {
    * throws an InfrastructureFailure when it could not.
    */
   execute?: (task: Task, sample: number, episodeId: string, signal: AbortSignal) => Promise<Trajectory>;
+  /** "tools": act through function calls on the env's actions. */
+  actionFormat?: "react" | "tools";
 }
 
 export async function runTasks<Task>({
@@ -92,6 +94,7 @@ export async function runTasks<Task>({
   maxConsecutiveFailures = defaultMaxConsecutiveFailures,
   signal,
   execute,
+  actionFormat,
 }: RunTasksOptions<Task>): Promise<RunSummary> {
   if (forceNew) moveAside(outDir);
   mkdirSync(outDir, { recursive: true });
@@ -189,6 +192,7 @@ export async function runTasks<Task>({
                     history,
                     infrastructureFailures: "throw",
                     signal: episodeSignal,
+                    ...(actionFormat ? { actionFormat } : {}),
                   });
             } catch (error) {
               if (!InfrastructureFailure.isInstance(error)) throw error;

@@ -5,7 +5,10 @@ import { addUsage } from "../core/index.js";
 import type { EnvSpec } from "../envs/index.js";
 
 /** Version of the results.jsonl / summary.json layout; readers refuse others with a clear message. */
-export const resultsFormatVersion = 1;
+/** 2: messages may hold tool calls and tool turns (tools mode). Version 1 files read unchanged. */
+export const resultsFormatVersion = 2;
+/** Versions this agenttune reads: 1 is 2 without tool calls. */
+export const readableResultsFormatVersions: readonly number[] = [1, 2];
 
 export interface RunSummary {
   formatVersion: number;

@@ -4,6 +4,7 @@ import { InputError, messageSchema, readRecords, writeJsonlFile } from "../core/
 // {messages} records: OpenAI chat fine-tuning JSONL; Hugging Face conversational JSONL has the same shape
 import {
   openAiChatRecordSchema,
+  openAiChatToMessages,
   readDataset,
   shareGptRecordSchema,
   shareGptToMessages,
@@ -45,10 +46,11 @@ export async function readGeneralConversations(
       conversations: records.map(({ value }, i) => ({
         id: `general_${i}`,
         source: "general",
-        messages: value.messages.map((m) =>
-          m.role === "assistant" && m.weight !== undefined
-            ? { role: m.role, content: m.content, loss: m.weight === 1 }
-            : { role: m.role, content: m.content },
+        messages: openAiChatToMessages(value).map((m, j) =>
+          // a weight given marks the turn; none leaves the policy to decide
+          m.role === "assistant" && value.messages[j]?.weight === undefined
+            ? (({ loss: _, ...rest }) => rest)(m)
+            : m,
         ),
       })),
     };

@@ -3,35 +3,77 @@ import { z } from "zod";
 import type { Message } from "../../core/index.js";
 import { readRecords, writeJsonlFile } from "../../core/index.js";
 
+const openAiToolCallSchema = z.object({
+  id: z.string(),
+  type: z.literal("function"),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
 export const openAiChatRecordSchema = z.object({
   messages: z
     .array(
       z.object({
-        role: z.enum(["system", "user", "assistant"]),
-        content: z.string(),
+        role: z.enum(["system", "user", "assistant", "tool"]),
+        content: z.string().nullable(),
         weight: z.union([z.literal(0), z.literal(1)]).optional(),
+        tool_calls: z.array(openAiToolCallSchema).optional(),
+        tool_call_id: z.string().optional(),
       }),
     )
     .min(1),
+  /** The tools of a function-calling example. */
+  tools: z
+    .array(z.object({ type: z.literal("function"), function: z.record(z.string(), z.unknown()) }))
+    .optional(),
 });
 export type OpenAiChatRecord = z.infer<typeof openAiChatRecordSchema>;
 
 export function messagesToOpenAiChat(messages: readonly Message[]): OpenAiChatRecord {
   return {
-    messages: messages.map((m) =>
-      m.role === "assistant"
-        ? { role: m.role, content: m.content, weight: m.loss === false ? 0 : 1 }
-        : { role: m.role, content: m.content },
-    ),
+    messages: messages.map((m) => {
+      if (m.role === "assistant")
+        return {
+          role: m.role,
+          content: m.content,
+          weight: m.loss === false ? 0 : 1,
+          ...(m.toolCalls?.length
+            ? {
+                tool_calls: m.toolCalls.map((c) => ({
+                  id: c.id,
+                  type: "function" as const,
+                  function: { name: c.name, arguments: c.arguments },
+                })),
+              }
+            : {}),
+        };
+      if (m.role === "tool") return { role: m.role, content: m.content, tool_call_id: m.toolCallId ?? "" };
+      return { role: m.role, content: m.content };
+    }),
   };
 }
 
 export function openAiChatToMessages(record: OpenAiChatRecord): Message[] {
-  return record.messages.map((m) =>
-    m.role === "assistant"
-      ? { role: m.role, content: m.content, loss: m.weight !== 0 }
-      : { role: m.role, content: m.content },
-  );
+  return record.messages.map((m): Message => {
+    const content = m.content ?? "";
+    if (m.role === "assistant")
+      return {
+        role: m.role,
+        content,
+        loss: m.weight !== 0,
+        ...(m.tool_calls?.length
+          ? {
+              toolCalls: m.tool_calls.map((c) => ({
+                id: c.id,
+                name: c.function.name,
+                arguments: c.function.arguments,
+              })),
+            }
+          : {}),
+      };
+    if (m.role === "tool")
+      return { role: m.role, content, ...(m.tool_call_id ? { toolCallId: m.tool_call_id } : {}) };
+    return { role: m.role, content };
+  });
 }
 
 export async function readOpenAiChat(file: string): Promise<OpenAiChatRecord[]> {

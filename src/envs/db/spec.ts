@@ -1,8 +1,10 @@
 // The db environment (AgentBench dbbench): tasks, backends, oracle, metrics and generator in one spec.
+
 import { InputError } from "../../core/index.js";
 import { dbbenchTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import { defaultProtocol, type EnvSpec } from "../types.js";
 import { parseDbAction } from "./action.js";
+import { dbActions } from "./actions.js";
 import { DbEnvironment, defaultRoundLimit } from "./env.js";
 import { generateDbTasks } from "./generate.js";
 import { dbMetrics } from "./metrics.js";
@@ -47,6 +49,7 @@ export const dbSpec: EnvSpec<DbTask> = {
       close: () => sql.close(),
     };
   },
+  actions: dbActions,
   oracle: dbOracle,
   gold: (task) => ({
     type: task.type[0],

@@ -1,10 +1,12 @@
 // The os environment (AgentBench os_interaction): tasks, the sandbox, oracle, metrics and generator.
+
 import { EnvError } from "../../core/index.js";
 import { osTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import { cachedOsImage, importOsImage, type OsImage } from "../lib/sandbox/image.js";
 import { Sandbox, sandboxIsolation, sandboxProblem } from "../lib/sandbox/sandbox.js";
 import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
+import { osActions } from "./actions.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
 import { generateOsTasks } from "./generate.js";
 import { osOracle } from "./oracle.js";
@@ -70,6 +72,7 @@ export const osSpec: EnvSpec<OsTask> = {
       close: () => Sandbox.settled(),
     };
   },
+  actions: osActions,
   oracle: osOracle,
   gold: (task) => ({
     ...(task.match ? { match: task.match } : {}),

@@ -5,7 +5,13 @@ import type { AddressInfo } from "node:net";
 export interface MockChatRequest {
   model: string;
   /** Chat requests; a raw completion request (/v1/completions) has `prompt` and no messages. */
-  messages: { role: string; content: string }[];
+  messages: {
+    role: string;
+    content: string;
+    tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[];
+    tool_call_id?: string;
+  }[];
+  tools?: { type: string; function: { name: string; description?: string; parameters?: unknown } }[];
   prompt?: string;
   max_tokens?: number;
   temperature?: number;
@@ -26,6 +32,8 @@ export interface MockOpenAIServerOptions {
   omitUsage?: boolean;
   /** Answer every request with this body (status 200, text/html): a proxy's error page, say. */
   garbage?: string;
+  /** Chat: the function calls of the reply (OpenAI's tool_calls), or undefined for a text reply. */
+  toolCalls?: (request: MockChatRequest, index: number) => { name: string; arguments: string }[] | undefined;
   /** The first token's alternatives (text → log-probability), sent when a request asks for logprobs. */
   firstTokenLogprobs?: (request: MockChatRequest, index: number) => Record<string, number>;
   /** Listen on this port (a test bringing a "down" server back at its old address). */
@@ -66,6 +74,7 @@ export async function startMockOpenAIServer(
       return;
     }
     const text = reply(body, index);
+    const calls = raw ? undefined : options.toolCalls?.(body, index);
     const top = body.logprobs ? options.firstTokenLogprobs?.(body, index) : undefined;
     const entries = Object.entries(top ?? {});
     // OpenAI's two shapes: chat's logprobs.content[i].top_logprobs, completions' logprobs.top_logprobs[i]
@@ -94,7 +103,7 @@ export async function startMockOpenAIServer(
           };
     const promptTokens =
       (body.prompt === undefined ? 0 : body.prompt.split(/\s+/).length) +
-      body.messages.reduce((n, m) => n + m.content.split(/\s+/).length, 0);
+      body.messages.reduce((n, m) => n + (m.content ?? "").split(/\s+/).length, 0);
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
@@ -105,7 +114,24 @@ export async function startMockOpenAIServer(
         choices: [
           raw
             ? { index: 0, finish_reason: "stop", text, ...logprobs }
-            : { index: 0, finish_reason: "stop", message: { role: "assistant", content: text }, ...logprobs },
+            : {
+                index: 0,
+                finish_reason: calls?.length ? "tool_calls" : "stop",
+                message: {
+                  role: "assistant",
+                  content: calls?.length ? null : text,
+                  ...(calls?.length
+                    ? {
+                        tool_calls: calls.map((c, i) => ({
+                          id: `call_${index}_${i}`,
+                          type: "function",
+                          function: { name: c.name, arguments: c.arguments },
+                        })),
+                      }
+                    : {}),
+                },
+                ...logprobs,
+              },
         ],
         ...(omitUsage
           ? {}

@@ -39,11 +39,23 @@ export function checkExport(dir: string): ExportCheck[] {
   return checks;
 }
 
-type Role = "system" | "user" | "assistant";
+type Role = "system" | "user" | "assistant" | "tool";
 
 /** The alternation every engine needs: optional system, then user/assistant turns, ending on assistant. */
 export function alternationProblem(roles: readonly Role[]): string | undefined {
-  const turns = roles[0] === "system" ? roles.slice(1) : roles;
+  const all = roles[0] === "system" ? roles.slice(1) : roles;
+  // tool results answer the assistant turn before them; the assistant turn after continues that exchange
+  const turns: Role[] = [];
+  for (const [i, role] of all.entries()) {
+    if (role !== "tool") {
+      turns.push(role);
+      continue;
+    }
+    const before = all[i - 1];
+    if (before !== "assistant" && before !== "tool")
+      return `turn ${i + 1} is a tool result that answers no assistant call`;
+    if (before === "assistant") turns.pop();
+  }
   if (turns.includes("system")) return "a system message after the first turn";
   if (turns.length === 0) return "no turns";
   for (const [i, role] of turns.entries())
