@@ -6,10 +6,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Trajectory } from "../core/index.js";
+import { generateTasksFile } from "../data/index.js";
+import { alfworldActions } from "../envs/alfworld/actions.js";
 import { dbActions } from "../envs/db/actions.js";
 import { getEnvSpec } from "../envs/index.js";
 import { sandboxAvailable } from "../envs/lib/sandbox/test-sandbox.js";
 import { osActions } from "../envs/os/actions.js";
+import { webshopActions } from "../envs/webshop/actions.js";
 import { runEval } from "../eval/index.js";
 import { type MockOpenAIServer, startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
 import { notExecutedText } from "./episode.js";
@@ -25,6 +28,9 @@ const results = (out: string) =>
 describe("actions as tools", () => {
   it("writes each action as ReAct text that the env's own parser reads back", () => {
     const cases: [(typeof dbActions)[number], Record<string, unknown>][] = [
+      [alfworldActions[0] as (typeof dbActions)[number], { action: "take mug 1 from desk 2" }],
+      [webshopActions[0] as (typeof dbActions)[number], { keywords: "red shoes under 50 dollars" }],
+      [webshopActions[1] as (typeof dbActions)[number], { item: "Buy Now" }],
       [dbActions[0] as (typeof dbActions)[number], { sql: "SELECT `Name` FROM `t` WHERE a = 'x'" }],
       [dbActions[1] as (typeof dbActions)[number], { answers: ["Canada", 12, "it's"] }],
       [osActions[0] as (typeof osActions)[number], { script: "ls /etc | wc -l\necho done" }],
@@ -34,7 +40,8 @@ describe("actions as tools", () => {
     for (const [action, args] of cases) {
       expect(action.fromReact(action.toReact(args)), action.tool.name).toEqual(args);
       // and no other action of the env claims it
-      const all = action.tool.name.endsWith("_action") ? osActions : dbActions;
+      const all =
+        [dbActions, osActions, alfworldActions, webshopActions].find((list) => list.includes(action)) ?? [];
       expect(all.filter((a) => a.fromReact(action.toReact(args)) !== undefined)).toEqual([action]);
     }
   });
@@ -75,6 +82,25 @@ describe("actions as tools", () => {
     },
     120_000,
   );
+
+  it("the oracle scores 1.0 in tools mode on generated alfworld and webshop tasks", async () => {
+    for (const env of ["alfworld", "webshop"]) {
+      const tasks = join(dir, `${env}.jsonl`);
+      await generateTasksFile({ env, count: 6, seed: 5, out: tasks });
+      const summary = await runEval({
+        env,
+        tasks,
+        model: "oracle",
+        out: join(dir, `${env}-oracle`),
+        progress: false,
+        actionFormat: "tools",
+      });
+      expect(summary.successRate, env).toBe(1);
+      expect(
+        results(join(dir, `${env}-oracle`)).every((t) => t.messages.some((m) => m.toolCalls?.length)),
+      ).toBe(true);
+    }
+  }, 120_000);
 
   it("refuses tools mode for an env without actions, in one line", async () => {
     await expect(

@@ -1,7 +1,9 @@
 // The alfworld environment (ALFWorld): a TypeScript household text world, generated and loaded games.
+
 import { InputError, readRecords } from "../../core/index.js";
 import { alfworldTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import type { EnvSpec } from "../types.js";
+import { alfworldActions } from "./actions.js";
 import { AlfworldEnvironment, defaultAlfworldRoundLimit } from "./env.js";
 import { type Game, gameSchema, generateGame, planGame } from "./games.js";
 import { loadAlfworldSource } from "./pddl-loader.js";
@@ -48,6 +50,7 @@ export const alfworldSpec: EnvSpec<Game> = {
     };
   },
   gold: (game) => ({ goal: game.state.goal.text, type: game.state.goal.type, plan: planGame(game) }),
+  actions: alfworldActions,
   oracle: (game) => {
     const plan = planGame(game);
     return {

@@ -1,8 +1,10 @@
 // The webshop environment (WebShop): generated catalog + BM25 search + text mode (and an HTML site).
+
 import { statSync } from "node:fs";
 import { readRecords } from "../../core/index.js";
 import { textsFromCheckout, webshopTexts } from "../lib/agentbench/checkout.js";
 import type { EnvSpec } from "../types.js";
+import { webshopActions } from "./actions.js";
 import { type Goal, generateCatalog, goalSchema, sampleGoals } from "./catalog.js";
 import { defaultWebshopRoundLimit, WebshopEnvironment } from "./env.js";
 import { webshopOracle } from "./oracle.js";
@@ -68,6 +70,7 @@ export const webshopSpec: EnvSpec<Goal> = {
       close: async () => {},
     };
   },
+  actions: webshopActions,
   oracle: webshopOracle,
   gold: (goal) => ({
     asin: goal.asin,
