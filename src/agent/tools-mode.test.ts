@@ -10,6 +10,7 @@ import { generateTasksFile } from "../data/index.js";
 import { alfworldActions } from "../envs/alfworld/actions.js";
 import { dbActions } from "../envs/db/actions.js";
 import { getEnvSpec } from "../envs/index.js";
+import { kgActions } from "../envs/kg/actions.js";
 import { sandboxAvailable } from "../envs/lib/sandbox/test-sandbox.js";
 import { osActions } from "../envs/os/actions.js";
 import { webshopActions } from "../envs/webshop/actions.js";
@@ -31,6 +32,9 @@ describe("actions as tools", () => {
       [alfworldActions[0] as (typeof dbActions)[number], { action: "take mug 1 from desk 2" }],
       [webshopActions[0] as (typeof dbActions)[number], { keywords: "red shoes under 50 dollars" }],
       [webshopActions[1] as (typeof dbActions)[number], { item: "Buy Now" }],
+      [kgActions[1] as (typeof dbActions)[number], { variable: "#0", relation: "people.person.children" }],
+      [kgActions[5] as (typeof dbActions)[number], { variable: "#2", attribute: "location.location.area" }],
+      [kgActions[8] as (typeof dbActions)[number], { variable: "#3" }],
       [dbActions[0] as (typeof dbActions)[number], { sql: "SELECT `Name` FROM `t` WHERE a = 'x'" }],
       [dbActions[1] as (typeof dbActions)[number], { answers: ["Canada", 12, "it's"] }],
       [osActions[0] as (typeof osActions)[number], { script: "ls /etc | wc -l\necho done" }],
@@ -41,7 +45,9 @@ describe("actions as tools", () => {
       expect(action.fromReact(action.toReact(args)), action.tool.name).toEqual(args);
       // and no other action of the env claims it
       const all =
-        [dbActions, osActions, alfworldActions, webshopActions].find((list) => list.includes(action)) ?? [];
+        [dbActions, osActions, alfworldActions, webshopActions, kgActions].find((list) =>
+          list.includes(action),
+        ) ?? [];
       expect(all.filter((a) => a.fromReact(action.toReact(args)) !== undefined)).toEqual([action]);
     }
   });
@@ -83,8 +89,8 @@ describe("actions as tools", () => {
     120_000,
   );
 
-  it("the oracle scores 1.0 in tools mode on generated alfworld and webshop tasks", async () => {
-    for (const env of ["alfworld", "webshop"]) {
+  it("the oracle scores 1.0 in tools mode on generated alfworld, webshop and kg tasks", async () => {
+    for (const env of ["alfworld", "webshop", "kg"]) {
       const tasks = join(dir, `${env}.jsonl`);
       await generateTasksFile({ env, count: 6, seed: 5, out: tasks });
       const summary = await runEval({

@@ -2,6 +2,7 @@
 // store, variables kept as query patterns, the answer committed with "Final Answer: #n".
 import type { StepResult } from "../../core/index.js";
 import type { Environment } from "../types.js";
+import { kgActionLine, kgCallArguments, kgCalledNames, kgFinalAnswer, kgMessage } from "./action.js";
 import { type KgTexts, kgMessages } from "./prompt.js";
 import type { KgStore } from "./store.js";
 import { goldAnswers, type KgTask } from "./tasks.js";
@@ -9,16 +10,6 @@ import * as tools from "./tools.js";
 import { QueryTimeout } from "./worker-store.js";
 
 export const defaultKgRoundLimit = 15;
-const toolNames = new Set([
-  "get_relations",
-  "get_neighbors",
-  "intersection",
-  "get_attributes",
-  "argmax",
-  "argmin",
-  "count",
-  "union",
-]);
 
 export class KgEnvironment implements Environment {
   private readonly variables: tools.KgVariable[] = [];
@@ -101,7 +92,7 @@ export class KgEnvironment implements Environment {
 
   async step(reply: string): Promise<StepResult> {
     const result = await this.act(reply);
-    const message = (reply.split("Observation:")[0] ?? "").replaceAll("\\_", "_");
+    const message = kgMessage(reply);
     return message === reply ? result : { ...result, rewrite: { reply: message } };
   }
 
@@ -109,10 +100,10 @@ export class KgEnvironment implements Environment {
     this.rounds++;
     // as AgentBench: text after "Observation:" is the model's invention and is dropped, in the
     // history too (AgentBench.old knowledgegraph/task.py:216-219; step() passes it on as a rewrite)
-    const message = (reply.split("Observation:")[0] ?? "").replaceAll("\\_", "_");
-    const final = /(?:Find|Final) Answer: #(\d+)/.exec(message);
-    if (final) {
-      const variable = this.variables[Number(final[1])];
+    const message = kgMessage(reply);
+    const final = kgFinalAnswer(message);
+    if (final !== undefined) {
+      const variable = this.variables[final];
       if (variable) {
         // a variable whose members cannot be read in time answers nothing
         const predicted = await tools.answerOf(this.store, variable).catch((error) => {
@@ -123,16 +114,16 @@ export class KgEnvironment implements Environment {
       }
       return this.next("Invalid variable id! Need to recheck the action.");
     }
-    const line = message.split("\n").find((l) => /^Action.*?:/.test(l));
+    const line = kgActionLine(message);
     if (line === undefined) return this.next("No executable function found! Need to recheck the action.");
     let observation = "Function is not executed!";
     const cannot = (name: string, args: readonly string[]) =>
       name === "intersection"
         ? `${name}(${args.join(", ")}) cannot be executed. The two variables are not of the same type. You may further explore them by call get_relations`
         : `${name}(${args.join(", ")}) cannot be executed. You may make a mistake and need to fix it.`;
-    for (const name of [...line.matchAll(/(\w+)\(/g)].map((m) => m[1] ?? "")) {
-      const inner = toolNames.has(name) ? new RegExp(`${name}\\((.+?)\\)`).exec(line)?.[1] : undefined;
-      if (inner === undefined) {
+    for (const name of kgCalledNames(line)) {
+      const args = kgCallArguments(line, name);
+      if (args === undefined) {
         // AgentBench's except clause formats `ori_arguments`, a local of the whole episode: unset
         // until some call parsed its arguments (then the syntax-error text), stale after (task.py)
         observation =
@@ -141,7 +132,6 @@ export class KgEnvironment implements Environment {
             : cannot(name, this.lastArguments);
         continue;
       }
-      const args = inner.split(/\s*,\s*/);
       this.lastArguments = args;
       try {
         return this.next(await this.call(name, args));

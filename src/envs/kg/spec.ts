@@ -1,8 +1,10 @@
 // The kg environment (AgentBench knowledgegraph): tools compiled to SPARQL on Oxigraph or an endpoint.
+
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../core/index.js";
 import { knowledgegraphTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import { defaultProtocol, type EnvSpec } from "../types.js";
+import { kgActions } from "./actions.js";
 import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
 import { defaultWorld, generateKgTasks } from "./generate.js";
 import { kgOracle } from "./oracle.js";
@@ -79,6 +81,7 @@ export const kgSpec: EnvSpec<KgTask> = {
       close: () => store.close(),
     };
   },
+  actions: kgActions,
   oracle: kgOracle,
   gold: (task) => ({
     answer: task.answer.map((a) => a.entity_name ?? a.answer_argument),
