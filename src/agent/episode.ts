@@ -180,7 +180,8 @@ export class Episode<Task> {
       return;
     }
     if (result.rewrite) rewriteHistory(this.messages, result.rewrite);
-    if (first) {
+    // the call's result (none when the episode ends there, as a ReAct episode ends on the reply)
+    if (first && !result.done) {
       this.messages.push({ role: "tool", toolCallId: first.id, content: result.observation });
       for (const other of calls.slice(1))
         this.messages.push({ role: "tool", toolCallId: other.id, content: notExecutedText });

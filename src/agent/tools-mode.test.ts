@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Trajectory } from "../core/index.js";
-import { generateTasksFile } from "../data/index.js";
+import { convertActionFormat, generateTasksFile } from "../data/index.js";
 import { alfworldActions } from "../envs/alfworld/actions.js";
 import { dbActions } from "../envs/db/actions.js";
 import { getEnvSpec } from "../envs/index.js";
@@ -52,7 +52,7 @@ describe("actions as tools", () => {
     }
   });
 
-  it("the oracle scores 1.0 in tools mode, each call answered by a tool turn with its id", async () => {
+  it("the oracle scores 1.0 in tools mode, each call that did not end the episode answered by a tool turn with its id", async () => {
     const out = join(dir, "db-oracle");
     const summary = await runEval({
       env: "db",
@@ -68,7 +68,8 @@ describe("actions as tools", () => {
       expect(t.tools?.map((tool) => tool.name)).toEqual(["execute_sql", "commit_final_answer"]);
       const calls = t.messages.flatMap((m) => m.toolCalls ?? []);
       const answered = t.messages.filter((m) => m.role === "tool").map((m) => m.toolCallId);
-      expect(answered).toEqual(calls.map((c) => c.id));
+      // every call but the last, which ends the episode (as a ReAct episode ends on the reply)
+      expect(answered).toEqual(calls.slice(0, -1).map((c) => c.id));
     }
   });
 
@@ -189,5 +190,80 @@ describe("tools mode against an OpenAI-compatible server", () => {
     script = () => [{ name: "execute_sql", arguments: "{}" }];
     expect((await run("missing")).messages.at(-1)?.content).toBe('execute_sql needs "sql".');
     expect(getEnvSpec("db").actions).toBe(dbActions);
+  });
+});
+
+describe("converting trajectories between action formats", () => {
+  it("a tools-mode run read as ReAct is the ReAct run; ReAct → tools → ReAct gives it back", async () => {
+    const tools = join(dir, "convert-tools");
+    const react = join(dir, "convert-react");
+    await runEval({
+      env: "db",
+      tasks: dbFixture,
+      model: "oracle",
+      out: tools,
+      progress: false,
+      actionFormat: "tools",
+    });
+    await runEval({ env: "db", tasks: dbFixture, model: "oracle", out: react, progress: false });
+    const byId = new Map(results(react).map((t) => [t.id, t]));
+    for (const t of results(tools)) {
+      const converted = convertActionFormat(t, "react");
+      if (!("trajectory" in converted)) throw new Error(converted.problem);
+      expect(converted.trajectory.messages).toEqual(byId.get(t.id)?.messages);
+      expect(converted.trajectory.actionFormat).toBeUndefined();
+      const back = convertActionFormat(byId.get(t.id) as Trajectory, "tools");
+      if (!("trajectory" in back)) throw new Error(back.problem);
+      const again = convertActionFormat(back.trajectory, "react");
+      expect("trajectory" in again && again.trajectory.messages).toEqual(byId.get(t.id)?.messages);
+    }
+  });
+
+  it("says per record why it cannot convert", () => {
+    const base = {
+      env: "db",
+      taskId: "1",
+      model: "m",
+      reward: 0,
+      success: false,
+      turns: 1,
+      startedAt: "",
+      durationMs: 0,
+    };
+    const noAction: Trajectory = {
+      ...base,
+      id: "db/1/0",
+      messages: [
+        { role: "user", content: "task" },
+        { role: "assistant", content: "Ok.", loss: false },
+        { role: "user", content: "question" },
+        { role: "assistant", content: "I would guess 3." },
+      ],
+    };
+    expect(convertActionFormat(noAction, "tools")).toEqual({
+      problem: "db/1/0: turn 4 has no action of db in it",
+    });
+    expect(convertActionFormat({ ...noAction, env: "gsm8k", id: "g" }, "tools")).toEqual({
+      problem: "g: gsm8k declares no actions as tools",
+    });
+    const parallel: Trajectory = {
+      ...base,
+      id: "db/2/0",
+      actionFormat: "tools",
+      messages: [
+        { role: "user", content: "q" },
+        {
+          role: "assistant",
+          content: "",
+          toolCalls: [
+            { id: "a", name: "execute_sql", arguments: "{}" },
+            { id: "b", name: "execute_sql", arguments: "{}" },
+          ],
+        },
+      ],
+    };
+    expect(convertActionFormat(parallel, "react")).toEqual({
+      problem: "db/2/0: turn 2 made 2 calls; ReAct has one action per turn",
+    });
   });
 });

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { InputError } from "../core/index.js";
 import {
+  convertActionFormat,
   datasetStats,
   exportAgentInstruct,
   formatDatasetStats,
@@ -14,7 +15,7 @@ import {
   writeTrajectories,
 } from "../data/index.js";
 
-const formats = ["agentinstruct", "sharegpt", "openai", "trajectories"] as const;
+const formats = ["agentinstruct", "sharegpt", "openai", "trajectories", "react", "tools"] as const;
 
 export function registerDataset(program: Command) {
   const dataset = program.command("dataset").description("inspect and convert training data");
@@ -29,7 +30,9 @@ export function registerDataset(program: Command) {
     });
   dataset
     .command("convert")
-    .description(`convert between ${formats.join(", ")}`)
+    .description(
+      `convert between ${formats.join(", ")} (react and tools: trajectories in that action format, ReAct text or function calls)`,
+    )
     .requiredOption("--in <path>", "trajectories or AgentInstruct (file or dir)")
     .requiredOption("--to <format>", formats.join("|"))
     .requiredOption("--out <path>", "output file (a dir for agentinstruct: one split per env)")
@@ -57,6 +60,21 @@ export function registerDataset(program: Command) {
         case "trajectories":
           writeTrajectories(opts.out, records);
           break;
+        case "react":
+        case "tools": {
+          // the action format: ReAct text, or function calls on the env's actions
+          const converted = records.map((r) => convertActionFormat(r, opts.to));
+          const problems = converted.flatMap((c) => ("problem" in c ? [c.problem] : []));
+          writeTrajectories(
+            opts.out,
+            converted.flatMap((c) => ("trajectory" in c ? [c.trajectory] : [])),
+          );
+          for (const problem of problems) process.stderr.write(`agenttune: not converted: ${problem}\n`);
+          process.stdout.write(
+            `${records.length - problems.length} of ${records.length} records → ${opts.out}\n`,
+          );
+          return;
+        }
         default:
           throw new InputError(`--to "${opts.to}": expected one of ${formats.join(", ")}`);
       }

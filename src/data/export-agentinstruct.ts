@@ -1,7 +1,10 @@
 // Writes trajectories as an AgentInstruct dataset: one split file per env, ids "<env>_<n>" in a stable order.
 // Trajectories whose rounds were independent prompts (Mind2Web) become one record per round.
+
 import { join } from "node:path";
 import type { Trajectory } from "../core/index.js";
+import { InputError } from "../core/index.js";
+import { convertActionFormat } from "./action-format.js";
 import {
   type AgentInstructRecord,
   sortTrajectories,
@@ -29,7 +32,11 @@ function conversationsOf(t: Trajectory): Pick<Trajectory, "messages">[] {
 
 export function exportAgentInstruct(trajectories: readonly Trajectory[], dir: string): AgentInstructExport {
   const byEnv = new Map<string, AgentInstructRecord[]>();
-  for (const t of sortTrajectories(trajectories)) {
+  for (const original of sortTrajectories(trajectories)) {
+    // AgentInstruct is ReAct text: calls are written as the env's actions
+    const converted = convertActionFormat(original, "react");
+    if ("problem" in converted) throw new InputError(`AgentInstruct export: ${converted.problem}`);
+    const t = converted.trajectory;
     const list = byEnv.get(t.env) ?? [];
     for (const part of conversationsOf(t)) list.push(toAgentInstruct(part, `${t.env}_${list.length}`));
     byEnv.set(t.env, list);

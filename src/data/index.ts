@@ -1,3 +1,4 @@
+export * from "./action-format.js";
 export * from "./collect.js";
 export * from "./cost.js";
 export * from "./dataset.js";
