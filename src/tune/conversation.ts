@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InputError, messageSchema, readRecords, writeJsonlFile } from "../core/index.js";
 // {messages} records: OpenAI chat fine-tuning JSONL; Hugging Face conversational JSONL has the same shape
 import {
+  convertActionFormat,
   openAiChatRecordSchema,
   openAiChatToMessages,
   readDataset,
@@ -60,14 +61,17 @@ export async function readGeneralConversations(
   );
 }
 
-/** Agent data: AgentInstruct or trajectories (see data/readDataset), with their loss flags. */
+/**
+ * Agent data: AgentInstruct or trajectories (see data/readDataset), with their loss flags. A tools-mode
+ * trajectory comes in as ReAct text (each call written as the env's action), as AgentInstruct has it.
+ */
 export async function readAgentConversations(path: string): Promise<Conversation[]> {
-  return (await readDataset(path)).map((t) => ({
-    id: t.id,
-    source: "agent",
-    env: t.env,
-    messages: t.messages,
-  }));
+  return (await readDataset(path)).map((original) => {
+    const converted = convertActionFormat(original, "react");
+    if ("problem" in converted) throw new InputError(`${path}: ${converted.problem}`);
+    const t = converted.trajectory;
+    return { id: t.id, source: "agent", env: t.env, messages: t.messages };
+  });
 }
 
 export async function readConversations(file: string): Promise<Conversation[]> {
