@@ -144,8 +144,11 @@ describe("report", () => {
     copyFileSync(join(run, "results.jsonl"), join(old, "results.jsonl"));
     writeFileSync(join(old, "summary.json"), JSON.stringify({ ...summary, formatVersion: undefined }));
     await expect(loadRun(old)).rejects.toThrow(
-      /summary\.json: results format version \(none: written before versions\); this agenttune reads version 1/,
+      /summary\.json: results format version \(none: written before versions\); this agenttune reads versions 1 and 2 \(writes 2\)/,
     );
+    // version 1 (before tool calls) still reads
+    writeFileSync(join(old, "summary.json"), JSON.stringify({ ...summary, formatVersion: 1 }));
+    expect((await loadRun(old)).summary.formatVersion).toBe(1);
     writeFileSync(join(old, "summary.json"), JSON.stringify({ ...summary, model: "someone-else" }));
     await expect(loadRun(old)).rejects.toThrow(
       /results\.jsonl:1: model: ".*" in a run of "someone-else"; one model per results dir/,
