@@ -70,7 +70,7 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
     await redis?.close();
   });
 
-  const startWorker = () => {
+  const startWorker = (queueName = "test") => {
     const child = spawn(
       process.execPath,
       [
@@ -81,7 +81,7 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
         "--queue",
         redis.url,
         "--queue-name",
-        "test",
+        queueName,
         "--concurrency",
         "4",
         "--lock-seconds",
@@ -163,4 +163,41 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
     expect(lines(results)).toHaveLength(200);
     for (const w of pool.slice(1)) w.kill("SIGTERM");
   }, 240_000);
+
+  it("holds a rate limit set on the queue across all workers", async () => {
+    const pool = [startWorker("limited"), startWorker("limited"), startWorker("limited")];
+    // the clock starts when every worker waits for jobs: only the limit can then hold the run back
+    await Promise.all(
+      pool.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            let seen = "";
+            child.stderr?.on("data", (chunk: Buffer) => {
+              seen += chunk.toString();
+              if (seen.includes("worker on")) resolve();
+            });
+          }),
+      ),
+    );
+    try {
+      // 12 episodes at 4 per 2 s window: whatever the 3 workers could do at once, at least 2 windows pass
+      const start = Date.now();
+      const summary = await runEval({
+        env: "db",
+        tasks,
+        limit: 12,
+        model: `${model.baseURL}#mock`,
+        out: join(dir, "limited"),
+        progress: false,
+        queue: redis.url,
+        queueName: "limited",
+        rateLimit: 4,
+        rateWindowMs: 2000,
+      });
+      expect(summary.tasks).toBe(12);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(4000);
+    } finally {
+      for (const w of pool) w.kill("SIGTERM");
+    }
+  }, 120_000);
 });

@@ -83,12 +83,17 @@ export interface QueueExecutor {
 
 /**
  * The coordinator's side. `runKey` tells this run's jobs from other runs' on the same queue;
- * `rateLimit` (episodes per minute) is set on the queue, so that it holds across every worker.
+ * `rateLimit` (episodes started per window, a minute by default) is set on the queue, so that it
+ * holds across every worker.
  */
 export async function queueExecutor(
   { url, name = defaultQueueName }: QueueOptions,
   runKey: string,
-  { rateLimit, attempts = 3 }: { rateLimit?: number; attempts?: number } = {},
+  {
+    rateLimit,
+    rateWindowMs = 60_000,
+    attempts = 3,
+  }: { rateLimit?: number; rateWindowMs?: number; attempts?: number } = {},
 ): Promise<QueueExecutor> {
   const connection = redisConnection(url);
   const queue = new Queue<EpisodeJobData, EpisodeJobResult>(name, { connection });
@@ -100,7 +105,7 @@ export async function queueExecutor(
   // every pending episode waits on the queue at once: one listener each is intended
   queue.setMaxListeners(0);
   events.setMaxListeners(0);
-  if (rateLimit) await queue.setGlobalRateLimit(rateLimit, 60_000);
+  if (rateLimit) await queue.setGlobalRateLimit(rateLimit, rateWindowMs);
   return {
     async run(base, task, sample, episodeId) {
       // ':' separates Redis key parts: keep it out of the id

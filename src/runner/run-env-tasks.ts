@@ -79,8 +79,9 @@ export interface RunEnvTasksOptions {
   queue?: string;
   /** The queue's name (default "agenttune"). */
   queueName?: string;
-  /** With a queue: episodes started per minute across all workers. */
+  /** With a queue: episodes started per minute (or per `rateWindowMs`) across all workers. */
   rateLimit?: number;
+  rateWindowMs?: number;
   /** "tools": the model acts through function calls on the env's actions (default "react": text). */
   actionFormat?: "react" | "tools";
 }
@@ -122,6 +123,7 @@ export async function runEnvTasks({
   queue,
   queueName,
   rateLimit,
+  rateWindowMs,
   actionFormat,
 }: RunEnvTasksOptions): Promise<RunSummary> {
   const spec = getEnvSpec(env);
@@ -259,7 +261,7 @@ export async function runEnvTasks({
     const executor = await queueExecutor(
       { url: q.queue, ...(q.queueName ? { name: q.queueName } : {}) },
       runKeyOf(resolve(out), identity),
-      q.rateLimit ? { rateLimit: q.rateLimit } : {},
+      q.rateLimit ? { rateLimit: q.rateLimit, ...(rateWindowMs ? { rateWindowMs } : {}) } : {},
     );
     const base: Omit<EpisodeJobData, "task" | "sample"> = {
       env,
