@@ -212,10 +212,9 @@ export class TaskServer {
 
   private routes(): void {
     const api = new Hono();
-    const error = (code: 400 | 406 | 501, text: string) => ({ code, body: { detail: text } });
     api.get("/get_indices", (c) => {
       const task = this.open.get(c.req.query("name") ?? "");
-      if (!task) return c.json(error(400, "Error: Task does not exist").body, 400);
+      if (!task) return c.json({ detail: "Error: Task does not exist" }, 400);
       return c.json(task.tasks.map((_, i) => i));
     });
     api.get("/list_workers", (c) =>
