@@ -6,7 +6,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Trajectory } from "../core/index.js";
-import { convertActionFormat, generateTasksFile } from "../data/index.js";
+import {
+  convertActionFormat,
+  generateTasksFile,
+  messagesToOpenAiChat,
+  openAiChatRecordSchema,
+} from "../data/index.js";
 import { alfworldActions } from "../envs/alfworld/actions.js";
 import { dbActions } from "../envs/db/actions.js";
 import { getEnvSpec } from "../envs/index.js";
@@ -16,6 +21,7 @@ import { osActions } from "../envs/os/actions.js";
 import { webshopActions } from "../envs/webshop/actions.js";
 import { runEval } from "../eval/index.js";
 import { type MockOpenAIServer, startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
+import { alternationProblem } from "../tune/export/check.js";
 import { notExecutedText } from "./episode.js";
 
 const dbFixture = resolve("test/fixtures/dbbench-sample.jsonl");
@@ -265,5 +271,33 @@ describe("converting trajectories between action formats", () => {
     expect(convertActionFormat(parallel, "react")).toEqual({
       problem: "db/2/0: turn 2 made 2 calls; ReAct has one action per turn",
     });
+  });
+
+  it("writes a tools-mode trajectory as an OpenAI function-calling example: tools, tool_calls, tool results", async () => {
+    const out = join(dir, "convert-openai");
+    await runEval({
+      env: "db",
+      tasks: dbFixture,
+      limit: 2,
+      model: "oracle",
+      out,
+      progress: false,
+      actionFormat: "tools",
+    });
+    for (const t of results(out)) {
+      const record = messagesToOpenAiChat(t.messages, t.tools);
+      expect(record.tools?.map((tool) => [tool.type, tool.function.name])).toEqual([
+        ["function", "execute_sql"],
+        ["function", "commit_final_answer"],
+      ]);
+      // every tool result answers the call of the assistant turn before it (OpenAI's rule)
+      record.messages.forEach((m, i) => {
+        if (m.role !== "tool") return;
+        const before = record.messages[i - 1];
+        expect(before?.tool_calls?.map((c) => c.id)).toContain(m.tool_call_id);
+      });
+      expect(alternationProblem(record.messages.map((m) => m.role))).toBeUndefined();
+      expect(openAiChatRecordSchema.safeParse(JSON.parse(JSON.stringify(record))).success).toBe(true);
+    }
   });
 });

@@ -54,7 +54,7 @@ export function registerDataset(program: Command) {
         case "openai":
           writeOpenAiChat(
             opts.out,
-            records.map((r) => messagesToOpenAiChat(r.messages)),
+            records.map((r) => messagesToOpenAiChat(r.messages, r.tools)),
           );
           break;
         case "trajectories":

@@ -1,6 +1,6 @@
 // OpenAI chat fine-tuning JSONL: {messages: [{role, content, weight?: 0|1}]}; weight masks assistant turns.
 import { z } from "zod";
-import type { Message } from "../../core/index.js";
+import type { Message, ToolSpec } from "../../core/index.js";
 import { readRecords, writeJsonlFile } from "../../core/index.js";
 
 const openAiToolCallSchema = z.object({
@@ -28,8 +28,20 @@ export const openAiChatRecordSchema = z.object({
 });
 export type OpenAiChatRecord = z.infer<typeof openAiChatRecordSchema>;
 
-export function messagesToOpenAiChat(messages: readonly Message[]): OpenAiChatRecord {
+/** A chat record; with `tools` (a tools-mode trajectory), an OpenAI function-calling example. */
+export function messagesToOpenAiChat(
+  messages: readonly Message[],
+  tools?: readonly ToolSpec[],
+): OpenAiChatRecord {
   return {
+    ...(tools?.length
+      ? {
+          tools: tools.map((t) => ({
+            type: "function" as const,
+            function: { name: t.name, description: t.description, parameters: t.parameters },
+          })),
+        }
+      : {}),
     messages: messages.map((m) => {
       if (m.role === "assistant")
         return {
