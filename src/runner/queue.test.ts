@@ -1,22 +1,23 @@
 // A run on a BullMQ queue: 3 worker processes on 200 db tasks with a mock model, one killed with
 // kill -9 mid-run; every task recorded exactly once, the metrics of a single-process run, and a re-run
-// of the coordinator that finds everything done. Redis is Debian's redis-server on a loopback port.
-import { type ChildProcess, spawn } from "node:child_process";
+// of the coordinator that finds everything done; a rate limit held across workers; failed jobs retried
+// by a re-run. Redis is Debian's redis-server on a loopback port.
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startQueueWorker } from "../../test/helpers/queue-worker.js";
 import { redisAvailable, startRedis, type TestRedis } from "../../test/helpers/redis.js";
-import type { Message, Trajectory } from "../core/index.js";
+import { knownTasks, taskOracleReply } from "../../test/helpers/task-oracle.js";
+import type { Trajectory } from "../core/index.js";
 import { generateTasksFile } from "../data/index.js";
-import { getEnvSpec } from "../envs/index.js";
-import { runEval } from "../eval/index.js";
+import { type RunEvalOptions, runEval } from "../eval/index.js";
 import { type MockOpenAIServer, startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
 import { queueStatus, redisConnection } from "./queue.js";
 
 const dir = mkdtempSync(join(tmpdir(), "queue-"));
-const cliMain = new URL("../cli/main.ts", import.meta.url).pathname;
 
 describe("queue URLs", () => {
   it("reads redis://host:port/db, and refuses anything else in one line", () => {
@@ -44,24 +45,11 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
     redis = await startRedis();
     tasks = join(dir, "db-200.jsonl");
     await generateTasksFile({ env: "db", count: 200, seed: 11, out: tasks });
-    const spec = getEnvSpec("db");
-    const known: { text: string; task: unknown; wrong: boolean }[] = [];
-    let i = 0;
-    for await (const task of spec.loadTasks(tasks))
-      known.push({ text: spec.taskText(task), task, wrong: i++ % 4 === 3 });
     // a model of fixed latency: the oracle of the task in the conversation, wrong on every 4th
+    const known = await knownTasks("db", tasks, (i) => i % 4 === 3);
     model = await startMockOpenAIServer({
       delayMs: 20,
-      reply: (request) => {
-        const all = request.messages.map((m) => m.content).join("\n");
-        const match = known.find((k) => all.includes(k.text));
-        if (!match || match.wrong) return 'Action: Answer\nFinal Answer: ["no idea"]';
-        const start = request.messages.findIndex((m) => m.content.includes(match.text));
-        const messages = request.messages
-          .slice(start)
-          .map((m) => ({ role: m.role, content: m.content }) as Message);
-        return spec.oracle(match.task).reply(messages);
-      },
+      reply: taskOracleReply(known, 'Action: Answer\nFinal Answer: ["no idea"]'),
     });
   }, 60_000);
   afterAll(async () => {
@@ -71,27 +59,22 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
   });
 
   const startWorker = (queueName = "test") => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        cliMain,
-        "worker",
-        "--queue",
-        redis.url,
-        "--queue-name",
-        queueName,
-        "--concurrency",
-        "4",
-        "--lock-seconds",
-        "2",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    workers.push(child);
-    return child;
+    const worker = startQueueWorker(redis.url, queueName, { concurrency: 4, lockSeconds: 2 });
+    workers.push(worker.child);
+    return worker;
   };
+  /** The coordinator of a run on the queue `queueName`. */
+  const queued = (out: string, queueName: string, options: Partial<RunEvalOptions> = {}) =>
+    runEval({
+      env: "db",
+      tasks,
+      model: `${model.baseURL}#mock`,
+      out,
+      progress: false,
+      queue: redis.url,
+      queueName,
+      ...options,
+    });
   const lines = (file: string) =>
     existsSync(file)
       ? readFileSync(file, "utf8")
@@ -113,20 +96,12 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
     const pool = [startWorker(), startWorker(), startWorker()];
     const out = join(dir, "queued");
     const results = join(out, "results.jsonl");
-    const run = runEval({
-      env: "db",
-      tasks,
-      model: `${model.baseURL}#mock`,
-      out,
-      progress: false,
-      queue: redis.url,
-      queueName: "test",
-    });
+    const run = queued(out, "test");
     // kill -9 one worker once a third of the episodes are in (it holds running episodes then)
     const deadline = Date.now() + 120_000;
     while (lines(results).length < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(lines(results).length).toBeGreaterThanOrEqual(60);
-    pool[0]?.kill("SIGKILL");
+    pool[0]?.child.kill("SIGKILL");
     const summary = await run;
 
     const recorded = lines(results);
@@ -150,54 +125,62 @@ describe.skipIf(!redisAvailable)("a run on worker processes", () => {
     ).toBeGreaterThan(0);
 
     // the coordinator again: everything is done, nothing is queued twice
-    const again = await runEval({
-      env: "db",
-      tasks,
-      model: `${model.baseURL}#mock`,
-      out,
-      progress: false,
-      queue: redis.url,
-      queueName: "test",
-    });
+    const again = await queued(out, "test");
     expect(again.tasks).toBe(200);
     expect(lines(results)).toHaveLength(200);
-    for (const w of pool.slice(1)) w.kill("SIGTERM");
+    for (const w of pool.slice(1)) w.child.kill("SIGTERM");
   }, 240_000);
 
   it("holds a rate limit set on the queue across all workers", async () => {
     const pool = [startWorker("limited"), startWorker("limited"), startWorker("limited")];
     // the clock starts when every worker waits for jobs: only the limit can then hold the run back
-    await Promise.all(
-      pool.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            let seen = "";
-            child.stderr?.on("data", (chunk: Buffer) => {
-              seen += chunk.toString();
-              if (seen.includes("worker on")) resolve();
-            });
-          }),
-      ),
-    );
+    await Promise.all(pool.map((w) => w.ready));
     try {
       // 12 episodes at 4 per 2 s window: whatever the 3 workers could do at once, at least 2 windows pass
       const start = Date.now();
-      const summary = await runEval({
-        env: "db",
-        tasks,
+      const summary = await queued(join(dir, "limited"), "limited", {
         limit: 12,
-        model: `${model.baseURL}#mock`,
-        out: join(dir, "limited"),
-        progress: false,
-        queue: redis.url,
-        queueName: "limited",
         rateLimit: 4,
         rateWindowMs: 2000,
       });
       expect(summary.tasks).toBe(12);
       expect(Date.now() - start).toBeGreaterThanOrEqual(4000);
     } finally {
-      for (const w of pool) w.kill("SIGTERM");
+      for (const w of pool) w.child.kill("SIGTERM");
+    }
+  }, 120_000);
+
+  it("tries the jobs of a failed run again when the coordinator runs again", async () => {
+    // a model server that is not there yet: every job fails its attempts
+    const down = await startMockOpenAIServer();
+    const port = Number(new URL(down.baseURL).port);
+    await down.close();
+    const worker = startWorker("retried");
+    await worker.ready;
+    try {
+      const out = join(dir, "retried");
+      const options = {
+        limit: 2,
+        model: `http://127.0.0.1:${port}/v1#mock`,
+        modelOptions: { maxRetries: 0 },
+      };
+      const failed = await queued(out, "retried", options);
+      expect(failed.incomplete?.pending).toBe(2);
+      expect(await queueStatus({ url: redis.url, name: "retried" })).toMatchObject({ failed: 2 });
+      // the server comes back at its address: the re-run replaces the failed jobs and finishes
+      const up = await startMockOpenAIServer({ port, reply: () => 'Action: Answer\nFinal Answer: ["x"]' });
+      try {
+        const again = await queued(out, "retried", options);
+        expect(again).toMatchObject({ tasks: 2, complete: true });
+        expect(await queueStatus({ url: redis.url, name: "retried" })).toMatchObject({
+          failed: 0,
+          completed: 2,
+        });
+      } finally {
+        await up.close();
+      }
+    } finally {
+      worker.child.kill("SIGTERM");
     }
   }, 120_000);
 });

@@ -112,9 +112,10 @@ export async function queueExecutor(
       const jobId = `${runKey}.${encodeURIComponent(episodeId)}`;
       const existing = await queue.getJob(jobId);
       // a job that failed in an earlier run is tried again; a finished one hands back its result
-      if (existing && (await existing.isFailed())) await existing.remove();
+      const failedBefore = existing ? await existing.isFailed() : false;
+      if (existing && failedBefore) await existing.remove();
       const job =
-        existing && !(await existing.isFailed())
+        existing && !failedBefore
           ? existing
           : await queue.add(
               episodeId,
