@@ -1,19 +1,18 @@
 // A queued run (bench/results/queue.json): episodes per second with 1, 2 and 4 worker processes, each
 // running one episode at a time against a mock model of fixed latency, as a share of the ideal rate
 // (workers / latency). Needs Debian's redis-server; skipped without it.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateTasksFile } from "../src/data/index.js";
 import { runEval } from "../src/eval/index.js";
 import { startMockOpenAIServer } from "../src/models/test-helpers/mock-openai-server.js";
+import { startQueueWorker } from "../test/helpers/queue-worker.js";
 import { redisAvailable, startRedis } from "../test/helpers/redis.js";
 import { type Row, writeResults } from "./table.js";
 
 const latencyMs = 100;
 const episodes = 120;
-const cliMain = new URL("../src/cli/main.ts", import.meta.url).pathname;
 
 export async function benchQueue(): Promise<Row[]> {
   if (!redisAvailable) return [{ measure: "queue", value: "skipped", note: "no redis-server" }];
@@ -31,33 +30,10 @@ export async function benchQueue(): Promise<Row[]> {
   try {
     for (const workers of [1, 2, 4]) {
       const queueName = `bench-${workers}`;
-      const pool: ChildProcess[] = [];
-      for (let i = 0; i < workers; i++) {
-        const child = spawn(
-          process.execPath,
-          [
-            "--import",
-            "tsx",
-            cliMain,
-            "worker",
-            "--queue",
-            redis.url,
-            "--queue-name",
-            queueName,
-            "--concurrency",
-            "1",
-          ],
-          { stdio: ["ignore", "ignore", "pipe"] },
-        );
-        pool.push(child);
-        await new Promise<void>((resolve) => {
-          let seen = "";
-          child.stderr?.on("data", (chunk: Buffer) => {
-            seen += chunk.toString();
-            if (seen.includes("worker on")) resolve();
-          });
-        });
-      }
+      const pool = Array.from({ length: workers }, () =>
+        startQueueWorker(redis.url, queueName, { concurrency: 1 }),
+      );
+      await Promise.all(pool.map((w) => w.ready));
       const start = performance.now();
       await runEval({
         env: "db",
@@ -69,7 +45,7 @@ export async function benchQueue(): Promise<Row[]> {
         queueName,
       });
       const seconds = (performance.now() - start) / 1000;
-      for (const child of pool) child.kill("SIGTERM");
+      for (const w of pool) w.child.kill("SIGTERM");
       const rate = episodes / seconds;
       const ideal = (workers * 1000) / latencyMs;
       measured[workers] = { episodesPerSecond: rate, ideal, share: rate / ideal };

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { backendAvailable, benchmarksDir } from "../../test/helpers/backends.js";
+import { knownTasks, taskOracleReply } from "../../test/helpers/task-oracle.js";
 import type { Message, Trajectory } from "../core/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import { sandboxAvailable } from "../envs/lib/sandbox/test-sandbox.js";
@@ -192,25 +193,11 @@ describe.skipIf(!debianPython)("AgentBench v0.2's own assigner against the task 
       { name: "dbbench-dev", env: "db", file: dbFixture, scripts: undefined },
       ...(sandboxAvailable ? [{ name: "os-dev", env: "os", file: osFixture, scripts: osScripts }] : []),
     ];
-    const known: { text: string; env: string; task: unknown; wrong: boolean }[] = [];
-    for (const { env, file, scripts } of envs) {
-      const spec = getEnvSpec(env);
-      let i = 0;
-      for await (const task of spec.loadTasks(file, scripts ? { scripts } : {}))
-        known.push({ text: spec.taskText(task), env, task, wrong: i++ % 3 === 2 });
-    }
+    const known = (
+      await Promise.all(envs.map((e) => knownTasks(e.env, e.file, (i) => i % 3 === 2, e.scripts)))
+    ).flat();
     const model = await startMockOpenAIServer({
-      reply: (request) => {
-        const all = request.messages.map((m) => m.content).join("\n");
-        const match = known.find((k) => all.includes(k.text));
-        if (!match || match.wrong) return "I am not sure what to do here.";
-        // the conversation from the task's own turn on (the one-shot example before it is not the oracle's)
-        const start = request.messages.findIndex((m) => m.content.includes(match.text));
-        const messages = request.messages
-          .slice(start)
-          .map((m) => ({ role: m.role === "user" ? "user" : "assistant", content: m.content }) as Message);
-        return getEnvSpec(match.env).oracle(match.task).reply(messages);
-      },
+      reply: taskOracleReply(known, "I am not sure what to do here."),
     });
     const out = join(dir, "assigner-served");
     const running = await serveTasks({
