@@ -30,6 +30,11 @@ export interface OpenedBackend {
   close(): Promise<void>;
 }
 
+/** Where a backend's prompts came from, as summaries record it: "agentbench:<dir>", or "agenttune". */
+export function promptSourceOf(backend: EnvBackend<unknown>): string {
+  return backend.prompts ? `${backend.promptSource ?? "agentbench"}:${backend.prompts}` : "agenttune";
+}
+
 /** Opens `env`'s backend as described; paths are resolved here. */
 export async function openBackend(
   env: string,

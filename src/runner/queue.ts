@@ -9,7 +9,7 @@ import { resolveModel, runEpisode } from "../agent/index.js";
 import { InfrastructureFailure, InputError, type Trajectory } from "../core/index.js";
 import { getEnvSpec } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
-import { type BackendSpec, type OpenedBackend, openBackend } from "./open-backend.js";
+import { type BackendSpec, type OpenedBackend, openBackend, promptSourceOf } from "./open-backend.js";
 
 export const defaultQueueName = "agenttune";
 
@@ -222,7 +222,7 @@ export async function runQueueWorker({
       return {
         trajectory,
         backendName: backend.name,
-        prompts: backend.prompts ? `${backend.promptSource ?? "agentbench"}:${backend.prompts}` : "agenttune",
+        prompts: promptSourceOf(backend),
       };
     },
     { connection, concurrency, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 5 },

@@ -6,7 +6,7 @@ import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
 import { defaultProtocol, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
-import { type BackendSpec, openBackend } from "./open-backend.js";
+import { type BackendSpec, openBackend, promptSourceOf } from "./open-backend.js";
 import { createProgressDisplay } from "./progress.js";
 import { type EpisodeJobData, queueExecutor, runKeyOf } from "./queue.js";
 import { taskFileIdentity } from "./run-identity.js";
@@ -205,6 +205,22 @@ export async function runEnvTasks({
     sciworld,
     sciworldApi,
   };
+  // what a run is, wherever its episodes run
+  const runOptions = {
+    spec,
+    tasks,
+    outDir: out,
+    samples,
+    temperature,
+    resultsFile,
+    signal,
+    history: { maxPromptTokens },
+    identity,
+    protocol,
+    forceNew,
+    maxConsecutiveFailures,
+    ...(actionFormat ? { actionFormat } : {}),
+  };
   if (queue) {
     if (typeof modelSpec !== "string")
       throw new InputError("--queue: the model must be a spec string the workers can open");
@@ -222,25 +238,13 @@ export async function runEnvTasks({
     if (warning) process.stderr.write(`agenttune: ${warning}\n`);
     display = progress ? createProgressDisplay(`${env} × ${model.id}`) : undefined;
     return await runTasks({
-      spec,
+      ...runOptions,
       backend,
-      tasks,
       model,
-      outDir: out,
       concurrency,
-      samples,
-      temperature,
-      resultsFile,
-      signal,
-      history: { maxPromptTokens },
-      identity,
-      protocol,
       // the env says whether it read the checkout (an env without AgentBench prompts keeps its own)
-      prompts: backend.prompts ? `${backend.promptSource ?? "agentbench"}:${backend.prompts}` : "agenttune",
-      forceNew,
-      maxConsecutiveFailures,
+      prompts: promptSourceOf(backend),
       onProgress: display?.update,
-      ...(actionFormat ? { actionFormat } : {}),
     });
   } finally {
     display?.stop();
@@ -275,7 +279,7 @@ export async function runEnvTasks({
     const display = progress ? createProgressDisplay(`${env} × ${model.id} (queue)`) : undefined;
     try {
       return await runTasks({
-        spec,
+        ...runOptions,
         backend: {
           get name() {
             return reported.name;
@@ -285,21 +289,10 @@ export async function runEnvTasks({
           },
           close: async () => {},
         },
-        tasks,
         model,
-        outDir: out,
         // every pending episode is a job at once; the workers' concurrency is the run's
         concurrency: Number.POSITIVE_INFINITY,
-        samples,
-        temperature,
-        resultsFile,
-        signal,
-        history: { maxPromptTokens },
-        identity,
-        protocol,
         prompts: () => reported.prompts,
-        forceNew,
-        maxConsecutiveFailures,
         onProgress: display?.update,
         execute: async (task, sample, episodeId) => {
           const result = await executor.run(base, task, sample, episodeId);
