@@ -16,6 +16,7 @@ import {
   type Trajectory,
 } from "../core/index.js";
 import { type EnvBackend, type EnvSpec, getEnvSpec, protocols } from "../envs/index.js";
+import { summarize } from "../runner/index.js";
 
 /** One task name the server answers for. */
 export const servedTaskSchema = z.strictObject({
@@ -342,10 +343,16 @@ export class TaskServer {
           durationMs: 0,
         } satisfies Trajectory;
       });
-      const byId = new Map(task.tasks.map((t) => [task.spec.taskId(t), t]));
-      const metrics = task.spec.metrics(trajectories, byId);
-      const successRate = trajectories.filter((t) => t.success).length / Math.max(1, trajectories.length);
-      const averageReward = trajectories.reduce((n, t) => n + t.reward, 0) / Math.max(1, trajectories.length);
+      // the rates and metrics of the results as a run's summary computes them
+      const { successRate, averageReward, metrics } = summarize({
+        spec: task.spec,
+        backend: task.backend.name,
+        model: "agentbench-client",
+        results: trajectories,
+        tasks: new Map(task.tasks.map((t) => [task.spec.taskId(t), t])),
+        durationMs: 0,
+        complete: true,
+      });
       return c.json({
         env: task.spec.name,
         task: task.spec.benchmark.task,
