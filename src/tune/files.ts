@@ -1,8 +1,7 @@
 // File-level entry points of the tune stage (what the CLI commands call).
 import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { InputError } from "../core/index.js";
+import { join } from "node:path";
+import { InputError, packageDataFile } from "../core/index.js";
 import { type Ablation, buildAblations } from "./ablations.js";
 import { loadChatTemplate } from "./chat-template.js";
 import {
@@ -28,11 +27,8 @@ import { loadTokenizer } from "./tokenizer.js";
 
 /** The general-conversation sample shipped with the package (about 100 short multi-turn chats). */
 export function bundledGeneralSample(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    const file = join(dir, "data", "general-sample.jsonl");
-    if (existsSync(file)) return file;
-  }
+  const file = packageDataFile("general-sample.jsonl");
+  if (file) return file;
   throw new InputError("the bundled general sample (data/general-sample.jsonl) is missing from this install");
 }
 

@@ -3,10 +3,9 @@
 // checkout (Q1…Q8, A1…A8 of eval_general/eval_gsm8k_tgi.py), else from agenttune's own file in the
 // same layout (data/gsm8k-shots.jsonl: solutions written for the public chain-of-thought exemplars).
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { z } from "zod";
-import { InputError, type Message, readJsonlAll } from "../../core/index.js";
+import { InputError, type Message, packageDataFile, readJsonlAll } from "../../core/index.js";
 import { stringConstant } from "../lib/agentbench/python-source.js";
 
 export const gsm8kSystem = "You are a helpful, respectful and honest assistant.";
@@ -36,12 +35,9 @@ export function checkoutShots(agenttuning: string): { shots: Shot[]; file: strin
 
 /** agenttune's examples shipped with the package. */
 export async function ownShots(): Promise<Shot[]> {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    const file = join(dir, "data", "gsm8k-shots.jsonl");
-    if (existsSync(file)) return (await readJsonlAll(file, shotSchema)).map((r) => r.value);
-  }
-  throw new InputError("data/gsm8k-shots.jsonl is missing from this install");
+  const file = packageDataFile("gsm8k-shots.jsonl");
+  if (!file) throw new InputError("data/gsm8k-shots.jsonl is missing from this install");
+  return (await readJsonlAll(file, shotSchema)).map((r) => r.value);
 }
 
 /** doc_to_text's messages for one question. */

@@ -1,8 +1,5 @@
 // The mind2web environment: next-action prediction as multiple choice over candidate elements.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { InputError, mulberry32 } from "../../core/index.js";
+import { InputError, mulberry32, packageDataFile } from "../../core/index.js";
 import { mind2webTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import type { EnvSpec } from "../types.js";
 import { Mind2WebEnvironment } from "./env.js";
@@ -11,12 +8,7 @@ import { loadMind2WebSteps, type StepProblem, stepProblemSchema } from "./tasks.
 
 /** The recorded default data shipped with the package (Mind2Web format, from agenttune's own sites). */
 export function recordedMind2WebFile(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
-    const file = join(dir, "data", "mind2web-recorded.json");
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+  return packageDataFile("mind2web-recorded.json");
 }
 
 export const mind2webSpec: EnvSpec<StepProblem> = {
