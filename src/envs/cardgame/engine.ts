@@ -6,7 +6,6 @@
 /** Fish ids as the engine numbers them; stage 2 fields only these four. */
 export const fishNames = ["spray", "flame", "eel", "sunfish"] as const;
 export type FishName = (typeof fishNames)[number];
-export const fishId = (name: FishName) => fishNames.indexOf(name) + 1;
 export const fishName = (id: number): FishName | undefined => fishNames[id - 1];
 
 export const startHp = 400;
