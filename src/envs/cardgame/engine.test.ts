@@ -2,7 +2,7 @@
 // aqua_sdk.cpp), each rule on a board whose result is worked out by hand from that code.
 import { describe, expect, it } from "vitest";
 import { PythonRandom } from "../lib/python-random.js";
-import { type ActionOp, Aquawar, type Fish, fishName } from "./engine.js";
+import { type ActionOp, Aquawar, type Fish, legalActions } from "./engine.js";
 
 /** A game past the picks: player 0 fields `mine` (ids by position), player 1 `theirs`; player 0 to act. */
 function board(mine = [1, 2, 3, 4], theirs = [1, 2, 3, 4]): Aquawar {
@@ -258,25 +258,3 @@ describe("Aquawar rules (stage 2)", () => {
     expect(problems).toEqual([]);
   });
 });
-
-/** Every move the rules allow the player to act. */
-function legalActions(game: Aquawar): ActionOp[] {
-  const mine = game.side(game.turn);
-  const living = game.side(game.turn ^ 1).filter((f) => !f.dead);
-  const moves: ActionOp[] = [];
-  for (const f of mine) {
-    if (f.dead) continue;
-    for (const e of living) moves.push(attack(f.pos, e.pos));
-    const name = fishName(f.id);
-    if (name === "spray" || name === "eel")
-      moves.push(
-        skill(
-          f.pos,
-          [],
-          living.map((e) => e.pos),
-        ),
-      );
-    else for (const m of mine) if (!m.dead && m !== f) moves.push(skill(f.pos, [m.pos], []));
-  }
-  return moves;
-}

@@ -411,3 +411,29 @@ export class Aquawar {
 function inRange(value: unknown, low: number, high: number): value is number {
   return Number.isInteger(value) && (value as number) >= low && (value as number) <= high;
 }
+
+/** Every legal action of the player whose turn it is. */
+export function legalActions(game: Aquawar): ActionOp[] {
+  const moves: ActionOp[] = [];
+  const mine = game.side(game.turn);
+  const theirs = game.side(game.turn ^ 1).filter((f) => !f.dead);
+  for (const fish of mine) {
+    if (fish.dead) continue;
+    for (const enemy of theirs)
+      moves.push({ Action: "Action", Type: 0, MyPos: fish.pos, EnemyPos: enemy.pos });
+    const name = fishName(fish.id);
+    if (name === "spray" || name === "eel")
+      moves.push({
+        Action: "Action",
+        Type: 1,
+        MyPos: fish.pos,
+        MyList: [],
+        EnemyList: theirs.map((e) => e.pos),
+      });
+    else
+      for (const mate of mine)
+        if (!mate.dead && mate !== fish)
+          moves.push({ Action: "Action", Type: 1, MyPos: fish.pos, MyList: [mate.pos], EnemyList: [] });
+  }
+  return moves;
+}

@@ -4,7 +4,7 @@
 // the engine, from the board the prompt shows (enemy attack points, never shown, taken as 200).
 import type { Message } from "../../core/index.js";
 import type { OracleSolver } from "../types.js";
-import { type ActionOp, Aquawar, type Fish, fishName, startAtk } from "./engine.js";
+import { type ActionOp, Aquawar, type Fish, fishName, legalActions, startAtk } from "./engine.js";
 import { Match } from "./match.js";
 import type { CardgameTask } from "./tasks.js";
 
@@ -70,32 +70,6 @@ function boardFrom(state: { You: ShownFish[]; Enemy: ShownFish[] }, lineup: read
   return game;
 }
 
-/** Every legal action of the player whose turn it is. */
-function candidates(game: Aquawar): ActionOp[] {
-  const moves: ActionOp[] = [];
-  const mine = game.side(game.turn);
-  const theirs = game.side(game.turn ^ 1).filter((f) => !f.dead);
-  for (const fish of mine) {
-    if (fish.dead) continue;
-    for (const enemy of theirs)
-      moves.push({ Action: "Action", Type: 0, MyPos: fish.pos, EnemyPos: enemy.pos });
-    const name = fishName(fish.id);
-    if (name === "spray" || name === "eel")
-      moves.push({
-        Action: "Action",
-        Type: 1,
-        MyPos: fish.pos,
-        MyList: [],
-        EnemyList: theirs.map((e) => e.pos),
-      });
-    else
-      for (const mate of mine)
-        if (!mate.dead && mate !== fish)
-          moves.push({ Action: "Action", Type: 1, MyPos: fish.pos, MyList: [mate.pos], EnemyList: [] });
-  }
-  return moves;
-}
-
 /** Living fish count most; then health, and a little for attack points (they pay off later). */
 function value(game: Aquawar): number {
   if (game.phase === "over") return game.winner === 0 ? 1e6 : -1e6;
@@ -119,13 +93,13 @@ function bestMove(state: { You: ShownFish[]; Enemy: ShownFish[] }, lineup: reado
   const start = boardFrom(state, lineup);
   let best: ActionOp | undefined;
   let bestValue = Number.NEGATIVE_INFINITY;
-  for (const move of candidates(start)) {
+  for (const move of legalActions(start)) {
     const after = copy(start);
     after.act(move);
     let worst = value(after);
     if (after.phase === "guess") {
       after.phase = "action";
-      for (const answer of candidates(after)) {
+      for (const answer of legalActions(after)) {
         const reply = copy(after);
         reply.act(answer);
         worst = Math.min(worst, value(reply));
