@@ -1,8 +1,8 @@
 // Trajectories between the two action formats: ReAct text and function calls. An env's actions (its
 // ActionDefinitions) say how a call reads as text and which text is which call; a record that cannot
 // be converted says why (an env without actions, a reply with no action, several calls in one reply).
-import type { Message, ToolCall, Trajectory } from "../core/index.js";
-import { type ActionDefinition, getEnvSpec } from "../envs/index.js";
+import type { Message, Trajectory } from "../core/index.js";
+import { type ActionDefinition, getEnvSpec, messagesAsReact } from "../envs/index.js";
 
 export type ActionFormat = "react" | "tools";
 
@@ -30,37 +30,10 @@ export function convertActionFormat(trajectory: Trajectory, to: ActionFormat): C
 
 /** Calls rendered as the env's action text after the reply's own text; tool results become user turns. */
 function toReact(trajectory: Trajectory, actions: readonly ActionDefinition[]): Converted {
-  const messages: Message[] = [];
-  for (const [i, m] of trajectory.messages.entries()) {
-    if (m.role === "tool") {
-      // the results of calls that were not run (a reply's second call) have no text counterpart
-      if (messages.at(-1)?.role === "user") continue;
-      messages.push({ role: "user", content: m.content });
-      continue;
-    }
-    const calls = m.toolCalls ?? [];
-    if (calls.length === 0) {
-      messages.push(m);
-      continue;
-    }
-    if (calls.length > 1)
-      return {
-        problem: `${trajectory.id}: turn ${i + 1} made ${calls.length} calls; ReAct has one action per turn`,
-      };
-    const call = calls[0] as ToolCall;
-    const action = actions.find((a) => a.tool.name === call.name);
-    if (!action) return { problem: `${trajectory.id}: turn ${i + 1} calls unknown tool "${call.name}"` };
-    let args: Record<string, unknown>;
-    try {
-      args = JSON.parse(call.arguments) as Record<string, unknown>;
-    } catch {
-      return { problem: `${trajectory.id}: turn ${i + 1}: the arguments of ${call.name} are not JSON` };
-    }
-    const { toolCalls: _, ...rest } = m;
-    messages.push({ ...rest, content: [m.content.trim(), action.toReact(args)].filter(Boolean).join("\n") });
-  }
+  const react = messagesAsReact(trajectory.messages, actions);
+  if ("problem" in react) return { problem: `${trajectory.id}: ${react.problem}` };
   const { actionFormat: _, tools: __, ...rest } = trajectory;
-  return { trajectory: { ...rest, messages } };
+  return { trajectory: { ...rest, messages: react.messages } };
 }
 
 /** Where a reply's action text starts: what comes before is its thought. */
