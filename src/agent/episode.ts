@@ -164,9 +164,7 @@ export class Episode<Task> {
     if (first) {
       const call = this.readCall(first);
       if (typeof call !== "string") {
-        this.messages.push({ role: "tool", toolCallId: first.id, content: call.error });
-        for (const other of calls.slice(1))
-          this.messages.push({ role: "tool", toolCallId: other.id, content: notExecutedText });
+        this.answerCalls(calls, call.error);
         this.end(0, call.failure, { toolError: call.error });
         return;
       }
@@ -181,16 +179,23 @@ export class Episode<Task> {
     }
     if (result.rewrite) rewriteHistory(this.messages, result.rewrite);
     // the call's result (none when the episode ends there, as a ReAct episode ends on the reply)
-    if (first && !result.done) {
-      this.messages.push({ role: "tool", toolCallId: first.id, content: result.observation });
-      for (const other of calls.slice(1))
-        this.messages.push({ role: "tool", toolCallId: other.id, content: notExecutedText });
-    }
+    if (first && !result.done) this.answerCalls(calls, result.observation);
     if (result.done) {
       this.end(result.reward, result.failure, result.info);
       return;
     }
     if (!first) this.messages.push({ role: "user", content: result.observation });
+  }
+
+  /** The tool turns of a reply's calls: the first call's result, then "not executed" for the others. */
+  private answerCalls(calls: readonly ToolCall[], firstResult: string): void {
+    calls.forEach((call, i) =>
+      this.messages.push({
+        role: "tool",
+        toolCallId: call.id,
+        content: i === 0 ? firstResult : notExecutedText,
+      }),
+    );
   }
 
   /** A call as the env's ReAct text, or why it cannot be run: an unknown tool, arguments that are no JSON object. */
