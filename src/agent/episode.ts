@@ -189,13 +189,12 @@ export class Episode<Task> {
 
   /** The tool turns of a reply's calls: the first call's result, then "not executed" for the others. */
   private answerCalls(calls: readonly ToolCall[], firstResult: string): void {
-    calls.forEach((call, i) =>
+    for (const [i, call] of calls.entries())
       this.messages.push({
         role: "tool",
         toolCallId: call.id,
         content: i === 0 ? firstResult : notExecutedText,
-      }),
-    );
+      });
   }
 
   /** A call as the env's ReAct text, or why it cannot be run: an unknown tool, arguments that are no JSON object. */
