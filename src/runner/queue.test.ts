@@ -34,6 +34,25 @@ describe("queue URLs", () => {
     expect(() => redisConnection("http://x:1/0")).toThrow(/expected redis:\/\/host:port\/db/);
     expect(() => redisConnection("redis://x:1/main")).toThrow(/the database \(main\) must be a number/);
   });
+  it("says in one line that Redis does not answer, for the coordinator and for status, and lets go", async () => {
+    // port 1: nothing listens; ioredis would retry for ever
+    const down = "redis://127.0.0.1:1/0";
+    await Promise.all([
+      expect(queueStatus({ url: down })).rejects.toThrow(
+        /^--queue redis:\/\/127\.0\.0\.1:1\/0: cannot reach Redis \(no answer in 10 s\)$/,
+      ),
+      expect(
+        runEval({
+          env: "db",
+          tasks: "test/fixtures/dbbench-sample.jsonl",
+          model: "oracle",
+          out: join(dir, "down"),
+          progress: false,
+          queue: down,
+        }),
+      ).rejects.toThrow(/cannot reach Redis \(no answer in 10 s\)/),
+    ]);
+  }, 60_000);
 });
 
 describe.skipIf(!redisAvailable)("a run on worker processes", () => {

@@ -98,10 +98,7 @@ export async function queueExecutor(
   const connection = redisConnection(url);
   const queue = new Queue<EpisodeJobData, EpisodeJobResult>(name, { connection });
   const events = new QueueEvents(name, { connection });
-  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]).catch(async (error) => {
-    await Promise.all([queue.close(), events.close()]).catch(() => {});
-    throw new InputError(`--queue ${url}: cannot reach Redis (${(error as Error).message})`);
-  });
+  await connected(url, [queue, events]);
   // every pending episode waits on the queue at once: one listener each is intended
   queue.setMaxListeners(0);
   events.setMaxListeners(0);
@@ -228,10 +225,7 @@ export async function runQueueWorker({
     { connection, concurrency, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 5 },
   );
   worker.on("error", (error) => log(`worker: ${error.message}`));
-  await worker.waitUntilReady().catch(async (error) => {
-    await worker.close(true).catch(() => {});
-    throw new InputError(`--queue ${url}: cannot reach Redis (${(error as Error).message})`);
-  });
+  await connected(url, [worker]);
   log(`worker on ${url} (queue ${name}), ${concurrency} episodes at a time`);
   await new Promise<void>((done) => {
     if (signal?.aborted) done();
@@ -249,12 +243,44 @@ export async function queueStatus({
   name = defaultQueueName,
 }: QueueOptions): Promise<Record<string, number>> {
   const queue = new Queue(name, { connection: redisConnection(url) });
+  await connected(url, [queue]);
   try {
-    await queue.waitUntilReady();
     return await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
-  } catch (error) {
-    throw new InputError(`--queue ${url}: cannot reach Redis (${(error as Error).message})`);
   } finally {
     await queue.close();
+  }
+}
+
+/**
+ * Waits until BullMQ's clients reach Redis. ioredis retries a refused connection for ever: a server
+ * that does not answer in `timeoutMs` is a one-line error, and the clients are closed.
+ */
+async function connected(
+  url: string,
+  clients: readonly {
+    waitUntilReady(): Promise<unknown>;
+    close(): Promise<void>;
+    on(event: "error", listener: () => void): unknown;
+    off(event: "error", listener: () => void): unknown;
+  }[],
+  timeoutMs = 10_000,
+): Promise<void> {
+  // the reconnect attempts' errors are expected until the timeout says otherwise
+  const quiet = () => {};
+  for (const client of clients) client.on("error", quiet);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(clients.map((c) => c.waitUntilReady())), timeout]);
+  } catch (error) {
+    // a client that never connected may not finish closing (QueueEvents): give it a moment, not more
+    const closing = Promise.all(clients.map((c) => c.close().catch(() => {})));
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    throw new InputError(`--queue ${url}: cannot reach Redis (${(error as Error).message})`);
+  } finally {
+    clearTimeout(timer);
+    for (const client of clients) client.off("error", quiet);
   }
 }
