@@ -318,6 +318,20 @@ describe("agenttune CLI", () => {
     expect(stderr).toMatch(message);
   });
 
+  it("names an unknown --env before asking for --tasks (some envs need none)", async () => {
+    const { code, stderr } = await agenttune(
+      "eval",
+      "--env",
+      "cardgme",
+      "--model",
+      "oracle",
+      "--out",
+      join(dir, "typo"),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^agenttune: unknown env "cardgme": known envs are alfworld, cardgame, /);
+  });
+
   it.each([
     [
       ["--suite", "held-in", "--limit", "3"],

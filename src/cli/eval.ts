@@ -1,7 +1,7 @@
 // `agenttune eval`: evaluate a model on an env's tasks, or on a suite of envs.
 import { type Command, Option } from "commander";
 import { InputError } from "../core/index.js";
-import { miniwobFolders } from "../envs/index.js";
+import { getEnvSpec, miniwobFolders } from "../envs/index.js";
 import { formatResultsTable, loadSuite, runEval, runSuite } from "../eval/index.js";
 import {
   actionFormatOption,
@@ -202,6 +202,8 @@ export function registerEval(program: Command) {
       else if (signal.aborted) process.exitCode = 130;
       return;
     }
+    // an unknown --env is named before a missing --tasks (the env decides whether it needs one)
+    if (opts.env) getEnvSpec(opts.env);
     // miniwob's task list is the RCI folder's available_tasks.txt unless --tasks says otherwise
     if (opts.env === "miniwob" && !opts.tasks) opts.tasks = miniwobFolders(opts).prompts;
     if (opts.env === "sciworld" && !opts.tasks) opts.tasks = "agenttuning-test";
