@@ -159,6 +159,23 @@ describe("task server (AgentBench v0.2 controller API)", () => {
     }
   }, 30_000);
 
+  it("refuses a request body over its limit with 413, and keeps serving", async () => {
+    const server = await TaskServer.create({
+      tasks: { "dbbench-dev": { env: "db", tasks: dbFixture, capacity: 1 } },
+      maxRequestBytes: 1024,
+    });
+    try {
+      const big = await json(server, "/interact", {
+        session_id: 0,
+        agent_response: { content: "x".repeat(4096) },
+      });
+      expect(big).toEqual({ status: 413, body: { detail: "Error: request body over 1024 bytes" } });
+      expect((await json(server, "/start_sample", { name: "dbbench-dev", index: 0 })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("sends a system message in front of the first user turn (AgentBench's history has user and agent only)", () => {
     expect(
       toAgentBenchHistory([

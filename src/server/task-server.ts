@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { Episode } from "../agent/index.js";
 import {
@@ -142,6 +143,8 @@ export interface TaskServerOptions {
   out?: string;
   /** A session idle this long is closed and its slot freed (a client that vanished). */
   sessionTimeoutMs?: number;
+  /** The largest request body (calculate_overall carries every sample's history); default 128 MiB. */
+  maxRequestBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -213,6 +216,15 @@ export class TaskServer {
 
   private routes(): void {
     const api = new Hono();
+    const maxBytes = this.options.maxRequestBytes ?? 128 * 1024 * 1024;
+    // a client cannot make the server hold an unbounded body
+    api.use(
+      "*",
+      bodyLimit({
+        maxSize: maxBytes,
+        onError: (c) => c.json({ detail: `Error: request body over ${maxBytes} bytes` }, 413),
+      }),
+    );
     api.get("/get_indices", (c) => {
       const task = this.open.get(c.req.query("name") ?? "");
       if (!task) return c.json({ detail: "Error: Task does not exist" }, 400);
