@@ -48,7 +48,7 @@ export function registerDataset(program: Command) {
         case "sharegpt":
           writeShareGpt(
             opts.out,
-            records.map((r) => messagesToShareGpt(r.messages, r.id)),
+            records.map((r) => messagesToShareGpt(r.messages, r.id, r.tools)),
           );
           break;
         case "openai":

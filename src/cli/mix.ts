@@ -1,7 +1,7 @@
 // `agenttune mix`: agent data mixed with general chat at share eta.
 import type { Command } from "commander";
 import { ablationFiles, mixFiles } from "../tune/index.js";
-import { share } from "./options.js";
+import { share, trainingActionFormatOption } from "./options.js";
 
 const by = (v: string) => {
   if (v !== "examples" && v !== "tokens") throw new Error("expected examples or tokens");
@@ -24,6 +24,7 @@ export function registerMix(program: Command) {
     .option("--by <unit>", "what eta counts: examples or tokens (approx.)", by, "examples")
     .option("--seed <n>", "sampling seed", (v) => Number.parseInt(v, 10), 1)
     .requiredOption("--out <dir>", "writes mixed.jsonl and manifest.json")
+    .addOption(trainingActionFormatOption())
     .action(async (opts) => {
       const m = await mixFiles(opts);
       process.stdout.write(

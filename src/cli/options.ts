@@ -107,3 +107,13 @@ export function actionFormatOption(): Option {
     .choices(["react", "tools"])
     .default("react");
 }
+
+/** Tools-mode trajectories in training data: kept as tool calls, or written as the env's ReAct text. */
+export function trainingActionFormatOption(): Option {
+  return new Option(
+    "--action-format <format>",
+    "tools-mode trajectories: native (tool calls, for function-calling training) or react (the env's ReAct text)",
+  )
+    .choices(["native", "react"])
+    .default("native");
+}

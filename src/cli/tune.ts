@@ -9,7 +9,7 @@ import {
   parseLossPolicy,
   tokenizeFile,
 } from "../tune/index.js";
-import { positiveInt } from "./options.js";
+import { positiveInt, trainingActionFormatOption } from "./options.js";
 
 function truncationPolicy(text: string): "drop" | "turns" {
   if (text !== "drop" && text !== "turns")
@@ -73,6 +73,7 @@ export function registerTune(program: Command) {
     .option("--finetuning <kind>", "LLaMA-Factory: lora or full", "lora")
     .option("--llamafactory-template <name>", "LLaMA-Factory template name for a model's own chat template")
     .option("--name <name>", "dataset name", "agenttune")
+    .addOption(trainingActionFormatOption())
     .action(async (opts) => {
       if (opts.check) {
         const checks = checkExport(opts.check);

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Template } from "@huggingface/jinja";
-import type { Message } from "../core/index.js";
+import type { Message, ToolSpec } from "../core/index.js";
 import { InputError } from "../core/index.js";
 
 /** The system prompt AgentLM was trained with (Llama-2-chat format). */
@@ -21,32 +21,80 @@ export interface ChatTemplate {
   llamaFactoryTemplate?: string;
 }
 
-const llama2 = `{%- if messages[0]['role'] == 'system' -%}
+/**
+ * An assistant turn's trained part, wrapped in TRL's generation markers when `marked` (its
+ * assistant_only_loss reads them); which turns are trained is each message's `loss`.
+ */
+const trained = (body: string, marked: boolean) =>
+  marked
+    ? `{%- if message.get('loss', true) -%}{% generation %}${body}{% endgeneration %}{%- else -%}${body}{%- endif -%}`
+    : body;
+
+/** A call's arguments as written: a JSON string as it is, an object as JSON. */
+const callArguments =
+  "(call.function.arguments if call.function.arguments is string else call.function.arguments | tojson)";
+
+// Llama-2-chat has no tool-call format: conversations with calls are refused before rendering
+const llama2 = (marked: boolean) => `{%- if messages[0]['role'] == 'system' -%}
 {%- set system = messages[0]['content'] -%}{%- set loop_messages = messages[1:] -%}
 {%- else -%}{%- set system = default_system -%}{%- set loop_messages = messages -%}{%- endif -%}
 {%- for message in loop_messages -%}
 {%- if message['role'] == 'user' -%}
 {%- if loop.first and system -%}{{ bos_token + '[INST] <<SYS>>\\n' + system + '\\n<</SYS>>\\n\\n' + message['content'] | trim + ' [/INST]' }}
 {%- else -%}{{ bos_token + '[INST] ' + message['content'] | trim + ' [/INST]' }}{%- endif -%}
-{%- elif message['role'] == 'assistant' -%}{{ ' ' + message['content'] | trim + ' ' + eos_token }}
+{%- elif message['role'] == 'assistant' -%}${trained("{{ ' ' + message['content'] | trim + ' ' + eos_token }}", marked)}
 {%- endif -%}
 {%- endfor -%}`;
 
-const chatml = `{%- for message in messages -%}
-{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}
+// ChatML with Hermes-style tools (as Qwen2.5 renders them): the tool list in the system turn, each call
+// as <tool_call>{"name", "arguments"}</tool_call> after the turn's text, results in `tool` turns
+const chatml = (marked: boolean) => `{%- if tools -%}
+{{ '<|im_start|>system\\n' }}{%- if messages[0]['role'] == 'system' -%}{{ messages[0]['content'] + '\\n\\n' }}{%- endif -%}
+{{ '# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>' }}
+{%- for tool in tools -%}{{ '\\n' + (tool | tojson) }}{%- endfor -%}
+{{ '\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{"name": <function-name>, "arguments": <args-json-object>}\\n</tool_call><|im_end|>\\n' }}
+{%- set loop_messages = messages[1:] if messages[0]['role'] == 'system' else messages -%}
+{%- else -%}{%- set loop_messages = messages -%}{%- endif -%}
+{%- for message in loop_messages -%}
+{%- if message['role'] == 'assistant' -%}{{ '<|im_start|>assistant\\n' }}${trained(
+  `{{ message['content'] }}{%- for call in message.tool_calls or [] -%}{{ ('\\n' if message['content'] or not loop.first else '') + '<tool_call>\\n{"name": "' + call.function.name + '", "arguments": ' + ${callArguments} + '}\\n</tool_call>' }}{%- endfor -%}{{ '<|im_end|>\\n' }}`,
+  marked,
+)}
+{%- else -%}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}
+{%- endif -%}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}`;
 
-const llama3 = `{{ bos_token }}
-{%- for message in messages -%}
-{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}
+// Llama-3 with Llama-3.1's JSON tool calls: the tool list in the system turn, each call as
+// {"name", "parameters"}, results in `ipython` turns
+const llama3 = (marked: boolean) => `{{ bos_token }}
+{%- if tools -%}
+{{ '<|start_header_id|>system<|end_header_id|>\\n\\n' }}{%- if messages[0]['role'] == 'system' -%}{{ messages[0]['content'] | trim + '\\n\\n' }}{%- endif -%}
+{{ 'You have access to the following functions. To call a function, respond with JSON in the format {"name": function name, "parameters": dictionary of argument name and its value}.\\n' }}
+{%- for tool in tools -%}{{ '\\n' + (tool | tojson) }}{%- endfor -%}{{ '<|eot_id|>' }}
+{%- set loop_messages = messages[1:] if messages[0]['role'] == 'system' else messages -%}
+{%- else -%}{%- set loop_messages = messages -%}{%- endif -%}
+{%- for message in loop_messages -%}
+{%- if message['role'] == 'assistant' -%}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}${trained(
+  `{{ message['content'] | trim }}{%- for call in message.tool_calls or [] -%}{{ ('\\n' if message['content'] | trim or not loop.first else '') + '{"name": "' + call.function.name + '", "parameters": ' + ${callArguments} + '}' }}{%- endfor -%}{{ '<|eot_id|>' }}`,
+  marked,
+)}
+{%- else -%}{{ '<|start_header_id|>' + ('ipython' if message['role'] == 'tool' else message['role']) + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}
+{%- endif -%}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif -%}`;
+
+/** Each built-in's source, with generation markers or without. */
+export const builtinSources: Record<string, (marked: boolean) => string> = {
+  "llama-2": llama2,
+  chatml,
+  "llama-3": llama3,
+};
 
 export const builtinTemplates: Record<string, ChatTemplate> = {
   "llama-2": {
     name: "llama-2",
-    source: llama2,
+    source: llama2(false),
     bosToken: "<s>",
     eosToken: "</s>",
     defaultSystem: agentLmSystemPrompt,
@@ -54,7 +102,7 @@ export const builtinTemplates: Record<string, ChatTemplate> = {
   },
   chatml: {
     name: "chatml",
-    source: chatml,
+    source: chatml(false),
     bosToken: "",
     eosToken: "<|im_end|>",
     // LLaMA-Factory's "chatml" renders as this template does; its "qwen" adds Qwen's system prompt
@@ -62,7 +110,7 @@ export const builtinTemplates: Record<string, ChatTemplate> = {
   },
   "llama-3": {
     name: "llama-3",
-    source: llama3,
+    source: llama3(false),
     bosToken: "<|begin_of_text|>",
     eosToken: "<|eot_id|>",
     llamaFactoryTemplate: "llama3",
@@ -103,22 +151,62 @@ export function loadChatTemplate(spec: string, { system }: { system?: string } =
 
 const compiled = new Map<string, Template>();
 
+/** A tool list as Hugging Face chat templates take it (`tools=`): OpenAI's function shape. */
+export function hfTools(tools: readonly ToolSpec[]) {
+  return tools.map((t) => ({
+    type: "function" as const,
+    function: { name: t.name, description: t.description, parameters: t.parameters },
+  }));
+}
+
+/**
+ * A message as Hugging Face chat templates read it: tool calls with their arguments as an object (the
+ * documented form; kept as the model's string when it is not JSON) and tool results with their call id.
+ */
+export function hfMessage(m: Message) {
+  return {
+    role: m.role,
+    content: m.content,
+    ...(m.toolCalls?.length
+      ? {
+          tool_calls: m.toolCalls.map((c) => {
+            let args: unknown = c.arguments;
+            try {
+              args = JSON.parse(c.arguments);
+            } catch {}
+            return { id: c.id, type: "function" as const, function: { name: c.name, arguments: args } };
+          }),
+        }
+      : {}),
+    ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),
+  };
+}
+
+/** Whether the template renders tool calls at all (Llama-2-chat, for one, has no format for them). */
+export const rendersToolCalls = (template: ChatTemplate) => template.source.includes("tool_calls");
+
 export function renderChat(
   template: ChatTemplate,
   messages: readonly Message[],
   addGenerationPrompt = false,
+  tools: readonly ToolSpec[] = [],
 ): string {
+  if (!rendersToolCalls(template) && messages.some((m) => m.toolCalls?.length))
+    throw new InputError(
+      `template ${template.name} has no format for tool calls: use --template chatml, llama-3 or a model's own that renders tools, or --action-format react`,
+    );
   let jinja = compiled.get(template.source);
   if (!jinja) {
     jinja = new Template(template.source);
     compiled.set(template.source, jinja);
   }
-  const withSystem =
+  const withSystem: readonly Message[] =
     template.defaultSystem !== undefined && template.name !== "llama-2" && messages[0]?.role !== "system"
       ? [{ role: "system", content: template.defaultSystem }, ...messages]
       : messages;
   return jinja.render({
-    messages: withSystem.map((m) => ({ role: m.role, content: m.content })),
+    messages: withSystem.map(hfMessage),
+    ...(tools.length ? { tools: hfTools(tools) } : {}),
     bos_token: template.bosToken,
     eos_token: template.eosToken,
     add_generation_prompt: addGenerationPrompt,
@@ -141,13 +229,14 @@ export interface RenderedSpan {
 export function renderWithSpans(
   template: ChatTemplate,
   messages: readonly Message[],
+  tools: readonly ToolSpec[] = [],
 ): { text: string; spans: RenderedSpan[] } {
-  const text = renderChat(template, messages);
+  const text = renderChat(template, messages, false, tools);
   const spans: RenderedSpan[] = [];
   for (const [i, message] of messages.entries()) {
     if (message.role !== "assistant") continue;
-    const before = renderChat(template, messages.slice(0, i), true);
-    const through = renderChat(template, messages.slice(0, i + 1));
+    const before = renderChat(template, messages.slice(0, i), true, tools);
+    const through = renderChat(template, messages.slice(0, i + 1), false, tools);
     if (!through.startsWith(before) || !text.startsWith(through)) {
       throw new InputError(
         `template ${template.name}: rendering is not prefix-stable at message ${i}, so assistant spans cannot be found; use the pre-rendered export or another template`,

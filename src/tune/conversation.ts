@@ -1,6 +1,13 @@
 // A training conversation: agent trajectories and general chats in one shape, with per-turn loss flags.
 import { z } from "zod";
-import { InputError, messageSchema, readRecords, writeJsonlFile } from "../core/index.js";
+import {
+  InputError,
+  messageSchema,
+  readRecords,
+  type ToolSpec,
+  toolSpecSchema,
+  writeJsonlFile,
+} from "../core/index.js";
 // {messages} records: OpenAI chat fine-tuning JSONL; Hugging Face conversational JSONL has the same shape
 import {
   convertActionFormat,
@@ -17,6 +24,8 @@ export const conversationSchema = z.object({
   source: z.enum(["agent", "general"]),
   env: z.string().optional(),
   messages: z.array(messageSchema).min(1),
+  /** The tools a function-calling conversation could call (tools-mode trajectories, glaive-like chats). */
+  tools: z.array(toolSpecSchema).optional(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -30,14 +39,25 @@ export async function readGeneralConversations(
   const first = probe[0];
   if (!first) throw new InputError(`${file}: no records`);
   if ("conversations" in first) {
-    const records = (await readRecords(file, shareGptRecordSchema)).map((r) => r.value);
+    const records = await readRecords(file, shareGptRecordSchema);
     return {
       format: "sharegpt",
-      conversations: records.map((r, i) => ({
-        id: r.id ?? `general_${i}`,
-        source: "general",
-        messages: shareGptToMessages(r),
-      })),
+      conversations: records.map(({ value: r, line }, i) => {
+        const where = `${file}:${line}`;
+        try {
+          const tools = r.tools ? parseToolList(r.tools, where) : [];
+          return {
+            id: r.id ?? `general_${i}`,
+            source: "general",
+            messages: shareGptToMessages(r),
+            ...(tools.length ? { tools } : {}),
+          };
+        } catch (error) {
+          if (error instanceof InputError && !error.message.startsWith(where))
+            throw new InputError(`${where}: ${error.message}`);
+          throw error;
+        }
+      }),
     };
   }
   if ("messages" in first) {
@@ -47,6 +67,7 @@ export async function readGeneralConversations(
       conversations: records.map(({ value }, i) => ({
         id: `general_${i}`,
         source: "general",
+        ...(value.tools?.length ? { tools: value.tools.map((t) => toolSpecSchema.parse(t.function)) } : {}),
         messages: openAiChatToMessages(value).map((m, j) =>
           // a weight given marks the turn; none leaves the policy to decide
           m.role === "assistant" && value.messages[j]?.weight === undefined
@@ -61,16 +82,47 @@ export async function readGeneralConversations(
   );
 }
 
+/** LLaMA-Factory's `tools` column: a JSON list of {name, description, parameters}. */
+function parseToolList(json: string, where: string): ToolSpec[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(json);
+  } catch {
+    throw new InputError(`${where}: tools: not JSON`);
+  }
+  const parsed = z.array(toolSpecSchema).safeParse(list);
+  if (!parsed.success)
+    throw new InputError(`${where}: tools: expected a list of {name, description, parameters}`);
+  return parsed.data;
+}
+
+/** How agent data in tools mode enters training: as tool calls (native), or as the env's ReAct text. */
+export type AgentActionFormat = "native" | "react";
+
 /**
  * Agent data: AgentInstruct or trajectories (see data/readDataset), with their loss flags. A tools-mode
- * trajectory comes in as ReAct text (each call written as the env's action), as AgentInstruct has it.
+ * trajectory keeps its tool calls and tools (native), or comes in as ReAct text, each call written as
+ * the env's action, as AgentInstruct has it (react).
  */
-export async function readAgentConversations(path: string): Promise<Conversation[]> {
+export async function readAgentConversations(
+  path: string,
+  { actionFormat = "native" }: { actionFormat?: AgentActionFormat } = {},
+): Promise<Conversation[]> {
   return (await readDataset(path)).map((original) => {
-    const converted = convertActionFormat(original, "react");
-    if ("problem" in converted) throw new InputError(`${path}: ${converted.problem}`);
-    const t = converted.trajectory;
-    return { id: t.id, source: "agent", env: t.env, messages: t.messages };
+    let t = original;
+    if (actionFormat === "react") {
+      const converted = convertActionFormat(original, "react");
+      if ("problem" in converted) throw new InputError(`${path}: ${converted.problem}`);
+      t = converted.trajectory;
+    }
+    const tools = t.messages.some((m) => m.toolCalls?.length) ? t.tools : undefined;
+    return {
+      id: t.id,
+      source: "agent",
+      env: t.env,
+      messages: t.messages,
+      ...(tools?.length ? { tools } : {}),
+    };
   });
 }
 

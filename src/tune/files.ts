@@ -5,6 +5,7 @@ import { InputError, packageDataFile } from "../core/index.js";
 import { type Ablation, buildAblations } from "./ablations.js";
 import { loadChatTemplate } from "./chat-template.js";
 import {
+  type AgentActionFormat,
   type Conversation,
   readAgentConversations,
   readConversations,
@@ -40,6 +41,8 @@ export interface MixFilesOptions {
   by?: MixBy;
   seed?: number;
   out: string;
+  /** Tools-mode trajectories: keep their tool calls (native, default) or write them as ReAct text. */
+  actionFormat?: AgentActionFormat;
 }
 
 export async function mixFiles({
@@ -49,10 +52,11 @@ export async function mixFiles({
   by,
   seed,
   out,
+  actionFormat,
 }: MixFilesOptions): Promise<MixManifest & { file: string }> {
   const generalFile = general === "sample" ? bundledGeneralSample() : general;
   const mix = mixConversations({
-    agent: await readAgentConversations(agent),
+    agent: await readAgentConversations(agent, { actionFormat }),
     general: (await readGeneralConversations(generalFile)).conversations,
     eta,
     by,
@@ -80,10 +84,13 @@ export async function ablationFiles(options: {
 }
 
 /** Training conversations: a mix (mixed.jsonl / a mix dir) or agent data (AgentInstruct, trajectories). */
-export async function readTrainingConversations(path: string): Promise<Conversation[]> {
+export async function readTrainingConversations(
+  path: string,
+  { actionFormat }: { actionFormat?: AgentActionFormat } = {},
+): Promise<Conversation[]> {
   const mixed = existsSync(join(path, "mixed.jsonl")) ? join(path, "mixed.jsonl") : path;
   if (mixed.endsWith("mixed.jsonl")) return readConversations(mixed);
-  return readAgentConversations(path);
+  return readAgentConversations(path, { actionFormat });
 }
 
 export interface TokenizeFileOptions {
@@ -150,12 +157,14 @@ export async function exportFile(options: {
   /** LLaMA-Factory: cutoff_len, and the longest tokenized sequence. */
   maxLength?: number;
   truncation?: TruncationPolicy;
+  /** Agent data in tools mode, read directly (not a mix): native tool calls or ReAct text. */
+  actionFormat?: AgentActionFormat;
 }): Promise<LlamaFactoryExport | TrlExport | OpenAiExport> {
   if (options.tokenizer && options.target !== "llamafactory")
     throw new InputError(
       `--tokenizer is for --target llamafactory (TRL tokenizes with the model's own tokenizer; OpenAI's API does)`,
     );
-  const conversations = await readTrainingConversations(options.input);
+  const conversations = await readTrainingConversations(options.input, options);
   const template = loadChatTemplate(options.template ?? "llama-2", { system: options.system });
   switch (options.target) {
     case "llamafactory":

@@ -71,7 +71,7 @@ function segments(
   conversation: Conversation,
   { template, tokenizer, policy = "per-turn" }: TokenizeOptions,
 ): Segment[] {
-  const { text, spans } = renderWithSpans(template, conversation.messages);
+  const { text, spans } = renderWithSpans(template, conversation.messages, conversation.tools);
   const trained = trainedTurns(conversation.messages, policy);
   const out: Segment[] = [];
   let at = 0;

@@ -3,7 +3,7 @@
 Run by src/tune/export/consumers.test.ts with a Python that has datasets, transformers and trl
 (AGENTTUNE_HF_PYTHON). Input: a JSON list of specs (argv[1]), one per export. Output: a JSON list written to argv[2], per spec
   llamafactory: {loader, rows, columns, runs: [[decoded trained text, ...] per row], batch: {...}}
-  trl: {rows, runs: [...], loss}
+  trl: {rows, runs: [...], texts: [decoded input_ids per row], loss}
 """
 
 import json
@@ -139,8 +139,10 @@ def trl(spec):
         )
         for row in train
     ]
+    # the whole rendered text: the tool list in the system turn and the tool turns, untrained, show here
+    texts = [tokenizer.decode(row["input_ids"], clean_up_tokenization_spaces=False) for row in train]
     loss = trainer.train().training_loss
-    return {"rows": len(train), "runs": runs, "loss": loss if math.isfinite(loss) else None}
+    return {"rows": len(train), "runs": runs, "texts": texts, "loss": loss if math.isfinite(loss) else None}
 
 
 def main():

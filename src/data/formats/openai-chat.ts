@@ -46,7 +46,8 @@ export function messagesToOpenAiChat(
       if (m.role === "assistant")
         return {
           role: m.role,
-          content: m.content,
+          // a turn that only calls has no content (null, as the API writes it)
+          content: m.toolCalls?.length && !m.content ? null : m.content,
           weight: m.loss === false ? 0 : 1,
           ...(m.toolCalls?.length
             ? {

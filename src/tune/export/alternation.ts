@@ -30,12 +30,22 @@ export function enforceAlternation(conversations: readonly Conversation[]): {
         turns.length = 0;
         break;
       }
-      if (last && last.role === message.role) {
+      if (message.role === "tool") {
+        // results of one turn's calls stay separate: each answers its own call id
+        if (last?.role !== "tool" && !(last?.role === "assistant" && last.toolCalls?.length)) {
+          report.rejected.push({ id: conversation.id, reason: "a tool result that answers no call" });
+          turns.length = 0;
+          break;
+        }
+        turns.push({ ...message });
+      } else if (last && last.role === message.role) {
         // merged turns are trained if either part was
+        const toolCalls = [...(last.toolCalls ?? []), ...(message.toolCalls ?? [])];
         turns[turns.length - 1] = {
           ...last,
           content: `${last.content}\n\n${message.content}`,
           loss: last.loss !== false || message.loss !== false,
+          ...(toolCalls.length ? { toolCalls } : {}),
         };
         merged = true;
       } else turns.push({ ...message });
@@ -49,8 +59,9 @@ export function enforceAlternation(conversations: readonly Conversation[]): {
       report.rejected.push({ id: conversation.id, reason: "starts with an assistant turn" });
       continue;
     }
-    if (turns.at(-1)?.role === "user") {
-      turns.pop();
+    // a trailing user turn or tool result has nothing after it to learn
+    if (turns.at(-1)?.role === "user" || turns.at(-1)?.role === "tool") {
+      while (turns.at(-1)?.role === "user" || turns.at(-1)?.role === "tool") turns.pop();
       report.trimmed++;
     }
     if (turns.length === 0) {

@@ -7,7 +7,7 @@ import { Template } from "@huggingface/jinja";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InputError } from "../../core/index.js";
-import { openAiChatRecordSchema } from "../../data/index.js";
+import { openAiChatRecordSchema, parseFunctionCallValue } from "../../data/index.js";
 import { readHfDatasetDict } from "../hf-dataset.js";
 import { ignoreIndex } from "../tokenize.js";
 import { llamaFactoryTemplateNames } from "./llamafactory-templates.js";
@@ -103,6 +103,9 @@ function readRecordsLoose(file: string, problems: string[]): { where: string; va
   return records;
 }
 
+/** LLaMA-Factory templates whose tool_call_words are not the default <tool_call> (template.py). */
+const toolCallWordsOverridden = new Set(["lfm2", "lfm2_vl"]);
+
 const str = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 // ---- LLaMA-Factory ---------------------------------------------------------------------------------
@@ -168,11 +171,17 @@ function checkShareGpt(datasetDir: string, name: string, yaml: Record<string, un
   const systemColumn = entry.columns.system;
   const tag = (key: string, fallback: string) => entry.tags[key] ?? fallback;
   const [roleTag, contentTag] = [tag("role_tag", "from"), tag("content_tag", "value")];
+  // converter.py:144-145: observations take the user's (odd) places, function calls the assistant's
+  const functionTag = tag("function_tag", "function_call");
   const roleOf: Record<string, Role> = {
     [tag("user_tag", "human")]: "user",
+    [tag("observation_tag", "observation")]: "user",
     [tag("assistant_tag", "gpt")]: "assistant",
+    [functionTag]: "assistant",
     [tag("system_tag", "system")]: "system",
   };
+  const toolsColumn = entry.columns.tools;
+  const template = str(yaml.template) ?? "";
   const maskHistory = yaml.mask_history === true;
   for (const { where, value } of readRecordsLoose(join(datasetDir, entry.file_name), problems)) {
     const record = value as Record<string, unknown>;
@@ -190,6 +199,33 @@ function checkShareGpt(datasetDir: string, name: string, yaml: Record<string, un
     if (roles.some((r) => r === undefined) || messages.some((m) => typeof m[contentTag] !== "string")) {
       problems.push(`${where}: a message without a known "${roleTag}" or a string "${contentTag}"`);
       continue;
+    }
+    if (toolsColumn && !(toolsColumn in record)) {
+      problems.push(`${where}: no "${toolsColumn}" key (columns.tools; converter.py:222 raises KeyError)`);
+      continue;
+    }
+    const tools = toolsColumn ? record[toolsColumn] : "";
+    // formatter.py:151-155: ToolFormatter json.loads a non-empty tools value and stops the run on bad JSON
+    if (typeof tools === "string" && tools !== "") {
+      try {
+        if (!Array.isArray(JSON.parse(tools))) problems.push(`${where}: tools: not a JSON list`);
+      } catch {
+        problems.push(`${where}: tools: not JSON (formatter.py:155 stops the run)`);
+      }
+    } else if (tools !== "" && tools !== null && tools !== undefined)
+      problems.push(`${where}: tools: expected a JSON string`);
+    const calls = messages.filter((m) => (m as Record<string, unknown>)[roleTag] === functionTag);
+    if (calls.length > 0 && toolCallWordsOverridden.has(template))
+      problems.push(
+        `${where}: template ${template} reads calls between its own tool_call_words (template.py), not <tool_call>: the thought before a call breaks its JSON`,
+      );
+    for (const call of calls) {
+      try {
+        // formatter.py:102-138: the JSON between the tool-call words (or the whole value) must parse
+        parseFunctionCallValue(String((call as Record<string, unknown>)[contentTag]), where);
+      } catch (error) {
+        problems.push(`${(error as Error).message} (formatter.py:110)`);
+      }
     }
     // converter.py:161 and :173 skip (silently, with a warning) examples that do not alternate
     const problem = alternationProblem(roles as Role[]);
@@ -346,10 +382,43 @@ function checkOpenAi(config: string): ExportCheck {
       problems.push(`${where}: weight on a non-assistant message (only assistant messages take weight)`);
     const trained = messages.filter((m) => m.role === "assistant" && m.weight !== 0).length;
     if (trained === 0) problems.push(`${where}: every assistant message has weight 0: nothing to train`);
+    problems.push(...openAiToolProblems(parsed.data).map((p) => `${where}: ${p}`));
     check.examples++;
     check.trainedTurns += trained;
   }
   return check;
+}
+
+/**
+ * Function-calling rules of OpenAI's chat format: each tool result answers a call of the assistant turn
+ * before it, by id; each call's arguments are JSON; each call names a tool the example lists.
+ */
+function openAiToolProblems(record: z.infer<typeof openAiChatRecordSchema>): string[] {
+  const problems: string[] = [];
+  const names = new Set(record.tools?.map((t) => String(t.function.name)));
+  let open = new Set<string>();
+  for (const [i, m] of record.messages.entries()) {
+    if (m.role === "tool") {
+      if (!m.tool_call_id || !open.has(m.tool_call_id))
+        problems.push(
+          `messages[${i}]: tool_call_id ${JSON.stringify(m.tool_call_id)} answers no call before it`,
+        );
+      open.delete(m.tool_call_id ?? "");
+      continue;
+    }
+    if (open.size > 0) problems.push(`messages[${i}]: calls ${[...open].join(", ")} have no tool result`);
+    open = new Set(m.tool_calls?.map((c) => c.id));
+    for (const call of m.tool_calls ?? []) {
+      if (!names.has(call.function.name))
+        problems.push(`messages[${i}]: calls ${call.function.name}, which the example's tools do not list`);
+      try {
+        JSON.parse(call.function.arguments);
+      } catch {
+        problems.push(`messages[${i}]: the arguments of ${call.function.name} are not JSON`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Lines for the terminal: one summary per export, then its problems (the first `limit`). */

@@ -4,6 +4,8 @@
 // Llama. Needs AGENTTUNE_HF_PYTHON (a Python with datasets, transformers, trl, torch; .ci/hf-python
 // builds one) and, for LLaMA-Factory's own loader, AGENTTUNE_LLAMAFACTORY_SRC (its src/ folder); without
 // that the test uses what its loader calls (datasets.load_from_disk, transformers' DataCollatorForSeq2Seq).
+// With AGENTTUNE_LLAMAFACTORY_SRC it also reads a function-calling sharegpt export with LLaMA-Factory's parser,
+// converter and template (test/reference/lf_sharegpt.py).
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +14,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { backendAvailable } from "../../../test/helpers/backends.js";
 import type { Message } from "../../core/index.js";
+import { dbActions } from "../../envs/db/actions.js";
 import { builtinTemplates, type ChatTemplate } from "../chat-template.js";
 import { type Conversation, readGeneralConversations } from "../conversation.js";
 import { bundledGeneralSample } from "../files.js";
@@ -55,16 +58,42 @@ describe.skipIf(!available)("exports loaded by LLaMA-Factory's and TRL's own cod
       env: "db",
       messages: agentMessages.map((m) => ({ ...m, content: m.content.replace("orders", `orders_${i}`) })),
     }));
-    const conversations = [...agent, ...general];
+    // a tools-mode conversation: TRL renders it with tools=json.loads(column) (sft_trainer.py:1458-1462)
+    const toolCalling: Conversation = {
+      id: "tools_0",
+      source: "agent",
+      env: "db",
+      tools: dbActions.map((a) => a.tool),
+      messages: [
+        { role: "user", content: "How many rows has `t`?" },
+        {
+          role: "assistant",
+          content: "Thought: count them.",
+          toolCalls: [
+            { id: "c1", name: "execute_sql", arguments: '{"sql": "SELECT COUNT(*) FROM t"}' },
+            { id: "c2", name: "execute_sql", arguments: '{"sql": "SELECT 1"}' },
+          ],
+        },
+        { role: "tool", content: "[(3,)]", toolCallId: "c1" },
+        { role: "tool", content: "not executed", toolCallId: "c2" },
+        {
+          role: "assistant",
+          content: "",
+          toolCalls: [{ id: "c3", name: "commit_final_answer", arguments: '{"answers": ["3"]}' }],
+        },
+      ],
+    };
     const cases = [
       ["llama-2", sentencePieceBpeTokenizer(), "per-turn"],
       ["chatml", byteLevelBpeTokenizer(), "per-turn"],
       ["llama-3", byteLevelBpeTokenizer(), "last-turn"],
     ] as const;
     const specs = [];
-    const expected: { runs: string[][]; turns: number }[] = [];
+    const expected: { runs: string[][]; texts: string[]; turns: number }[] = [];
     for (const [name, tokenizerJson, policy] of cases) {
       const template = builtinTemplates[name] as ChatTemplate;
+      // Llama-2-chat has no tool-call format (the export refuses it)
+      const conversations = [...agent, ...(name === "llama-2" ? [] : [toolCalling]), ...general];
       const tokenizerDir = writeTokenizerDir(join(dir, `tok-${name}`), tokenizerJson);
       const tokenizer = loadTokenizer(tokenizerDir);
       const lf = exportLlamaFactory({
@@ -92,6 +121,7 @@ describe.skipIf(!available)("exports loaded by LLaMA-Factory's and TRL's own cod
           }
           return runs.map((ids) => tokenizer.decode(ids));
         }),
+        texts: rows.map((row) => tokenizer.decode(row.input_ids)),
         turns: conversations.reduce(
           (n, c) => n + trainedTurns(c.messages, policy as LossPolicy).filter(Boolean).length,
           0,
@@ -128,8 +158,52 @@ describe.skipIf(!available)("exports loaded by LLaMA-Factory's and TRL's own cod
     );
     const results = JSON.parse(readFileSync(outFile, "utf8")) as {
       llamafactory: { loader: string; rows: number; columns: string[]; runs: string[][]; batch: unknown };
-      trl: { rows: number; runs: string[][]; loss: number | null };
+      trl: { rows: number; runs: string[][]; texts: string[]; loss: number | null };
     }[];
+    if (llamaFactorySrc) {
+      // LLaMA-Factory's own parser, sharegpt converter and template read the function-calling export
+      const lf = exportLlamaFactory({
+        conversations: [toolCalling, ...general.slice(0, 2)],
+        out: join(dir, "lf-tools"),
+        template: builtinTemplates.chatml as ChatTemplate,
+        policy: "all-assistant",
+      });
+      const tokenizerDir = writeTokenizerDir(join(dir, "tok-lf-tools"), byteLevelBpeTokenizer());
+      const spec = join(dir, "lf-tools.json");
+      writeFileSync(
+        spec,
+        JSON.stringify({
+          dataset_dir: join(dir, "lf-tools"),
+          dataset: "agenttune",
+          template: "chatml",
+          tokenizer_file: join(tokenizerDir, "tokenizer.json"),
+          bos_token: "",
+          eos_token: "<|im_end|>",
+        }),
+      );
+      await promisify(execFile)(
+        python as string,
+        [resolve("test/reference/lf_sharegpt.py"), llamaFactorySrc, spec, join(dir, "lf-tools.out.json")],
+        {
+          timeout: 600_000,
+          env: { ...process.env, PYTHONPATH: stubs, DISABLE_VERSION_CHECK: "1", HF_HUB_OFFLINE: "1" },
+        },
+      );
+      const [read] = JSON.parse(readFileSync(join(dir, "lf-tools.out.json"), "utf8")) as {
+        skipped: boolean;
+        roles: string[];
+        text: string;
+      }[];
+      expect(lf.examples).toBe(3);
+      expect(read?.skipped).toBe(false);
+      expect(read?.roles).toEqual(["user", "function", "observation", "function"]);
+      // the thought, both calls, both results and the tool list, as LLaMA-Factory's chatml prints them
+      expect(read?.text).toContain(
+        'Thought: count them.\nAction: execute_sql\nAction Input: {"sql": "SELECT COUNT(*) FROM t"}\nAction: execute_sql\nAction Input: {"sql": "SELECT 1"}<|im_end|>',
+      );
+      expect(read?.text).toContain("[(3,)]\n</tool_response>\n<tool_response>\nnot executed");
+      expect(read?.text).toContain("> Tool Name: commit_final_answer");
+    }
     for (const [i, [name]] of cases.entries()) {
       const result = results[i];
       const want = expected[i];
@@ -139,6 +213,18 @@ describe.skipIf(!available)("exports loaded by LLaMA-Factory's and TRL's own cod
       expect(result?.llamafactory.columns, name).toEqual(["attention_mask", "input_ids", "labels"]);
       expect(result?.llamafactory.runs, name).toEqual(want?.runs);
       expect(result?.trl.runs, name).toEqual(want?.runs);
+      // TRL renders the same text, tool list and tool turns included, from the JSONL and the template
+      expect(result?.trl.texts, name).toEqual(want?.texts);
+      if (name !== "llama-2") {
+        expect(
+          want?.texts.some((t) => t.includes('"name": "commit_final_answer"')),
+          name,
+        ).toBe(true);
+        expect(
+          want?.runs.flat().filter((r) => r.includes("commit_final_answer")),
+          name,
+        ).toHaveLength(1);
+      }
       expect(want?.runs.flat()).toHaveLength(want?.turns as number);
       expect(result?.llamafactory.batch).toMatchObject({ padded_labels_ignored: true });
       expect(result?.trl.loss, name).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { InputError } from "../../core/index.js";
+import { shareGptTools, shareGptTurns } from "../../data/index.js";
 import type { ChatTemplate } from "../chat-template.js";
 import type { Conversation } from "../conversation.js";
 import { writeHfDatasetDict } from "../hf-dataset.js";
@@ -74,14 +75,17 @@ export function exportLlamaFactory({
     );
   }
   const { conversations: alternating, report: alternation } = enforceAlternation(conversations);
+  const anyTools = alternating.some((c) => c.tools?.length);
   const records = alternating.map((c) => {
     const system = c.messages[0]?.role === "system" ? c.messages[0].content : template.defaultSystem;
     const turns = c.messages.filter((m) => m.role !== "system");
-    // every record has the column dataset_info.json declares: LLaMA-Factory indexes it
-    // (converter.py:156), and "" falls back to the template's default system (template.py:144)
+    // every record has the columns dataset_info.json declares: LLaMA-Factory indexes them
+    // (converter.py:156, :222); "" falls back to the template's default system (template.py:144) and
+    // means no tools (template.py:151)
     return {
-      conversations: turns.map((m) => ({ from: m.role === "user" ? "human" : "gpt", value: m.content })),
+      conversations: shareGptTurns(turns),
       system: system ?? "",
+      ...(anyTools ? { tools: c.tools?.length ? shareGptTools(c.tools) : "" } : {}),
     };
   });
   mkdirSync(out, { recursive: true });
@@ -94,8 +98,16 @@ export function exportLlamaFactory({
   info[name] = {
     file_name: `${name}.json`,
     formatting: "sharegpt",
-    columns: { messages: "conversations", system: "system" },
-    tags: { role_tag: "from", content_tag: "value", user_tag: "human", assistant_tag: "gpt" },
+    columns: { messages: "conversations", system: "system", ...(anyTools ? { tools: "tools" } : {}) },
+    // observation_tag and function_tag are LLaMA-Factory's defaults (parser.py DatasetAttr), written out
+    tags: {
+      role_tag: "from",
+      content_tag: "value",
+      user_tag: "human",
+      assistant_tag: "gpt",
+      observation_tag: "observation",
+      function_tag: "function_call",
+    },
   };
   writeFileSync(datasetInfo, `${JSON.stringify(info, null, 2)}\n`);
   const tokenized = tokenizer

@@ -44,6 +44,7 @@ export function exportOpenAiFineTuning({
     records.push(
       messagesToOpenAiChat(
         c.messages.map((m, i) => (m.role === "assistant" ? { ...m, loss: trained[i] } : m)),
+        c.tools,
       ),
     );
   }

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { stringify } from "yaml";
 import { InputError, writeJsonlFile } from "../../core/index.js";
-import type { ChatTemplate } from "../chat-template.js";
+import { builtinSources, type ChatTemplate, hfMessage, hfTools, rendersToolCalls } from "../chat-template.js";
 import type { Conversation } from "../conversation.js";
 import { type LossPolicy, trainedTurns } from "../loss-policy.js";
 import { type AlternationReport, enforceAlternation } from "./alternation.js";
@@ -22,45 +22,20 @@ export interface TrlExport {
 }
 
 /**
- * Each built-in template's assistant output as the template prints it, and the same output split
- * into the role header (not trained, as in TRL's own *_training.jinja templates and in agenttune's
- * Parquet, whose spans start after the generation prompt) and the trained rest.
- */
-const assistantOutputs: Record<string, { whole: string; header: string; body: string }> = {
-  "llama-2": {
-    whole: "{{ ' ' + message['content'] | trim + ' ' + eos_token }}",
-    header: "",
-    body: "{{ ' ' + message['content'] | trim + ' ' + eos_token }}",
-  },
-  chatml: {
-    whole: "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}",
-    header: "{{ '<|im_start|>' + message['role'] + '\\n' }}",
-    body: "{{ message['content'] + '<|im_end|>\\n' }}",
-  },
-  "llama-3": {
-    whole:
-      "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}",
-    header: "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' }}",
-    body: "{{ message['content'] | trim + '<|eot_id|>' }}",
-  },
-};
-
-/**
- * Wraps the trained part of a built-in template's assistant turns in generation markers. Which turns
- * are trained is each message's `loss`, which the export computes for every policy (a condition such
+ * The template with TRL's generation markers around the trained part of each assistant turn (its body,
+ * after the role header, as in TRL's own *_training.jinja templates and agenttune's Parquet spans). Which
+ * turns are trained is each message's `loss`, which the export computes for every policy (a condition such
  * as loop.last would leave a conversation that ends on a user turn without a span).
  */
 export function withGenerationMarkers(template: ChatTemplate): string {
   if (template.source.includes("{% generation %}")) return template.source;
-  const output = assistantOutputs[template.name];
-  if (!output || !template.source.includes(output.whole)) {
+  const source = builtinSources[template.name];
+  if (!source || source(false) !== template.source) {
     throw new InputError(
       `TRL's assistant_only_loss needs {% generation %} markers and the template "${template.name}" has none; use --template llama-2, chatml or llama-3, or the pre-tokenized Parquet (agenttune tokenize)`,
     );
   }
-  const marked = `{%- if message['role'] == 'assistant' and message.get('loss', true) -%}${output.header}{% generation %}${output.body}{% endgeneration %}{%- else -%}${output.whole}{%- endif -%}`;
-  // ChatML and Llama-3 print every role with one expression; only assistant turns get the markers
-  return template.source.replace(output.whole, marked);
+  return source(true);
 }
 
 export function exportTrl({
@@ -80,6 +55,12 @@ export function exportTrl({
   model?: string;
 }): TrlExport {
   const source = withGenerationMarkers(template);
+  const withCalls = conversations.find((c) => c.messages.some((m) => m.toolCalls?.length));
+  if (withCalls && !rendersToolCalls(template))
+    throw new InputError(
+      `${withCalls.id} has tool calls and the template "${template.name}" has no format for them: use --template chatml or llama-3, a model's own template that renders tools, or --action-format react`,
+    );
+  const anyTools = conversations.some((c) => c.tools?.length);
   mkdirSync(out, { recursive: true });
   const dataFile = resolve(out, `${name}.trl.jsonl`);
   const { conversations: alternating, report: alternation } = enforceAlternation(conversations);
@@ -96,12 +77,12 @@ export function exportTrl({
       template.defaultSystem && c.messages[0]?.role !== "system"
         ? [{ role: "system", content: template.defaultSystem, loss: false }]
         : [];
-    // every message carries `loss` so the dataset's columns stay uniform; the template reads it
+    // every message carries `loss` so the dataset's columns stay uniform; the template reads it. Tool
+    // calls are in the documented shape (arguments an object), and `tools` a JSON string, which
+    // tokenize_fn parses (sft_trainer.py:1458-1459) and every `datasets` version loads as one column
     records.push({
-      messages: [
-        ...system,
-        ...c.messages.map((m, i) => ({ role: m.role, content: m.content, loss: trained[i] === true })),
-      ],
+      messages: [...system, ...c.messages.map((m, i) => ({ ...hfMessage(m), loss: trained[i] === true }))],
+      ...(anyTools ? { tools: JSON.stringify(c.tools?.length ? hfTools(c.tools) : []) } : {}),
     });
   }
   writeJsonlFile(dataFile, records);
