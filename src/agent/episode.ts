@@ -59,13 +59,16 @@ export class Episode<Task> {
   private readonly maxTurns: number;
   /** Tools mode: the env's actions. */
   private readonly actions: readonly ActionDefinition[] | undefined;
+  /** A function-calling protocol's own tools (agentbench-fc): the env acts on the calls itself. */
+  private readonly protocolTools: readonly ToolSpec[] | undefined;
 
   private constructor(private readonly options: EpisodeOptions<Task>) {
     const { spec, backend, task, sample = 0 } = options;
     this.taskId = spec.taskId(task);
     this.id = `${spec.name}/${this.taskId}/${sample}`;
     this.maxTurns = options.maxTurns ?? backend.maxTurns ?? spec.defaults.maxTurns;
-    if (options.actionFormat === "tools") {
+    this.protocolTools = backend.tools;
+    if (options.actionFormat === "tools" && !backend.tools) {
       if (!spec.actions?.length)
         throw new InputError(`--action-format tools: ${spec.name} declares no actions as tools (use react)`);
       this.actions = spec.actions;
@@ -74,7 +77,7 @@ export class Episode<Task> {
 
   /** Tools mode: the tools the agent gets. */
   get tools(): ToolSpec[] | undefined {
-    return this.actions?.map((a) => a.tool);
+    return this.protocolTools ? [...this.protocolTools] : this.actions?.map((a) => a.tool);
   }
 
   /** Creates the env and resets it; a backend that fails, or a sample the harness ends at once, is done. */
@@ -155,6 +158,7 @@ export class Episode<Task> {
     const env = this.env;
     if (this.finished || !env) throw new Error(`${this.id}: the episode is over`);
     this.usage = addUsage(this.usage, usage);
+    if (this.protocolTools) return this.respondWithCalls(env, reply, truncated, toolCalls ?? []);
     const calls = this.actions ? (toolCalls ?? []) : [];
     this.messages.push({ ...storedReply(reply, truncated), ...(calls.length ? { toolCalls: calls } : {}) });
     this.turns++;
@@ -185,6 +189,35 @@ export class Episode<Task> {
       return;
     }
     if (!first) this.messages.push({ role: "user", content: result.observation });
+  }
+
+  /** A function-calling protocol: the env reads the calls and says which turns its harness injects. */
+  private async respondWithCalls(
+    env: Environment,
+    reply: string,
+    truncated: boolean,
+    calls: readonly ToolCall[],
+  ): Promise<void> {
+    this.messages.push({
+      ...storedReply(reply, truncated),
+      ...(calls.length ? { toolCalls: [...calls] } : {}),
+    });
+    this.turns++;
+    if (!env.stepCalls) {
+      this.backendFailed(
+        new EnvError(`${this.options.spec.name}: this env has no function-calling protocol`),
+      );
+      return;
+    }
+    let result: Awaited<ReturnType<NonNullable<Environment["stepCalls"]>>>;
+    try {
+      result = await env.stepCalls({ content: reply, toolCalls: calls });
+    } catch (cause) {
+      this.backendFailed(cause);
+      return;
+    }
+    this.messages.push(...result.messages);
+    if (result.done) this.end(result.reward, result.failure, result.info);
   }
 
   /** The tool turns of a reply's calls: the first call's result, then "not executed" for the others. */
@@ -267,7 +300,7 @@ export class Episode<Task> {
       ...(this.independentTurns ? { independentTurns: true } : {}),
       ...(this.roundContext ? { roundContext: this.roundContext } : {}),
       ...(this.textPrompt ? { textPrompt: this.textPrompt } : {}),
-      ...(this.actions ? { actionFormat: "tools" as const, tools: this.actions.map((a) => a.tool) } : {}),
+      ...(this.tools ? { actionFormat: "tools" as const, tools: this.tools } : {}),
       ...(failure ? { failure } : {}),
       ...(this.error ? { error: this.error } : {}),
       ...(this.info ? { info: this.info } : {}),

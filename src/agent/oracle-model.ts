@@ -1,6 +1,6 @@
 // The "oracle" model: an env's oracle solver behind the ChatModel interface (teacher for offline runs).
-import { ModelError } from "../core/index.js";
-import { type EnvSpec, messagesAsReact } from "../envs/index.js";
+import { ModelError, type ToolSpec } from "../core/index.js";
+import { type ActionDefinition, type EnvSpec, messagesAsReact } from "../envs/index.js";
 import type { ChatModel, Completion, EpisodeContext } from "../models/index.js";
 
 export function oracleModel<Task>(spec: EnvSpec<Task>): ChatModel {
@@ -10,11 +10,25 @@ export function oracleModel<Task>(spec: EnvSpec<Task>): ChatModel {
       throw new ModelError("oracle model: used outside an episode (no task)");
     },
     forEpisode({ task }: EpisodeContext): ChatModel {
-      const solver = spec.oracle(spec.taskSchema.parse(task));
+      const parsed = spec.taskSchema.parse(task);
+      const solver = spec.oracle(parsed);
+      const callingSolver = spec.callingOracle?.(parsed);
       let calls = 0;
       return {
         id: "oracle",
         complete: async (messages, options) => {
+          // a protocol's own tools (agentbench-fc), not the env's actions: its oracle replies with calls
+          if (options?.tools && callingSolver && !sameTools(options.tools, spec.actions)) {
+            const { content = "", calls: made } = callingSolver.reply(messages);
+            return {
+              text: content,
+              toolCalls: made.map((c) => ({
+                id: `call_${calls++}`,
+                name: c.name,
+                arguments: JSON.stringify(c.arguments),
+              })),
+            };
+          }
           if (!options?.tools || !spec.actions) return { text: solver.reply(messages) };
           // tools mode: the solver reads the conversation as ReAct text and its reply becomes a call
           const react = messagesAsReact(messages, spec.actions);
@@ -35,3 +49,6 @@ export function oracleModel<Task>(spec: EnvSpec<Task>): ChatModel {
     },
   };
 }
+
+const sameTools = (tools: readonly ToolSpec[], actions: readonly ActionDefinition[] | undefined) =>
+  JSON.stringify(tools) === JSON.stringify(actions?.map((a) => a.tool));

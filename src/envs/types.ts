@@ -1,6 +1,6 @@
 // The Environment and EnvSpec interfaces every env implements (see DESIGN.md, "Core interfaces").
 import type { ZodType } from "zod";
-import type { Message, StepResult, ToolSpec, Trajectory } from "../core/index.js";
+import type { FailureLabel, Message, StepResult, ToolCall, ToolSpec, Trajectory } from "../core/index.js";
 import type { ChatModel } from "../models/index.js";
 
 /** One live episode; owns its backend resources until close(). */
@@ -39,6 +39,28 @@ export interface Environment {
   readonly firstTokenLogprobs?: number;
   /** The protocol's sampling temperature for this episode (MT-Bench's per category), over the run's. */
   readonly temperature?: number;
+  /**
+   * A function-calling protocol (AgentBench's main branch): the env reads the reply's calls itself and
+   * answers with the turns its harness injects (tool results by call id, user turns), in order. Used
+   * instead of step() when the backend declares `tools`.
+   */
+  stepCalls?(reply: CallingReply): Promise<CallingStepResult>;
+}
+
+/** A reply in a function-calling protocol: its text and the calls it made (possibly none). */
+export interface CallingReply {
+  content: string;
+  toolCalls: readonly ToolCall[];
+}
+
+/** What a function-calling harness injects after a reply, and whether the sample ended. */
+export interface CallingStepResult {
+  /** `tool` turns (with toolCallId) and `user` turns, in the order the harness injects them. */
+  messages: Message[];
+  done: boolean;
+  reward: number;
+  failure?: FailureLabel;
+  info?: Record<string, unknown>;
 }
 
 /** What a model returned beside its reply text, for envs that ask. */
@@ -57,6 +79,11 @@ export interface ActionDefinition {
   toReact(args: Record<string, unknown>): string;
   /** The arguments of a ReAct reply that is this action (read by the env's own parser), else undefined. */
   fromReact(reply: string): Record<string, unknown> | undefined;
+}
+
+/** An oracle for a function-calling protocol: each reply's text and calls (name, arguments object). */
+export interface CallingOracleSolver {
+  reply(messages: readonly Message[]): { content?: string; calls: { name: string; arguments: unknown }[] };
 }
 
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */
@@ -81,9 +108,11 @@ export interface LoadTasksOptions {
 
 /**
  * Which AgentBench a held-in env reproduces: the copy vendored in THUDM/AgentTuning (`AgentBench.old`,
- * where AgentTuning's numbers and AgentInstruct's trajectories come from) or THUDM/AgentBench v0.2.
+ * where AgentTuning's numbers and AgentInstruct's trajectories come from), THUDM/AgentBench v0.2, or
+ * the function-calling rewrite on THUDM/AgentBench's main branch (agentbench-fc: db, os, kg, alfworld
+ * and webshop only).
  */
-export const protocols = ["agentbench-old", "agentbench-v0.2"] as const;
+export const protocols = ["agentbench-old", "agentbench-v0.2", "agentbench-fc"] as const;
 export type Protocol = (typeof protocols)[number];
 export const defaultProtocol: Protocol = "agentbench-old";
 
@@ -134,6 +163,11 @@ export interface EnvBackend<Task> {
   readonly maxTokens?: number;
   /** The checkout whose prompts the episodes use; absent: agenttune's own wording. */
   readonly prompts?: string;
+  /**
+   * The protocol's own tools (agentbench-fc): the model gets them, and the env's stepCalls() acts on
+   * the calls; the env's `actions` are not used.
+   */
+  readonly tools?: readonly ToolSpec[];
   /** Which benchmark's checkout `prompts` is (default agentbench). */
   readonly promptSource?: "agentbench" | "agenttuning";
   create(task: Task): Promise<Environment>;
@@ -178,6 +212,8 @@ export interface EnvSpec<Task> {
   metrics(results: readonly Trajectory[], tasks: ReadonlyMap<string, Task>): Record<string, number>;
   /** The env's actions as tools (function calling, `--action-format tools`); absent: ReAct text only. */
   actions?: readonly ActionDefinition[];
+  /** The oracle of the env's function-calling protocol (agentbench-fc), which replies with calls. */
+  callingOracle?(task: Task): CallingOracleSolver;
   /** Where the env sits in AgentTuning's tables: the task name there and its category. */
   benchmark: { task: string; category: "held-in" | "held-out" | "general" };
   /** The task's reported score (percent, as the paper prints it) from its metrics and rates. */

@@ -1,11 +1,13 @@
 // The db environment (AgentBench dbbench): tasks, backends, oracle, metrics and generator in one spec.
 
 import { InputError } from "../../core/index.js";
-import { dbbenchTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { checkoutFor, dbbenchTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { fcTexts } from "../lib/agentbench/fc.js";
 import { defaultProtocol, type EnvSpec } from "../types.js";
 import { parseDbAction } from "./action.js";
 import { dbActions } from "./actions.js";
 import { DbEnvironment, defaultRoundLimit } from "./env.js";
+import { DbCallingEnvironment, dbCallingOracle } from "./fc.js";
 import { generateDbTasks } from "./generate.js";
 import { dbMetrics } from "./metrics.js";
 import { createMysqlBackend } from "./mysql-backend.js";
@@ -37,20 +39,33 @@ export const dbSpec: EnvSpec<DbTask> = {
   },
   loadTasks: loadDbTasks,
   generateTasks: generateDbTasks,
-  async open({ backend, roundLimit = defaultRoundLimit, agentbench, protocol = defaultProtocol } = {}) {
+  async open({ backend, roundLimit, agentbench, protocol = defaultProtocol } = {}) {
+    if (protocol === "agentbench-fc") {
+      const texts = fcTexts("dbbench", checkoutFor({ agentbench, protocol }));
+      const sql = await openSqlBackend(backend);
+      return {
+        name: sql.name,
+        ...(texts.fromCheckout ? { prompts: agentbench } : {}),
+        tools: texts.tools,
+        maxTurns: roundLimit ?? texts.rounds,
+        create: async (task) => new DbCallingEnvironment(task, await sql.openTask(task.table), texts),
+        close: () => sql.close(),
+      };
+    }
     const instruction = textsFromCheckout({ agentbench, protocol }, dbbenchTexts)?.instruction;
     const sql = await openSqlBackend(backend);
     return {
       name: sql.name,
       ...(instruction ? { prompts: agentbench } : {}),
-      maxTurns: roundLimit + 1,
+      maxTurns: (roundLimit ?? defaultRoundLimit) + 1,
       create: async (task) =>
-        new DbEnvironment(task, await sql.openTask(task.table), roundLimit, instruction),
+        new DbEnvironment(task, await sql.openTask(task.table), roundLimit ?? defaultRoundLimit, instruction),
       close: () => sql.close(),
     };
   },
   actions: dbActions,
   oracle: dbOracle,
+  callingOracle: dbCallingOracle,
   gold: (task) => ({
     type: task.type[0],
     ...(task.answer_md5 ? { answer_md5: task.answer_md5 } : { label: task.label }),

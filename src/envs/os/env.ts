@@ -132,9 +132,11 @@ export class OsEnvironment implements Environment {
  * also stops after 30 s in all (v0.2 task.py:67-73). AgentBench.old has no such cap and would read a
  * never-ending output forever; agenttune stops at 60 s.
  */
-const agentBenchWait: Record<Protocol, { idleMs: number; capMs: number }> = {
+export const agentBenchWait: Record<Protocol, { idleMs: number; capMs: number }> = {
   "agentbench-old": { idleMs: 5_000, capMs: 60_000 },
   "agentbench-v0.2": { idleMs: 5_000, capMs: 30_000 },
+  // the main branch reads through agentrl's controller, whose rule is not in AgentBench: v0.2's is kept
+  "agentbench-fc": { idleMs: 5_000, capMs: 30_000 },
 };
 
 /**
@@ -143,8 +145,12 @@ const agentBenchWait: Record<Protocol, { idleMs: number; capMs: number }> = {
  */
 export function agentBenchOutput(raw: string, protocol: Protocol): string {
   if (protocol === "agentbench-old") return raw;
+  // the main branch also drops a shell prompt after an escape (os_interaction/task.py Container.execute)
+  const text =
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
+    protocol === "agentbench-fc" ? raw.replace(/\x1b.+@.+[#|$] /g, "") : raw;
   return (
-    raw
+    text
       // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
       .replace(/\x1b\[[0-9;]*[a-zA-Z]/g, "")
       // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters

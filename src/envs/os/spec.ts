@@ -1,13 +1,15 @@
 // The os environment (AgentBench os_interaction): tasks, the sandbox, oracle, metrics and generator.
 
 import { EnvError } from "../../core/index.js";
-import { osTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { checkoutFor, osTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { fcTexts } from "../lib/agentbench/fc.js";
 import { cachedOsImage, importOsImage, type OsImage } from "../lib/sandbox/image.js";
 import { Sandbox, sandboxIsolation, sandboxProblem } from "../lib/sandbox/sandbox.js";
 import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
 import { osActions } from "./actions.js";
 import { defaultOsRoundLimit, OsEnvironment } from "./env.js";
+import { OsCallingEnvironment, osCallingOracle } from "./fc.js";
 import { generateOsTasks } from "./generate.js";
 import { osOracle } from "./oracle.js";
 import { loadOsTasks, type OsTask, osTaskSchema } from "./tasks.js";
@@ -49,22 +51,36 @@ export const osSpec: EnvSpec<OsTask> = {
   loadTasks: (source, options) => loadOsTasks(source, options?.scripts),
   generateTasks: generateOsTasks,
   unavailable: sandboxProblem,
-  async open({ backend, roundLimit = defaultOsRoundLimit, actionTimeoutMs, protocol, agentbench } = {}) {
-    const texts = textsFromCheckout({ agentbench, protocol }, osTexts);
+  async open({ backend, roundLimit, actionTimeoutMs, protocol, agentbench } = {}) {
+    const calling =
+      protocol === "agentbench-fc"
+        ? fcTexts("os_interaction", checkoutFor({ agentbench, protocol }))
+        : undefined;
+    const texts = calling ? undefined : textsFromCheckout({ agentbench, protocol }, osTexts);
     const problem = sandboxProblem();
     if (problem) throw new EnvError(`os sandbox: ${problem}`);
     const image = await openImage(backend ?? process.env.AGENTTUNE_OS_IMAGE);
     const isolation = sandboxIsolation();
     if (isolation.warning) notice(isolation.warning);
+    const name = image ? `bwrap image ${image.manifest.key}` : "bwrap host-view";
+    if (calling)
+      return {
+        name,
+        ...(calling.fromCheckout ? { prompts: agentbench } : {}),
+        tools: calling.tools,
+        maxTurns: roundLimit ?? calling.rounds,
+        create: async (task) => new OsCallingEnvironment(task, await Sandbox.create({ image }), calling),
+        close: () => Sandbox.settled(),
+      };
     return {
-      name: image ? `bwrap image ${image.manifest.key}` : "bwrap host-view",
+      name,
       ...(texts ? { prompts: agentbench } : {}),
-      maxTurns: roundLimit,
+      maxTurns: roundLimit ?? defaultOsRoundLimit,
       create: async (task) =>
         new OsEnvironment(
           task,
           await Sandbox.create({ image }),
-          roundLimit,
+          roundLimit ?? defaultOsRoundLimit,
           actionTimeoutMs,
           protocol,
           texts,
@@ -74,6 +90,7 @@ export const osSpec: EnvSpec<OsTask> = {
   },
   actions: osActions,
   oracle: osOracle,
+  callingOracle: osCallingOracle,
   gold: (task) => ({
     ...(task.match ? { match: task.match } : {}),
     ...(task.check

@@ -49,6 +49,21 @@ export function openAgentBenchCheckout(dir: string, protocol: Protocol): AgentBe
         : `--agentbench ${dir}: not an AgentBench checkout (no src/tasks/dbbench, nor AgentBench.old/src/tasks/dbbench)`,
     );
   }
+  // the main branch keeps v0.2's layout; its task configs list the tools of its function-calling rewrite
+  const isMain = (root: string) => {
+    const config = join(root, "configs", "tasks", "dbbench.yaml");
+    return existsSync(config) && readFileSync(config, "utf8").includes("commit_final_answer");
+  };
+  if (protocol === "agentbench-fc" && !(v02Root && isMain(v02Root))) {
+    throw new InputError(
+      `--agentbench ${dir}: not THUDM/AgentBench's main branch (its configs/tasks/dbbench.yaml lists the tools of --protocol agentbench-fc)`,
+    );
+  }
+  if (protocol === "agentbench-v0.2" && v02Root && isMain(v02Root)) {
+    throw new InputError(
+      `--agentbench ${dir}: this is AgentBench's main branch (function calling); pass --protocol agentbench-fc, or check out its v0.2 branch`,
+    );
+  }
   if (protocol === "agentbench-v0.2" && !v02Root) {
     throw new InputError(
       oldRoot
@@ -65,6 +80,14 @@ export function openAgentBenchCheckout(dir: string, protocol: Protocol): AgentBe
     taskFile: (task, file) => join(tasks, task, file),
     file: (...parts) => join(root, ...parts),
   };
+}
+
+/** The checkout an env's open options name, opened as their protocol; undefined without one. */
+export function checkoutFor({
+  agentbench,
+  protocol = defaultProtocol,
+}: Pick<EnvOpenOptions, "agentbench" | "protocol">): AgentBenchCheckout | undefined {
+  return agentbench ? openAgentBenchCheckout(agentbench, protocol) : undefined;
 }
 
 /**
