@@ -1,10 +1,12 @@
 // The alfworld environment (ALFWorld): a TypeScript household text world, generated and loaded games.
 
 import { InputError, readRecords } from "../../core/index.js";
-import { alfworldTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { alfworldTexts, checkoutFor, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import { fcTexts } from "../lib/agentbench/fc.js";
 import type { EnvSpec } from "../types.js";
 import { alfworldActions } from "./actions.js";
 import { AlfworldEnvironment, defaultAlfworldRoundLimit } from "./env.js";
+import { AlfworldCallingEnvironment, alfworldCallingOracle } from "./fc.js";
 import { type Game, gameSchema, generateGame, planGame } from "./games.js";
 import { loadAlfworldSource } from "./pddl-loader.js";
 import { parseAlfworldAction } from "./protocol.js";
@@ -35,22 +37,35 @@ export const alfworldSpec: EnvSpec<Game> = {
     for (let i = 0; i < count; i++)
       yield generateGame(taskTypes[i % taskTypes.length] as (typeof taskTypes)[number], seed * 100_000 + i);
   },
-  async open({ backend, roundLimit = defaultAlfworldRoundLimit, protocol, agentbench } = {}) {
-    const texts = textsFromCheckout({ agentbench, protocol }, alfworldTexts);
+  async open({ backend, roundLimit, protocol, agentbench } = {}) {
     if (backend !== undefined)
       throw new InputError(
         `--backend ${backend}: alfworld has one built-in backend (textworld-ts); drop --backend`,
       );
+    if (protocol === "agentbench-fc") {
+      const calling = fcTexts("alfworld", checkoutFor({ agentbench, protocol }));
+      return {
+        name: "textworld-ts",
+        ...(calling.fromCheckout ? { prompts: agentbench } : {}),
+        tools: calling.tools,
+        maxTurns: roundLimit ?? calling.rounds,
+        create: async (game) => new AlfworldCallingEnvironment(game, calling),
+        close: async () => {},
+      };
+    }
+    const texts = textsFromCheckout({ agentbench, protocol }, alfworldTexts);
     return {
       name: "textworld-ts",
       ...(texts ? { prompts: agentbench } : {}),
-      maxTurns: roundLimit,
-      create: async (game) => new AlfworldEnvironment(game, roundLimit, protocol, texts),
+      maxTurns: roundLimit ?? defaultAlfworldRoundLimit,
+      create: async (game) =>
+        new AlfworldEnvironment(game, roundLimit ?? defaultAlfworldRoundLimit, protocol, texts),
       close: async () => {},
     };
   },
   gold: (game) => ({ goal: game.state.goal.text, type: game.state.goal.type, plan: planGame(game) }),
   actions: alfworldActions,
+  callingOracle: alfworldCallingOracle,
   oracle: (game) => {
     const plan = planGame(game);
     return {

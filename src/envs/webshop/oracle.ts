@@ -34,7 +34,7 @@ export function webshopOracle(goal: Goal): OracleSolver {
 }
 
 /** The clickables of a round's "Available Actions" (a Python dict repr), decoded. */
-function clickablesOf(round: string): string[] {
+export function clickablesOf(round: string): string[] {
   const start = round.lastIndexOf("'clickables': [");
   return start < 0 ? [] : (readStringList(round, start + "'clickables': [".length)?.items ?? []);
 }

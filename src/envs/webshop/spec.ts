@@ -2,11 +2,13 @@
 
 import { statSync } from "node:fs";
 import { readRecords } from "../../core/index.js";
-import { textsFromCheckout, webshopTexts } from "../lib/agentbench/checkout.js";
+import { checkoutFor, textsFromCheckout, webshopTexts } from "../lib/agentbench/checkout.js";
+import { fcTexts } from "../lib/agentbench/fc.js";
 import type { EnvSpec } from "../types.js";
 import { webshopActions } from "./actions.js";
 import { type Goal, generateCatalog, goalSchema, sampleGoals } from "./catalog.js";
 import { defaultWebshopRoundLimit, WebshopEnvironment } from "./env.js";
+import { WebshopCallingEnvironment, webshopCallingOracle } from "./fc.js";
 import { webshopOracle } from "./oracle.js";
 import { parseWebshopAction } from "./prompt.js";
 import { Shop } from "./shop.js";
@@ -59,19 +61,33 @@ export const webshopSpec: EnvSpec<Goal> = {
     }
   },
   /** backend: a WebShop data dir (its products), else the generated 5k catalog. */
-  async open({ backend, roundLimit = defaultWebshopRoundLimit, protocol, agentbench } = {}) {
-    const texts = textsFromCheckout({ agentbench, protocol }, webshopTexts);
+  async open({ backend, roundLimit, protocol, agentbench } = {}) {
     const shop = backend ? new Shop(loadWebshopDir(backend).products) : getDefaultShop();
+    const name = backend ? `webshop-data:${shop.products.length}` : "generated-5k";
+    if (protocol === "agentbench-fc") {
+      const calling = fcTexts("webshop", checkoutFor({ agentbench, protocol }));
+      return {
+        name,
+        ...(calling.fromCheckout ? { prompts: agentbench } : {}),
+        tools: calling.tools,
+        maxTurns: roundLimit ?? calling.rounds,
+        create: async (goal) => new WebshopCallingEnvironment(shop, goal, calling),
+        close: async () => {},
+      };
+    }
+    const texts = textsFromCheckout({ agentbench, protocol }, webshopTexts);
+    const rounds = roundLimit ?? defaultWebshopRoundLimit;
     return {
-      name: backend ? `webshop-data:${shop.products.length}` : "generated-5k",
+      name,
       ...(texts ? { prompts: agentbench } : {}),
-      maxTurns: roundLimit,
-      create: async (goal) => new WebshopEnvironment(shop, goal, roundLimit, protocol, texts),
+      maxTurns: rounds,
+      create: async (goal) => new WebshopEnvironment(shop, goal, rounds, protocol, texts),
       close: async () => {},
     };
   },
   actions: webshopActions,
   oracle: webshopOracle,
+  callingOracle: webshopCallingOracle,
   gold: (goal) => ({
     asin: goal.asin,
     product: goal.name,
