@@ -2,10 +2,17 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { InputError } from "../../core/index.js";
-import { knowledgegraphTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
+import {
+  checkoutFor,
+  knowledgegraphTexts,
+  knowledgegraphVocab,
+  textsFromCheckout,
+} from "../lib/agentbench/checkout.js";
+import { fcTexts } from "../lib/agentbench/fc.js";
 import { defaultProtocol, type EnvSpec } from "../types.js";
 import { kgActions } from "./actions.js";
 import { defaultKgRoundLimit, KgEnvironment } from "./env.js";
+import { KgCallingEnvironment, kgCallingOracle } from "./fc.js";
 import { defaultWorld, generateKgTasks } from "./generate.js";
 import { kgOracle } from "./oracle.js";
 import { type KgStore, ns, SparqlEndpointStore } from "./store.js";
@@ -69,20 +76,38 @@ export const kgSpec: EnvSpec<KgTask> = {
       : "no Action: tool(...) line and no Final Answer: #n",
   loadTasks: loadKgTasks,
   generateTasks: generateKgTasks,
-  async open({ backend, roundLimit = defaultKgRoundLimit, agentbench, protocol = defaultProtocol } = {}) {
+  async open({ backend, roundLimit, agentbench, protocol = defaultProtocol } = {}) {
+    if (protocol === "agentbench-fc") {
+      const checkout = checkoutFor({ agentbench, protocol });
+      const calling = fcTexts("knowledgegraph", checkout);
+      const vocab = checkout ? knowledgegraphVocab(checkout) : undefined;
+      const rounds = roundLimit ?? calling.rounds;
+      const store = openKgStore(backend);
+      return {
+        name: store.name,
+        ...(calling.fromCheckout ? { prompts: agentbench } : {}),
+        tools: calling.tools,
+        maxTurns: rounds,
+        create: async (task) => new KgCallingEnvironment(task, store, calling, rounds, vocab),
+        preflight: (tasks) => missingEntitiesWarning(tasks, store),
+        close: () => store.close(),
+      };
+    }
     const texts = textsFromCheckout({ agentbench, protocol }, knowledgegraphTexts);
     const store = openKgStore(backend);
+    const rounds = roundLimit ?? defaultKgRoundLimit;
     return {
       name: store.name,
       ...(texts ? { prompts: agentbench } : {}),
-      maxTurns: roundLimit,
-      create: async (task) => new KgEnvironment(task, store, roundLimit, texts),
+      maxTurns: rounds,
+      create: async (task) => new KgEnvironment(task, store, rounds, texts),
       preflight: (tasks) => missingEntitiesWarning(tasks, store),
       close: () => store.close(),
     };
   },
   actions: kgActions,
   oracle: kgOracle,
+  callingOracle: kgCallingOracle,
   gold: (task) => ({
     answer: task.answer.map((a) => a.entity_name ?? a.answer_argument),
     ...(task.s_expression ? { s_expression: task.s_expression } : {}),

@@ -160,6 +160,16 @@ export function alfworldTexts(checkout: AgentBenchCheckout): {
 
 const vocabSchema = z.object({ relations: z.array(z.string()), attributes: z.array(z.string()) });
 
+/** knowledgegraph's ontology/vocab.json: the relations and attributes its tools may list. */
+export function knowledgegraphVocab(checkout: AgentBenchCheckout): {
+  relations: Set<string>;
+  attributes: Set<string>;
+} {
+  const vocabPath = checkout.taskFile("knowledgegraph", join("ontology", "vocab.json"));
+  const vocab = readJsonFile(vocabPath, vocabSchema, '{"relations": [...], "attributes": [...]}');
+  return { relations: new Set(vocab.relations), attributes: new Set(vocab.attributes) };
+}
+
 /**
  * knowledgegraph: the instructions, the one-shot conversation (user, agent, user, …) and the
  * vocabulary its tools filter relations and attributes by (ontology/vocab.json).
@@ -171,12 +181,11 @@ export function knowledgegraphTexts(checkout: AgentBenchCheckout): {
 } {
   const path = checkout.taskFile("knowledgegraph", "task.py");
   const source = read(path);
-  const vocabPath = checkout.taskFile("knowledgegraph", join("ontology", "vocab.json"));
-  const vocab = readJsonFile(vocabPath, vocabSchema, '{"relations": [...], "attributes": [...]}');
+  const vocab = knowledgegraphVocab(checkout);
   return {
     instructions: required(stringConstant(source, "INSTRUCTIONS"), path, "the constant INSTRUCTIONS"),
     oneShot: required(stringListConstant(source, "ONE_SHOT"), path, "the constant ONE_SHOT"),
-    vocab: { relations: new Set(vocab.relations), attributes: new Set(vocab.attributes) },
+    vocab,
   };
 }
 
