@@ -127,7 +127,11 @@ export async function runEnvTasks({
   actionFormat,
 }: RunEnvTasksOptions): Promise<RunSummary> {
   const spec = getEnvSpec(env);
-  if (actionFormat === "tools" && !spec.actions?.length)
+  if (protocol === "agentbench-fc" && !spec.callingOracle)
+    throw new InputError(
+      `--protocol agentbench-fc: ${env} is not part of it (AgentBench's function-calling tasks are db, os, kg, alfworld and webshop)`,
+    );
+  if (actionFormat === "tools" && !spec.actions?.length && protocol !== "agentbench-fc")
     throw new InputError(`--action-format tools: ${env} declares no actions as tools yet (use react)`);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new InputError(`--limit ${limit}: expected a positive whole number`);
