@@ -155,7 +155,7 @@ describe("the harness's answers to each kind of reply", () => {
       "execute_sql",
       "commit_final_answer",
     ]);
-    const turns = after(t)
+    const turns = turnsAfterOpening(t)
       .filter((m) => m.role !== "assistant")
       .map((m) => [m.role, m.content]);
     expect(turns).toEqual([
@@ -267,7 +267,7 @@ describe("the harness's answers to each kind of reply", () => {
     expect(t.messages[1]?.content).toBe(
       `${(task as unknown as { question: string }).question}\nEntities: [${name}]`,
     );
-    const turns = after(t)
+    const turns = turnsAfterOpening(t)
       .filter((m) => m.role !== "assistant")
       .map((m) => m.content);
     expect(turns[0]).toBe("No valid function calls found! Need to recheck the function calls.");
