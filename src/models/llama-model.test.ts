@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ModelError } from "../core/index.js";
-import { LlamaModel } from "./llama-model.js";
+import { LlamaModel, toChatHistory } from "./llama-model.js";
 import { parseModel } from "./parse-model.js";
 import { writeTinyGguf } from "./test-helpers/tiny-gguf.js";
 
@@ -50,6 +50,62 @@ describe("LlamaModel", () => {
     expect(top.length).toBeLessThanOrEqual(5);
     for (const [, logprob] of top) expect(logprob).toBeLessThanOrEqual(0);
     expect(next.firstTokenLogprobs?.[next.text]).toBe(Math.max(...top.map(([, l]) => l)));
+  });
+
+  it("takes tools through node-llama-cpp's function calling, its history holding earlier calls and results", async () => {
+    const messages = [
+      { role: "system" as const, content: "You run SQL." },
+      { role: "user" as const, content: "How many rows?" },
+      {
+        role: "assistant" as const,
+        content: "Let me count.",
+        toolCalls: [{ id: "c1", name: "execute_sql", arguments: '{"query":"SELECT COUNT(*) FROM t"}' }],
+      },
+      { role: "tool" as const, toolCallId: "c1", content: "[(3,)]" },
+    ];
+    expect(toChatHistory(messages)).toEqual([
+      { type: "system", text: "You run SQL." },
+      { type: "user", text: "How many rows?" },
+      {
+        type: "model",
+        response: [
+          "Let me count.",
+          {
+            type: "functionCall",
+            name: "execute_sql",
+            params: { query: "SELECT COUNT(*) FROM t" },
+            result: "[(3,)]",
+            startsNewChunk: true,
+          },
+        ],
+      },
+    ]);
+    // after a user turn, a new model response starts
+    expect(toChatHistory(messages.slice(0, 2)).at(-1)).toEqual({ type: "model", response: [] });
+    const path = join(dir, "tools.gguf");
+    writeTinyGguf(path);
+    const model = new LlamaModel({ modelPath: path, threads: 1 });
+    models.push(model);
+    const tools = [
+      {
+        name: "execute_sql",
+        description: "Run SQL.",
+        parameters: {
+          type: "object",
+          properties: { query: { type: "string", description: "SQL" } },
+          required: ["query"],
+          additionalProperties: false,
+        },
+      },
+    ];
+    // a random tiny model may or may not call: either way the reply is well-formed
+    const reply = await model.complete(messages, { maxTokens: 8, temperature: 0, tools });
+    expect(typeof reply.text).toBe("string");
+    for (const call of reply.toolCalls ?? []) {
+      expect(call.name).toBe("execute_sql");
+      expect(typeof JSON.parse(call.arguments)).toBe("object");
+    }
+    expect(reply.usage?.completionTokens).toBeLessThanOrEqual(9);
   });
 
   it("refuses a vocabulary llama.cpp would abort on, with a clear error", async () => {

@@ -2,12 +2,15 @@
 import { existsSync } from "node:fs";
 import type {
   ChatHistoryItem,
+  ChatModelFunctionCall,
+  ChatModelFunctions,
+  GbnfJsonSchema,
   Llama,
   LlamaContext,
   LlamaContextSequence,
   LlamaModel as NativeModel,
 } from "node-llama-cpp";
-import type { Message } from "../core/index.js";
+import type { Message, ToolCall, ToolSpec } from "../core/index.js";
 import { InputError, ModelError } from "../core/index.js";
 import type { ChatModel, CompleteOptions, Completion } from "./types.js";
 
@@ -126,7 +129,47 @@ export class LlamaModel implements ChatModel {
     }
   }
 
+  /**
+   * Function calling through node-llama-cpp's own support (LlamaChat with `functions`, rendered by the
+   * model's chat wrapper): the calls the model makes come back as tool calls, not run, and earlier
+   * calls go into the history with their tool results.
+   */
+  private async generateWithTools(
+    messages: Message[],
+    tools: readonly ToolSpec[],
+    options: CompleteOptions,
+  ): Promise<Completion> {
+    const { context, model } = await this.load();
+    const { LlamaChat } = await import("node-llama-cpp");
+    const sequence = context.getSequence();
+    const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+    const functions: ChatModelFunctions = Object.fromEntries(
+      tools.map((t) => [t.name, { description: t.description, params: t.parameters as GbnfJsonSchema }]),
+    );
+    let calls: ToolCall[] = [];
+    try {
+      const completion = await this.measured(
+        sequence,
+        () => model.tokenize(messages.map((m) => m.content).join("\n")).length,
+        options,
+        async (settings) => {
+          const response = await chat.generateResponse(toChatHistory(messages), { ...settings, functions });
+          calls = (response.functionCalls ?? []).map((call, i) => ({
+            id: `call_${messages.length}_${i}`,
+            name: call.functionName,
+            arguments: JSON.stringify(call.params ?? {}),
+          }));
+          return response.response;
+        },
+      );
+      return { ...completion, ...(calls.length ? { toolCalls: calls } : {}) };
+    } finally {
+      chat.dispose({ disposeSequence: true });
+    }
+  }
+
   private async generate(messages: Message[], options: CompleteOptions): Promise<Completion> {
+    if (options.tools?.length) return this.generateWithTools(messages, options.tools, options);
     const { context, model } = await this.load();
     const last = messages.at(-1);
     if (last?.role !== "user") throw new ModelError(`${this.id}: the last message must be a user turn`);
@@ -217,4 +260,48 @@ function toHistory(messages: Message[]): ChatHistoryItem[] {
     if (m.role === "user") return { type: "user", text: m.content };
     return { type: "model", response: [m.content] };
   });
+}
+
+/**
+ * A tools-mode conversation as node-llama-cpp's chat history: each assistant turn a model response
+ * whose calls carry the results of the tool turns that answer them, ending on a model response for
+ * the reply to continue (as LlamaChatSession builds it).
+ */
+export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = [];
+  const pending = new Map<string, ChatModelFunctionCall>();
+  for (const m of messages) {
+    if (m.role === "tool") {
+      const call = m.toolCallId ? pending.get(m.toolCallId) : undefined;
+      if (call) call.result = m.content;
+      // a result without its call (cut history) reads as what the user saw
+      else history.push({ type: "user", text: m.content });
+      continue;
+    }
+    if (m.role === "system") history.push({ type: "system", text: m.content });
+    else if (m.role === "user") history.push({ type: "user", text: m.content });
+    else {
+      const response: (string | ChatModelFunctionCall)[] = m.content ? [m.content] : [];
+      for (const [i, c] of (m.toolCalls ?? []).entries()) {
+        let params: unknown = c.arguments;
+        try {
+          params = JSON.parse(c.arguments);
+        } catch {}
+        const call: ChatModelFunctionCall = {
+          type: "functionCall",
+          name: c.name,
+          params,
+          result: "",
+          ...(i === 0 ? { startsNewChunk: true } : {}),
+        };
+        pending.set(c.id, call);
+        response.push(call);
+      }
+      history.push({ type: "model", response });
+    }
+  }
+  // after tool results the model continues its own response; after a user turn it starts a new one
+  if (history.at(-1)?.type !== "model" || messages.at(-1)?.role !== "tool")
+    history.push({ type: "model", response: [] });
+  return history;
 }
