@@ -57,7 +57,7 @@ export function reportIncomplete(
 export function protocolOption(): Option {
   return new Option(
     "--protocol <name>",
-    "held-in envs: agentbench-old (AgentBench as vendored in AgentTuning, its numbers' harness) or agentbench-v0.2",
+    "held-in envs: agentbench-old (AgentBench as vendored in AgentTuning, its numbers' harness), agentbench-v0.2, or agentbench-fc (its main branch: function calling; db, os, kg, alfworld, webshop)",
   )
     .choices([...protocols])
     .default(defaultProtocol);

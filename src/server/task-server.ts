@@ -24,7 +24,13 @@ export const servedTaskSchema = z.strictObject({
   env: z.string(),
   /** The env's task file (or a built-in set such as "agentbench-ext"). */
   tasks: z.string(),
-  protocol: z.enum(protocols).optional(),
+  // AgentBench v0.2's controller exchanges text replies: the function-calling protocol cannot be served
+  protocol: z
+    .enum(protocols)
+    .refine((p) => p !== "agentbench-fc", {
+      message: "agentbench-fc is not served: AgentBench v0.2's task API carries text replies, not tool calls",
+    })
+    .optional(),
   agentbench: z.string().optional(),
   agenttuning: z.string().optional(),
   backend: z.string().optional(),
