@@ -18,6 +18,8 @@ import { getEnvSpec } from "../envs/index.js";
 import { kgActions } from "../envs/kg/actions.js";
 import { sandboxAvailable } from "../envs/lib/sandbox/test-sandbox.js";
 import { osActions } from "../envs/os/actions.js";
+import { sciworldActions } from "../envs/sciworld/actions.js";
+import { webarenaActions } from "../envs/webarena/tools.js";
 import { webshopActions } from "../envs/webshop/actions.js";
 import { runEval } from "../eval/index.js";
 import { type MockOpenAIServer, startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
@@ -46,14 +48,35 @@ describe("actions as tools", () => {
       [osActions[0] as (typeof osActions)[number], { script: "ls /etc | wc -l\necho done" }],
       [osActions[1] as (typeof osActions)[number], { answer: "220" }],
       [osActions[2] as (typeof osActions)[number], {}],
+      [sciworldActions[0] as (typeof osActions)[number], { action: "open door to kitchen" }],
+      [sciworldActions[1] as (typeof osActions)[number], { thought: "the stove heats things" }],
+      ...webarenaActions.map((a): [(typeof osActions)[number], Record<string, unknown>] => [
+        a,
+        {
+          click: { element_id: "42" },
+          hover: { element_id: "7" },
+          type: { element_id: "7", text: "red shoes", press_enter: false },
+          press: { keys: "Control+v" },
+          scroll: { direction: "down" },
+          tab_focus: { page_number: 1 },
+          goto: { url: "http://shop.test/a?b=1" },
+          stop: { answer: "Shipped" },
+        }[a.tool.name] ?? {},
+      ]),
     ];
     for (const [action, args] of cases) {
       expect(action.fromReact(action.toReact(args)), action.tool.name).toEqual(args);
       // and no other action of the env claims it
       const all =
-        [dbActions, osActions, alfworldActions, webshopActions, kgActions].find((list) =>
-          list.includes(action),
-        ) ?? [];
+        [
+          dbActions,
+          osActions,
+          alfworldActions,
+          webshopActions,
+          kgActions,
+          sciworldActions,
+          webarenaActions,
+        ].find((list) => list.includes(action)) ?? [];
       expect(all.filter((a) => a.fromReact(action.toReact(args)) !== undefined)).toEqual([action]);
     }
   });

@@ -201,6 +201,27 @@ describe("sciworld episodes on a scripted ScienceWorld server", () => {
     expect(summary.metrics).toEqual({ score: 100, tasks: 1 });
   });
 
+  it("the oracle scores 100 in tools mode, thinking and acting through calls", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sw-tools-"));
+    const file = join(dir, "tasks.jsonl");
+    writeFileSync(file, `${JSON.stringify(task)}\n`);
+    const summary = await runEval({
+      env: "sciworld",
+      tasks: file,
+      model: "oracle",
+      out: join(dir, "out"),
+      sciworld: server.url,
+      progress: false,
+      actionFormat: "tools",
+    });
+    expect(summary.metrics).toEqual({ score: 100, tasks: 1 });
+    const [t] = readFileSync(join(dir, "out", "results.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(t.tools.map((x: { name: string }) => x.name)).toEqual(["take_action", "think"]);
+  });
+
   it("runs the built-in 270-variation set by name, recorded as such in run.json", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "sw-builtin-")), "out");
     const summary = await runEval({

@@ -8,6 +8,7 @@ import { InputError } from "../../core/index.js";
 import { heldOutString } from "../lib/agenttuning-checkout.js";
 import { pythonStrip } from "../lib/python-string.js";
 import type { EnvSpec } from "../types.js";
+import { sciworldActions } from "./actions.js";
 import { SciworldClient, type SciworldDialect } from "./client.js";
 import { maxReplies, SciworldEnvironment, type SciworldTexts } from "./env.js";
 import {
@@ -73,6 +74,7 @@ export const sciworldSpec: EnvSpec<SciworldTask> = {
       close: async () => {},
     };
   },
+  actions: sciworldActions,
   oracle: (task) => {
     let next = 0;
     return {

@@ -297,6 +297,21 @@ describe.skipIf(!chromiumAvailable)("webarena episodes in Chromium on test sites
   const act = (action: string) =>
     `Let's think. In summary, the next action I will perform is \`\`\`${action}\`\`\``;
 
+  it("the oracle scores 1 on every test task in tools mode too, each action a call", async () => {
+    for (const t of tasks) {
+      const r = await runEpisode({
+        spec: webarenaSpec,
+        backend,
+        task: t,
+        model: oracleModel(webarenaSpec),
+        actionFormat: "tools",
+      });
+      expect([t.task_id, r.reward, r.failure ?? null]).toEqual([t.task_id, 1, null]);
+      // every reply of the episode (after the prompt's worked examples) is one call
+      expect(r.messages.filter((m) => m.toolCalls?.length === 1)).toHaveLength(r.turns);
+    }
+  }, 120_000);
+
   it("the oracle scores 1 on every test task: each action kind and every evaluator", async () => {
     const results: [string, number, unknown][] = [];
     for (const t of tasks) {

@@ -18,6 +18,7 @@ import {
   webarenaSites,
   webarenaTaskSchema,
 } from "./tasks.js";
+import { webarenaActions } from "./tools.js";
 
 /** env_config.py URL_MAPPINGS for the configured sites, in its order. */
 export function urlMap(sites: ReadonlyMap<string, string>): UrlMap {
@@ -108,6 +109,7 @@ export const webarenaSpec: EnvSpec<WebarenaTask> = {
     };
   },
   oracle: webarenaOracle,
+  actions: webarenaActions,
   gold: (task) => ({ eval: task.eval }),
   benchmark: { task: "WebArena", category: "held-out" },
   // run.py: the mean score over the tasks that finished; crashed ones are left out (and counted)
