@@ -33,6 +33,24 @@ import {
 const dir = mkdtempSync(join(tmpdir(), "report-"));
 const quickstart = runQuickstart({ out: join(dir, "qs"), log: () => {} });
 
+describe("function calling in the quickstart", () => {
+  it("collects db in tools mode and exports it with native calls that pass OpenAI's rules", async () => {
+    await quickstart;
+    const out = join(dir, "qs", "tune", "tools", "openai");
+    const [check] = checkExport(out);
+    expect(check?.problems).toEqual([]);
+    expect(check?.examples).toBe(8);
+    const first = JSON.parse(
+      readFileSync(join(out, "agenttune.openai.jsonl"), "utf8").split("\n")[0] as string,
+    );
+    expect(first.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual([
+      "execute_sql",
+      "commit_final_answer",
+    ]);
+    expect(first.messages.some((m: { tool_calls?: unknown[] }) => m.tool_calls?.length)).toBe(true);
+  }, 300_000);
+});
+
 describe("report", () => {
   it("quickstart writes a self-contained report with tables and five SVG charts", async () => {
     const { report } = await quickstart;

@@ -128,6 +128,29 @@ export async function runQuickstart({
     policy: "per-turn",
   })) as OpenAiExport;
   log(`    OpenAI fine-tuning: ${openai.examples} examples with per-turn weights → ${openai.dataFile}`);
+  if (envs.includes("db")) {
+    // function calling: the same env driven through tools, its trajectories exported with native calls
+    const toolsTasks = join(tuneDir, "tools", "db-tasks.jsonl");
+    await generateTasksFile({ env: "db", count: 8, seed: seed + 500, out: toolsTasks });
+    const collected = join(tuneDir, "tools", "db-collect");
+    await runEval({
+      env: "db",
+      tasks: toolsTasks,
+      model: "oracle",
+      out: collected,
+      progress: false,
+      actionFormat: "tools",
+    });
+    const calls = (await exportFile({
+      input: join(collected, "results.jsonl"),
+      target: "openai",
+      out: join(tuneDir, "tools", "openai"),
+      policy: "per-turn",
+    })) as OpenAiExport;
+    log(
+      `    function calling: ${calls.examples} db episodes in tools mode → OpenAI fine-tuning with tools and tool_calls → ${calls.dataFile}`,
+    );
+  }
 
   const scriptFile = join(out, "eval", "weak-model.jsonl");
   await writeWeakModelScript(evalTasks, scriptFile);

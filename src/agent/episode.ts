@@ -3,7 +3,14 @@
 // the AgentBench-compatible task server drives it with replies that come over HTTP.
 import type { FailureLabel, Message, ToolCall, ToolSpec, Trajectory, Usage } from "../core/index.js";
 import { addUsage, EnvError, InfrastructureFailure, InputError, ModelError } from "../core/index.js";
-import type { ActionDefinition, EnvBackend, Environment, EnvSpec, StepExtra } from "../envs/index.js";
+import {
+  type ActionDefinition,
+  type EnvBackend,
+  type Environment,
+  type EnvSpec,
+  type StepExtra,
+  withToolsNote,
+} from "../envs/index.js";
 import { type HistoryPolicy, truncateHistory } from "./history.js";
 
 /** Most characters of one model reply kept in a trajectory; the full length is recorded beside it. */
@@ -97,7 +104,8 @@ export class Episode<Task> {
       episode.backendFailed(cause);
       return episode;
     }
-    episode.messages = opening.messages;
+    // tools mode: the env's prompt describes its text format; the model is told calls replace it
+    episode.messages = episode.actions ? withToolsNote(opening.messages) : opening.messages;
     if (opening.finished) {
       // the harness ended the sample before the agent's first turn (an init script that failed)
       await episode.close();

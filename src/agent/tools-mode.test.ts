@@ -14,7 +14,7 @@ import {
 } from "../data/index.js";
 import { alfworldActions } from "../envs/alfworld/actions.js";
 import { dbActions } from "../envs/db/actions.js";
-import { getEnvSpec } from "../envs/index.js";
+import { getEnvSpec, toolsModeNote } from "../envs/index.js";
 import { kgActions } from "../envs/kg/actions.js";
 import { sandboxAvailable } from "../envs/lib/sandbox/test-sandbox.js";
 import { osActions } from "../envs/os/actions.js";
@@ -181,6 +181,8 @@ describe("tools mode against an OpenAI-compatible server", () => {
     const t = await run("shapes");
     const second = server.requests.at(-1);
     expect(second?.tools?.map((tool) => tool.function.name)).toEqual(["execute_sql", "commit_final_answer"]);
+    // the env's prompt describes its text format: the model is told calls replace it
+    expect(second?.messages[0]?.content.endsWith(toolsModeNote)).toBe(true);
     const call = second?.messages.find((m) => m.tool_calls);
     expect(call?.tool_calls?.[0]).toMatchObject({ type: "function", function: { name: "execute_sql" } });
     const result = second?.messages.find((m) => m.role === "tool");

@@ -2,7 +2,13 @@
 // ActionDefinitions) say how a call reads as text and which text is which call; a record that cannot
 // be converted says why (an env without actions, a reply with no action, several calls in one reply).
 import type { Message, Trajectory } from "../core/index.js";
-import { type ActionDefinition, getEnvSpec, messagesAsReact } from "../envs/index.js";
+import {
+  type ActionDefinition,
+  getEnvSpec,
+  messagesAsReact,
+  withoutToolsNote,
+  withToolsNote,
+} from "../envs/index.js";
 
 export type ActionFormat = "react" | "tools";
 
@@ -30,7 +36,7 @@ export function convertActionFormat(trajectory: Trajectory, to: ActionFormat): C
 
 /** Calls rendered as the env's action text after the reply's own text; tool results become user turns. */
 function toReact(trajectory: Trajectory, actions: readonly ActionDefinition[]): Converted {
-  const react = messagesAsReact(trajectory.messages, actions);
+  const react = messagesAsReact(withoutToolsNote(trajectory.messages), actions);
   if ("problem" in react) return { problem: `${trajectory.id}: ${react.problem}` };
   const { actionFormat: _, tools: __, ...rest } = trajectory;
   return { trajectory: { ...rest, messages: react.messages } };
@@ -44,7 +50,7 @@ function toTools(trajectory: Trajectory, actions: readonly ActionDefinition[]): 
   const messages: Message[] = [];
   let pending: string | undefined;
   let calls = 0;
-  for (const [i, m] of trajectory.messages.entries()) {
+  for (const [i, m] of withToolsNote(trajectory.messages).entries()) {
     if (m.role === "user" && pending !== undefined) {
       messages.push({ role: "tool", toolCallId: pending, content: m.content });
       pending = undefined;

@@ -1,7 +1,7 @@
 export { alfworldSpec } from "./alfworld/spec.js";
 export { dbSpec } from "./db/spec.js";
 export { kgSpec } from "./kg/spec.js";
-export { messagesAsReact } from "./lib/react-text.js";
+export { messagesAsReact, toolsModeNote, withoutToolsNote, withToolsNote } from "./lib/react-text.js";
 export { mind2webSpec } from "./mind2web/spec.js";
 export { miniwobFolders, miniwobSpec } from "./miniwob/spec.js";
 export * as osEnv from "./os/index.js";

@@ -38,3 +38,24 @@ export function messagesAsReact(
   }
   return { messages: out };
 }
+
+/**
+ * What a tools-mode episode adds to its first turn: the env's prompt describes its text format, and
+ * the model is told that calls replace it. Converting to ReAct removes it; converting to tools adds it.
+ */
+export const toolsModeNote =
+  "\n\n(In this conversation you act by calling the tools you are given instead of writing actions as text: each tool call is one action as described above.)";
+
+/** The messages with the tools-mode note after the first turn's text. */
+export function withToolsNote(messages: readonly Message[]): Message[] {
+  const [first, ...rest] = messages;
+  if (!first || first.content.endsWith(toolsModeNote)) return [...messages];
+  return [{ ...first, content: `${first.content}${toolsModeNote}` }, ...rest];
+}
+
+/** The messages without the tools-mode note. */
+export function withoutToolsNote(messages: readonly Message[]): Message[] {
+  const [first, ...rest] = messages;
+  if (!first?.content.endsWith(toolsModeNote)) return [...messages];
+  return [{ ...first, content: first.content.slice(0, -toolsModeNote.length) }, ...rest];
+}
