@@ -14,7 +14,6 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { backendAvailable } from "../../../test/helpers/backends.js";
 import type { Message } from "../../core/index.js";
-import { dbActions } from "../../envs/db/actions.js";
 import { builtinTemplates, type ChatTemplate } from "../chat-template.js";
 import { type Conversation, readGeneralConversations } from "../conversation.js";
 import { bundledGeneralSample } from "../files.js";
@@ -25,6 +24,7 @@ import {
   sentencePieceBpeTokenizer,
   writeTokenizerDir,
 } from "../test-helpers/tiny-tokenizers.js";
+import { toolCallingConversation } from "../test-helpers/tool-calling.js";
 import { loadTokenizer } from "../tokenizer.js";
 import { exportLlamaFactory } from "./llamafactory.js";
 import { exportTrl } from "./trl.js";
@@ -59,30 +59,7 @@ describe.skipIf(!available)("exports loaded by LLaMA-Factory's and TRL's own cod
       messages: agentMessages.map((m) => ({ ...m, content: m.content.replace("orders", `orders_${i}`) })),
     }));
     // a tools-mode conversation: TRL renders it with tools=json.loads(column) (sft_trainer.py:1458-1462)
-    const toolCalling: Conversation = {
-      id: "tools_0",
-      source: "agent",
-      env: "db",
-      tools: dbActions.map((a) => a.tool),
-      messages: [
-        { role: "user", content: "How many rows has `t`?" },
-        {
-          role: "assistant",
-          content: "Thought: count them.",
-          toolCalls: [
-            { id: "c1", name: "execute_sql", arguments: '{"sql": "SELECT COUNT(*) FROM t"}' },
-            { id: "c2", name: "execute_sql", arguments: '{"sql": "SELECT 1"}' },
-          ],
-        },
-        { role: "tool", content: "[(3,)]", toolCallId: "c1" },
-        { role: "tool", content: "not executed", toolCallId: "c2" },
-        {
-          role: "assistant",
-          content: "",
-          toolCalls: [{ id: "c3", name: "commit_final_answer", arguments: '{"answers": ["3"]}' }],
-        },
-      ],
-    };
+    const toolCalling = toolCallingConversation("tools_0");
     const cases = [
       ["llama-2", sentencePieceBpeTokenizer(), "per-turn"],
       ["chatml", byteLevelBpeTokenizer(), "per-turn"],

@@ -13,6 +13,7 @@ import { runEval } from "../../eval/index.js";
 import { builtinTemplates, type ChatTemplate, renderChat, renderWithSpans } from "../chat-template.js";
 import { type Conversation, readAgentConversations } from "../conversation.js";
 import { mixFiles, readTrainingConversations } from "../files.js";
+import { toolCallingConversation } from "../test-helpers/tool-calling.js";
 import { checkExport } from "./check.js";
 import { exportLlamaFactory } from "./llamafactory.js";
 import { exportOpenAiFineTuning } from "./openai-ft.js";
@@ -24,30 +25,7 @@ const chatml = builtinTemplates.chatml as ChatTemplate;
 const llama3 = builtinTemplates["llama-3"] as ChatTemplate;
 
 /** Two parallel calls, as a model may send them: the first ran, the second was answered "not executed". */
-const parallel: Conversation = {
-  id: "parallel",
-  source: "agent",
-  env: "db",
-  tools,
-  messages: [
-    { role: "user", content: "How many rows has `t`?" },
-    {
-      role: "assistant",
-      content: "Thought: count them.",
-      toolCalls: [
-        { id: "c1", name: "execute_sql", arguments: '{"sql": "SELECT COUNT(*) FROM t"}' },
-        { id: "c2", name: "execute_sql", arguments: '{"sql": "SELECT 1"}' },
-      ],
-    },
-    { role: "tool", content: "[(3,)]", toolCallId: "c1" },
-    { role: "tool", content: "not executed", toolCallId: "c2" },
-    {
-      role: "assistant",
-      content: "",
-      toolCalls: [{ id: "c3", name: "commit_final_answer", arguments: '{"answers": ["3"]}' }],
-    },
-  ],
-};
+const parallel = toolCallingConversation();
 
 let collected: Conversation[];
 beforeAll(async () => {
