@@ -289,6 +289,36 @@ describe("the harness's answers to each kind of reply", () => {
     expect(t.info).toHaveProperty("f1");
   });
 
+  it("knowledgegraph: SPARQL written into arguments never reaches the store, and the episode goes on", async () => {
+    const task = JSON.parse(readFileSync(tasksOf.kg as string, "utf8").split("\n")[0] as string) as {
+      entities: Record<string, string>;
+    };
+    const [name] = Object.keys(task.entities);
+    const injection = "people.person.children> ?x . } INSERT DATA { <a> <b> <c> } #";
+    const replies = [
+      {
+        calls: [
+          call("get_relations", { variable: "m.x> ?r ?o } DELETE WHERE { ?s ?p ?o } #" }),
+          call("get_neighbors", { variable: name, relation: injection }),
+          call("get_relations", { variable: name }),
+        ],
+      },
+      { content: "Final Answer: #0" },
+    ];
+    script = (turn) => replies[turn] ?? {};
+    const t = await run("kg", tasksOf.kg as string, "kg-injection");
+    const turns = t.messages.filter((m) => m.role === "tool").map((m) => m.content);
+    expect(turns[0]).toBe(
+      "Error processing tool call: get_relations: variable must be a variable or an entity",
+    );
+    expect(turns[1]).toBe(
+      "Error processing tool call: get_neighbors: relation must be a relation of the variable",
+    );
+    // the graph is whole: the question entity still has its relations
+    expect(turns[2]).toMatch(/^Observation: \[.+\]$/);
+    expect(t.failure).toBe("invalid_action"); // #0 was never made
+  });
+
   it.skipIf(!sandboxAvailable)(
     "os_interaction: the first call only; bad JSON is a tool turn; finish_action commits its thought (os_interaction/task.py:535-640)",
     async () => {
