@@ -23,6 +23,17 @@ function episode(i: number, pad = ""): Trajectory {
       { role: "assistant", content: "Ok.", loss: false },
       { role: "user", content: `question ${i}` },
       { role: "assistant", content: success ? 'Action: Answer\nFinal Answer: ["<b>4</b>"]' : "no idea" },
+      // a tools-mode exchange: the call and its result
+      ...(i === 5
+        ? [
+            {
+              role: "assistant" as const,
+              content: "",
+              toolCalls: [{ id: "call_0", name: "execute_sql", arguments: '{"sql": "SELECT <1>"}' }],
+            },
+            { role: "tool" as const, toolCallId: "call_0", content: "[(1,)]" },
+          ]
+        : []),
     ],
     reward: success ? 1 : 0,
     success,
@@ -76,6 +87,10 @@ describe("viewer", () => {
     expect(one).toContain("&#60;b&#62;4&#60;/b&#62;"); // model text is shown, never interpreted
     expect(one).toContain("(not trained)");
     expect((await app.request(`/runs/${name}/episodes/999`)).status).toBe(404);
+    // a tools-mode turn shows its call, and the tool turn which call it answers
+    const calls = await (await app.request(`/runs/${name}/episodes/5`)).text();
+    expect(calls).toContain("call call_0: execute_sql({&#34;sql&#34;: &#34;SELECT &#60;1&#62;&#34;})");
+    expect(calls).toContain("(result of call_0)");
   });
 
   it("pages a 100,000-episode run from disk without holding the episodes in memory", async () => {

@@ -3,6 +3,7 @@
 import { basename } from "node:path";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import type { Message } from "../core/index.js";
 import { failureKinds, findRunDirs } from "../eval/index.js";
 import { type GoldLookup, loadGold } from "./gold.js";
 import { indexRun, type RunIndex, readEpisode } from "./run-index.js";
@@ -18,7 +19,7 @@ body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:1100px;color:
 a{color:#1f5fbf}table{border-collapse:collapse;font-size:.9rem;width:100%}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}
 .ok{color:#17803d}.fail{color:#b3261e}form{margin:1rem 0;display:flex;gap:.8rem;align-items:center;flex-wrap:wrap}
 .turn{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem}.turn pre{white-space:pre-wrap;margin:.3rem 0;font-size:.85rem}
-.user{background:#f6f8fa}.assistant{background:#eef6ff}.system{background:#fff8e6}.role{font-size:.75rem;color:#666;text-transform:uppercase}
+.user{background:#f6f8fa}.assistant{background:#eef6ff}.system{background:#fff8e6}.tool{background:#f3f0ff}.call{color:#5a32a3}.role{font-size:.75rem;color:#666;text-transform:uppercase}
 .meta{color:#555;font-size:.9rem}
 .verdict{display:flex;gap:1rem}.verdict>div{flex:1;min-width:0}.verdict pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;font-size:.8rem;max-height:20rem;overflow:auto}
 h2{font-size:1rem;margin:.5rem 0}
@@ -94,12 +95,7 @@ export async function createViewerApp(paths: readonly string[]): Promise<{ app: 
     if (!run || !entry) return c.html(page("not found", "<h1>No such episode</h1>"), 404);
     const t = readEpisode(run, entry);
     const gold = (await goldOf(run))(t.taskId);
-    const turns = t.messages
-      .map(
-        (m, i) =>
-          `<div class="turn ${m.role}"><div class="role">${i}. ${m.role === "user" ? (i === 0 ? "instructions" : "environment") : m.role}${m.loss === false ? " (not trained)" : ""}${m.truncated ? " (cut at token limit)" : ""}${m.length ? ` (stored cut: the reply had ${m.length} characters)` : ""}</div><pre>${escapeHtml(m.content)}</pre></div>`,
-      )
-      .join("");
+    const turns = t.messages.map((m, i) => turnHtml(m, i)).join("");
     const body = `<h1>${escapeHtml(t.id)}</h1>
 <p class="meta"><span class="${t.success ? "ok" : "fail"}">${t.success ? "success" : escapeHtml(entry.failure ?? "failed")}</span> · reward ${t.reward} · ${t.turns} turns · ${(t.durationMs / 1000).toFixed(2)} s · started ${escapeHtml(t.startedAt)}${t.usage ? ` · ${t.usage.promptTokens}+${t.usage.completionTokens} tokens` : ""}${t.error ? ` · error: ${escapeHtml(t.error)}` : ""}</p>
 <div class="verdict"><div><h2>Expected</h2>${typeof gold === "string" ? `<p class="meta">${escapeHtml(gold)}</p>` : `<pre id="gold">${escapeHtml(JSON.stringify(gold, null, 2))}</pre>`}</div>
@@ -109,6 +105,20 @@ ${turns}`;
   });
 
   return { app, runs };
+}
+
+/** One turn: its role and notes, its text, and (tools mode) the calls it made or the call it answers. */
+function turnHtml(m: Message, i: number): string {
+  const role = m.role === "user" ? (i === 0 ? "instructions" : "environment") : m.role;
+  const notes = `${m.loss === false ? " (not trained)" : ""}${m.truncated ? " (cut at token limit)" : ""}${m.length ? ` (stored cut: the reply had ${m.length} characters)` : ""}${m.toolCallId ? ` (result of ${escapeHtml(m.toolCallId)})` : ""}`;
+  const calls = (m.toolCalls ?? [])
+    .map(
+      (c) =>
+        `<pre class="call">call ${escapeHtml(c.id)}: ${escapeHtml(c.name)}(${escapeHtml(c.arguments)})</pre>`,
+    )
+    .join("");
+  const text = m.content || !calls ? `<pre>${escapeHtml(m.content)}</pre>` : "";
+  return `<div class="turn ${m.role}"><div class="role">${i}. ${role}${notes}</div>${text}${calls}</div>`;
 }
 
 export interface Viewer {
