@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { backendAvailable } from "../../../test/helpers/backends.js";
+import { toolCallingConversation } from "../../../test/helpers/tool-calling.js";
 import type { Message } from "../../core/index.js";
 import { builtinTemplates, type ChatTemplate } from "../chat-template.js";
 import { type Conversation, readGeneralConversations } from "../conversation.js";
@@ -24,7 +25,6 @@ import {
   sentencePieceBpeTokenizer,
   writeTokenizerDir,
 } from "../test-helpers/tiny-tokenizers.js";
-import { toolCallingConversation } from "../test-helpers/tool-calling.js";
 import { loadTokenizer } from "../tokenizer.js";
 import { exportLlamaFactory } from "./llamafactory.js";
 import { exportTrl } from "./trl.js";

@@ -1,7 +1,7 @@
 // A db conversation in tools mode with parallel calls (the first ran, the second was answered "not
 // executed") and a final call that ends it: the case every function-calling export must carry.
-import { dbActions } from "../../envs/db/actions.js";
-import type { Conversation } from "../conversation.js";
+import { dbActions } from "../../src/envs/db/actions.js";
+import type { Conversation } from "../../src/tune/conversation.js";
 
 export function toolCallingConversation(id = "parallel"): Conversation {
   return {
