@@ -1,4 +1,5 @@
 // npm run bench: every benchmark; each prints its rows and writes bench/results/<name>.json.
+import { benchActionFormats } from "./action-formats.js";
 import { benchAlfworld } from "./alfworld.js";
 import { benchCardgame } from "./cardgame.js";
 import { benchCli } from "./cli.js";
@@ -22,8 +23,9 @@ const rows = [
   ...(await benchMiniwob()),
   ...(await benchCardgame()),
   ...(await benchQueue()),
+  ...(await benchActionFormats()),
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json",
+  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, action-formats.json",
 );
