@@ -2,7 +2,7 @@
 // a system prompt and the question, then up to 15 rounds in which every call of a reply is handled in
 // order until one commits the answer. Answers are compared by result_processor.py's rules.
 import type { Message, ToolCall } from "../../core/index.js";
-import { type FcTexts, pythonStrOf } from "../lib/agentbench/fc.js";
+import { callLimitText, type FcTexts, fcCallLimit, pythonStrOf } from "../lib/agentbench/fc.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { truncateObservation } from "./prompt.js";
 import { formatRows } from "./python-repr.js";
@@ -73,7 +73,11 @@ export class DbCallingEnvironment implements Environment {
       messages.push({ role: "user", content: "Internal error: No tool calls found despite finish reason." });
       return { messages, done: false, reward: 0 };
     }
-    for (const call of toolCalls) {
+    for (const [i, call] of toolCalls.entries()) {
+      if (i >= fcCallLimit) {
+        tool(call, callLimitText);
+        continue;
+      }
       let args: unknown;
       try {
         args = JSON.parse(call.arguments || "{}");

@@ -2,7 +2,13 @@
 // src/server/tasks/knowledgegraph/task.py and api.py): every call of a reply runs in order, each
 // answered by a tool turn; a reply without calls answers with the text "Final Answer: #id".
 import type { Message, ToolCall } from "../../core/index.js";
-import { type FcTexts, jsonDecodeErrorText, withMaxRound } from "../lib/agentbench/fc.js";
+import {
+  callLimitText,
+  type FcTexts,
+  fcCallLimit,
+  jsonDecodeErrorText,
+  withMaxRound,
+} from "../lib/agentbench/fc.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { score } from "./env.js";
 import type { KgStore } from "./store.js";
@@ -67,8 +73,12 @@ export class KgCallingEnvironment implements Environment {
   async stepCalls({ content, toolCalls }: CallingReply): Promise<CallingStepResult> {
     if (toolCalls.length === 0) return this.finalAnswer(content);
     const messages: Message[] = [];
-    for (const call of toolCalls)
-      messages.push({ role: "tool", toolCallId: call.id, content: await this.run(call) });
+    for (const [i, call] of toolCalls.entries())
+      messages.push({
+        role: "tool",
+        toolCallId: call.id,
+        content: i < fcCallLimit ? await this.run(call) : callLimitText,
+      });
     return { messages, done: false, reward: 0 };
   }
 

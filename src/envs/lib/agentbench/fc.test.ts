@@ -16,7 +16,7 @@ import {
 import { fcAnswersMatch } from "../../db/fc.js";
 import { sandboxAvailable } from "../sandbox/test-sandbox.js";
 import { openAgentBenchCheckout } from "./checkout.js";
-import { fcTexts, jsonDecodeErrorText } from "./fc.js";
+import { callLimitText, fcCallLimit, fcTexts, jsonDecodeErrorText } from "./fc.js";
 
 const dir = mkdtempSync(join(tmpdir(), "agentbench-fc-"));
 const dbFixture = resolve("test/fixtures/dbbench-sample.jsonl");
@@ -318,6 +318,18 @@ describe("the harness's answers to each kind of reply", () => {
     expect(turns[2]).toMatch(/^Observation: \[.+\]$/);
     expect(t.failure).toBe("invalid_action"); // #0 was never made
   });
+
+  it("db: a reply with thousands of calls runs the first 64, answers the rest, and the episode goes on", async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => call("execute_sql", { query: `SELECT ${i}` }));
+    const replies = [{ calls: many }, { calls: [call("commit_final_answer", { answers: ["4"] })] }];
+    script = (turn) => replies[turn] ?? {};
+    const t = await run("db", dbFixture, "db-flood");
+    const results = t.messages.filter((m) => m.role === "tool").map((m) => m.content);
+    expect(results).toHaveLength(5000);
+    expect(results[63]).toBe("[(63,)]");
+    expect(results.slice(fcCallLimit).every((r) => r === callLimitText)).toBe(true);
+    expect(t).toMatchObject({ reward: 1, turns: 2 });
+  }, 60_000);
 
   it.skipIf(!sandboxAvailable)(
     "os_interaction: the first call only; bad JSON is a tool turn; finish_action commits its thought (os_interaction/task.py:535-640)",

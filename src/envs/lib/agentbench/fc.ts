@@ -230,3 +230,11 @@ export function pythonStrOf(value: unknown): string {
   if (typeof value === "boolean") return value ? "True" : "False";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
+
+/**
+ * Most calls of one reply that db and kg run (AgentBench runs them all). A hostile reply with
+ * thousands of calls would otherwise run thousands of queries, each up to its time limit, in one turn;
+ * the calls past the limit are answered with {@link callLimitText} instead.
+ */
+export const fcCallLimit = 64;
+export const callLimitText = `Not executed: agenttune runs at most ${fcCallLimit} calls of one reply.`;
