@@ -31,6 +31,11 @@ export function convertActionFormat(trajectory: Trajectory, to: ActionFormat): C
   if (from === to) return { trajectory };
   const actions = actionsOf(trajectory.env);
   if (typeof actions === "string") return { problem: `${trajectory.id}: ${actions}` };
+  // a protocol's own tools (agentbench-fc) have no ReAct text in this env
+  if (trajectory.tools && JSON.stringify(trajectory.tools) !== JSON.stringify(actions.map((a) => a.tool)))
+    return {
+      problem: `${trajectory.id}: its tools (${trajectory.tools.map((t) => t.name).join(", ")}) are not ${trajectory.env}'s actions (a --protocol agentbench-fc run?); only the env's own actions convert to ReAct text`,
+    };
   return to === "react" ? toReact(trajectory, actions) : toTools(trajectory, actions);
 }
 

@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Trajectory } from "../../../core/index.js";
-import { generateTasksFile } from "../../../data/index.js";
+import { convertActionFormat, generateTasksFile } from "../../../data/index.js";
 import { runEval } from "../../../eval/index.js";
 import {
   type MockOpenAIServer,
   startMockOpenAIServer,
 } from "../../../models/test-helpers/mock-openai-server.js";
+import { checkExport, exportOpenAiFineTuning, readAgentConversations } from "../../../tune/index.js";
 import { fcAnswersMatch } from "../../db/fc.js";
 import { sandboxAvailable } from "../sandbox/test-sandbox.js";
 import { openAgentBenchCheckout } from "./checkout.js";
@@ -63,6 +64,18 @@ describe("the oracle in agentbench-fc", () => {
       "search_action",
       "click_action",
     ]);
+    // the protocol's tools train natively; they have no ReAct text of the env's own
+    const db = results(join(dir, "oracle-db"));
+    expect(convertActionFormat(db[0] as Trajectory, "react")).toEqual({
+      problem: expect.stringContaining("are not db's actions (a --protocol agentbench-fc run?)"),
+    });
+    const exported = exportOpenAiFineTuning({
+      conversations: await readAgentConversations(join(dir, "oracle-db", "results.jsonl")),
+      out: join(dir, "fc-openai"),
+      policy: "per-turn",
+    });
+    expect(exported.examples).toBe(8);
+    expect(checkExport(join(dir, "fc-openai"))[0]?.problems).toEqual([]);
   }, 180_000);
 
   it.skipIf(!sandboxAvailable)(
