@@ -23,6 +23,21 @@ describe("truncateHistory", () => {
     expect(kept?.map((x) => x.content)).toEqual(["instructions", "Ok.", "task", "a2", "o2"]);
   });
 
+  it("keeps a call's tool results with it: drops whole rounds up to an assistant turn", () => {
+    const call = (id: string): Message => ({
+      role: "assistant",
+      content: "",
+      toolCalls: [
+        { id, name: "f", arguments: "{}" },
+        { id: `${id}b`, name: "f", arguments: "{}" },
+      ],
+    });
+    const tool = (id: string): Message => ({ role: "tool", content: id, toolCallId: id });
+    const history = [...prefix, call("c1"), tool("c1"), tool("c1b"), call("c2"), tool("c2"), tool("c2b")];
+    const kept = truncateHistory(history, 3, { maxPromptTokens: 6, estimateTokens: oneTokenEach });
+    expect(kept?.slice(3).map((x) => x.toolCallId ?? x.toolCalls?.[0]?.id)).toEqual(["c2", "c2", "c2b"]);
+  });
+
   it("returns undefined when the prefix and the newest turn cannot fit", () => {
     expect(
       truncateHistory([...prefix, ...rounds], 3, { maxPromptTokens: 4, estimateTokens: oneTokenEach }),

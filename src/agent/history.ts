@@ -8,7 +8,12 @@ export interface HistoryPolicy {
   estimateTokens?: (message: Message) => number;
 }
 
-export const estimateTokensByChars = (message: Message) => Math.ceil(message.content.length / 4) + 4;
+export const estimateTokensByChars = (message: Message) =>
+  Math.ceil(
+    (message.content.length +
+      (message.toolCalls ?? []).reduce((n, c) => n + c.name.length + c.arguments.length, 0)) /
+      4,
+  ) + 4;
 
 /**
  * Returns the messages to send: `prefixLength` first messages always, then as many of the newest
@@ -24,8 +29,15 @@ export function truncateHistory(
   if (cost(messages) <= maxPromptTokens) return [...messages];
   const prefix = messages.slice(0, prefixLength);
   const rest = messages.slice(prefixLength);
-  // Drop the oldest rounds two messages at a time so that turns stay paired and the last is a user turn.
-  for (let start = rest.length % 2 === 0 ? 2 : 1; start < rest.length; start += 2) {
+  // Drop the oldest rounds so that turns stay paired and the last is a user turn: two messages at a
+  // time, or with tool turns (a call's results belong to it) up to the start of an assistant turn.
+  const starts: number[] = [];
+  if (rest.some((m) => m.role === "tool")) {
+    for (const [i, m] of rest.entries()) if (i > 0 && m.role === "assistant") starts.push(i);
+  } else {
+    for (let i = rest.length % 2 === 0 ? 2 : 1; i < rest.length; i += 2) starts.push(i);
+  }
+  for (const start of starts) {
     const kept = [...prefix, ...rest.slice(start)];
     if (cost(kept) <= maxPromptTokens) return kept;
   }
