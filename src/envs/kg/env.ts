@@ -50,10 +50,7 @@ export class KgEnvironment implements Environment {
     const key = (arg: string) => arg.replace(/^variable /i, "").trim();
     const newVariable = (v: tools.KgVariable) => {
       this.variables.push(v);
-      const id = this.variables.length - 1;
-      return v.type === "number"
-        ? `Observation: variable #${id}, which is a number`
-        : `Observation: variable #${id}, which are instances of ${v.type}`;
+      return tools.variableObservation(this.variables.length - 1, v);
     };
     const [a = "", b = ""] = args;
     switch (name) {

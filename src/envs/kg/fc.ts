@@ -159,10 +159,7 @@ export class KgCallingEnvironment implements Environment {
     const [a, b] = values as [Value, Value];
     const created = (variable: tools.KgVariable) => {
       this.variables.push(variable);
-      const id = this.variables.length - 1;
-      return variable.type === "number"
-        ? `Observation: variable #${id}, which is a number`
-        : `Observation: variable #${id}, which are instances of ${variable.type}`;
+      return tools.variableObservation(this.variables.length - 1, variable);
     };
     switch (name) {
       case "get_relations":

@@ -19,6 +19,12 @@ export interface KgVariable {
 
 export class ToolError extends Error {}
 
+/** What AgentBench says about a new variable (api.py's "variable ##" with its number filled in). */
+export const variableObservation = (id: number, variable: KgVariable) =>
+  variable.type === "number"
+    ? `Observation: variable #${id}, which is a number`
+    : `Observation: variable #${id}, which are instances of ${variable.type}`;
+
 export type ToolArgument =
   | { kind: "variable"; index: number; variable: KgVariable }
   | { kind: "entity"; id: string };
