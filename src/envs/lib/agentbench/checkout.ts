@@ -101,7 +101,8 @@ export function textsFromCheckout<T>(
   return agentbench ? read(openAgentBenchCheckout(agentbench, protocol)) : undefined;
 }
 
-function read(path: string): string {
+/** A file of the checkout; a missing one is named. */
+export function read(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch {
@@ -109,7 +110,8 @@ function read(path: string): string {
   }
 }
 
-function required<T>(value: T | undefined, path: string, what: string): T {
+/** A text the reader found, or an error naming the file and what is missing. */
+export function required<T>(value: T | undefined, path: string, what: string): T {
   if (value === undefined || (Array.isArray(value) && value.length === 0))
     throw new InputError(`${path}: ${what} not found (is this checkout a modified AgentBench?)`);
   return value;

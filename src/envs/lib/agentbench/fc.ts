@@ -2,12 +2,11 @@
 // each task's system prompt, tools and round limit. With the user's checkout they are read from it
 // (the task's sources and configs/tasks/*.yaml); without one, agenttune's own wording with the
 // protocol's tool names and parameters, which a model's calls must match.
-import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InputError, type Message, type ToolSpec, toolSpecSchema } from "../../../core/index.js";
 import { type PythonValue, pythonAssignment } from "../python-literal.js";
-import type { AgentBenchCheckout } from "./checkout.js";
+import { type AgentBenchCheckout, read, required } from "./checkout.js";
 import { functionReturn, stringConstant } from "./python-source.js";
 
 export type FcTask = "dbbench" | "os_interaction" | "alfworld" | "webshop" | "knowledgegraph";
@@ -130,16 +129,6 @@ function toolsOf(value: unknown, where: string): ToolSpec[] {
   const parsed = z.array(openAiToolSchema).min(1).safeParse(value);
   if (!parsed.success) throw new InputError(`${where}: tools: expected a list of {type: function, function}`);
   return parsed.data.map((t) => t.function);
-}
-
-function read(path: string): string {
-  if (!existsSync(path)) throw new InputError(`--agentbench: ${path} not found`);
-  return readFileSync(path, "utf8");
-}
-
-function required<T>(value: T | undefined, where: string, what: string): T {
-  if (value === undefined) throw new InputError(`${where}: ${what} not found`);
-  return value;
 }
 
 /** knowledgegraph's ONE_SHOT: OpenAI message dicts, tool calls included. */
