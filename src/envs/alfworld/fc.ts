@@ -2,7 +2,7 @@
 // no worked example; a system prompt, then the task with its available actions; each round the first
 // call's first argument is the action (any tool name), its result a tool turn with the new actions.
 import type { Message } from "../../core/index.js";
-import type { FcTexts } from "../lib/agentbench/fc.js";
+import { type FcTexts, readCallArguments } from "../lib/agentbench/fc.js";
 import { pythonStrip } from "../lib/python-string.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { type Game, planGame } from "./games.js";
@@ -49,11 +49,8 @@ export class AlfworldCallingEnvironment implements Environment {
     const call = toolCalls[0];
     if (!call) return user("No executable tool calls found. Please call a tool instead");
     // the try block of alfworld_run: arguments that are no JSON object, no first value, or no string
-    let output: unknown;
-    try {
-      const args = JSON.parse(call.arguments) as unknown;
-      output = args && typeof args === "object" && !Array.isArray(args) ? Object.values(args)[0] : undefined;
-    } catch {}
+    const read = readCallArguments(call.arguments);
+    const output = read.ok ? read.values[0] : undefined;
     if (typeof output !== "string") return user("No valid tool calls found. Please call a tool instead.");
     const action = mapToAdmissible(
       pythonStrip(output).toLowerCase().split("\n")[0] ?? "",

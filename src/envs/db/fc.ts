@@ -2,7 +2,15 @@
 // a system prompt and the question, then up to 15 rounds in which every call of a reply is handled in
 // order until one commits the answer. Answers are compared by result_processor.py's rules.
 import type { Message, ToolCall } from "../../core/index.js";
-import { callLimitText, type FcTexts, fcCallLimit, pythonStrOf } from "../lib/agentbench/fc.js";
+import {
+  type CallArguments,
+  callLimitText,
+  type FcTexts,
+  fcCallLimit,
+  indexErrorText,
+  pythonStrOf,
+  readCallArguments,
+} from "../lib/agentbench/fc.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { truncateObservation } from "./prompt.js";
 import { formatRows } from "./python-repr.js";
@@ -20,28 +28,10 @@ export function fcQuestion(task: DbTask): string {
   return `${prompt}Question: ${task.description}\n`;
 }
 
-/** The name Python gives a JSON value's type, as its error messages print it. */
-const pythonTypeName = (value: unknown) =>
-  value === null
-    ? "NoneType"
-    : Array.isArray(value)
-      ? "list"
-      : typeof value === "string"
-        ? "str"
-        : typeof value === "boolean"
-          ? "bool"
-          : typeof value === "number"
-            ? Number.isInteger(value)
-              ? "int"
-              : "float"
-            : "dict";
-
 /** Python's `list(arguments.values())[0]`, or the error text it raises. */
-function firstValue(args: unknown): { value: unknown } | { error: string } {
-  if (!args || typeof args !== "object" || Array.isArray(args))
-    return { error: `'${pythonTypeName(args)}' object has no attribute 'values'` };
-  const values = Object.values(args);
-  return values.length ? { value: values[0] } : { error: "list index out of range" };
+function firstValue(read: CallArguments): { value: unknown } | { error: string } {
+  if (!read.ok) return { error: read.error };
+  return read.values.length ? { value: read.values[0] } : { error: indexErrorText };
 }
 
 export class DbCallingEnvironment implements Environment {
@@ -78,10 +68,9 @@ export class DbCallingEnvironment implements Environment {
         tool(call, callLimitText);
         continue;
       }
-      let args: unknown;
-      try {
-        args = JSON.parse(call.arguments || "{}");
-      } catch {
+      // arguments missing from the call read as "{}" (task.py's .get('arguments', '{}'))
+      const args = readCallArguments(call.arguments || "{}");
+      if (!args.ok && args.stage === "json") {
         tool(call, "Error: Failed to parse tool call. Tool call format is incorrect.");
         continue;
       }

@@ -6,7 +6,8 @@ import {
   callLimitText,
   type FcTexts,
   fcCallLimit,
-  jsonDecodeErrorText,
+  pythonTypeName,
+  readCallArguments,
   withMaxRound,
 } from "../lib/agentbench/fc.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
@@ -107,29 +108,24 @@ export class KgCallingEnvironment implements Environment {
 
   /** One call as task.py runs it, and the text of its tool turn. */
   private async run(call: ToolCall): Promise<string> {
-    let args: unknown;
-    try {
-      args = JSON.parse(call.arguments);
-    } catch {
-      return `Error processing tool call: ${jsonDecodeErrorText(call.arguments)}`;
-    }
+    const read = readCallArguments(call.arguments);
+    if (!read.ok && read.stage === "json") return `Error processing tool call: ${read.error}`;
     const order = kgParamOrder[call.name];
     if (!order && !otherApiAttributes.has(call.name))
       return `Provide an invalid function name. Function ${call.name} does not exist`;
     const mismatch = `Arguments do not match the function signature. Error processing arguments for ${call.name}`;
-    if (!order || !args || typeof args !== "object" || Array.isArray(args)) {
-      if (order && (Array.isArray(args) || typeof args === "string"))
-        return "Error processing tool call: list indices must be integers or slices, not str";
-      return mismatch;
-    }
+    if (!order) return mismatch;
+    if (!read.ok)
+      return Array.isArray(read.parsed) || typeof read.parsed === "string"
+        ? "Error processing tool call: list indices must be integers or slices, not str"
+        : mismatch;
     try {
       const values: Value[] = [];
       for (const name of order) {
-        if (!(name in args)) return mismatch;
-        values.push(this.resolve((args as Record<string, unknown>)[name]));
+        if (!(name in read.args)) return mismatch;
+        values.push(this.resolve(read.args[name]));
       }
-      const text = await this.execute(call.name, values);
-      return text;
+      return await this.execute(call.name, values);
     } catch (error) {
       if (error instanceof PythonError || error instanceof QueryTimeout)
         return `Error processing tool call: ${error.message}`;
@@ -149,7 +145,7 @@ export class KgCallingEnvironment implements Environment {
       return { variable };
     }
     if (value !== null && typeof value === "object")
-      throw new PythonError(`unhashable type: '${Array.isArray(value) ? "list" : "dict"}'`);
+      throw new PythonError(`unhashable type: '${pythonTypeName(value)}'`);
     if (typeof value === "string" && value in this.task.entities)
       return { entity: this.task.entities[value] as string };
     return { other: value };
@@ -236,18 +232,7 @@ export class KgCallingEnvironment implements Environment {
 function pythonType(value: Value): string {
   if ("entity" in value) return "str";
   if ("variable" in value) return "Variable";
-  const v = value.other;
-  return v === null
-    ? "NoneType"
-    : typeof v === "string"
-      ? "str"
-      : typeof v === "boolean"
-        ? "bool"
-        : typeof v === "number"
-          ? Number.isInteger(v)
-            ? "int"
-            : "float"
-          : "dict";
+  return pythonTypeName(value.other);
 }
 
 /** A gold action (`get_neighbors(#0, people.person.children)`) as a call of the protocol's tools. */

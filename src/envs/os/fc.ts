@@ -2,7 +2,7 @@
 // src/server/tasks/os_interaction/task.py): a system prompt and the problem, then up to 8 rounds in
 // which the reply's first call runs (bash_action) or commits (answer_action, finish_action).
 import type { Message, StepResult } from "../../core/index.js";
-import { type FcTexts, jsonDecodeErrorText, pythonStrOf } from "../lib/agentbench/fc.js";
+import { type FcTexts, pythonStrOf, readCallArguments } from "../lib/agentbench/fc.js";
 import { type Sandbox, ShellExited } from "../lib/sandbox/sandbox.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { agentBenchOutput, agentBenchWait, judgeOsAnswer } from "./env.js";
@@ -58,14 +58,10 @@ export class OsCallingEnvironment implements Environment {
       done: false,
       reward: 0,
     });
-    let args: unknown;
-    try {
-      args = JSON.parse(call.arguments);
-    } catch {
-      return answer(jsonDecodeErrorText(call.arguments));
-    }
+    const read = readCallArguments(call.arguments);
+    if (!read.ok && read.stage === "json") return answer(read.error);
     // list(arguments.values()): a JSON value that is no object raises outside the handler (TASK_ERROR)
-    if (!args || typeof args !== "object" || Array.isArray(args))
+    if (!read.ok)
       return {
         messages: [],
         done: true,
@@ -73,8 +69,8 @@ export class OsCallingEnvironment implements Environment {
         failure: "invalid_format",
         info: { reason: "arguments are no JSON object" },
       };
-    const values = Object.values(args);
-    const thought = "thought" in args ? (args as { thought: unknown }).thought : undefined;
+    const { args, values } = read;
+    const thought = args.thought;
     if (call.name === "bash_action" || call.name === "answer_action") {
       // arguments[0] of an empty object raises outside the handler as well
       if (values.length === 0)

@@ -2,7 +2,7 @@
 // a system prompt, the first page, then up to 20 rounds; the reply's first call becomes search[…] or
 // click[…], answered by a tool turn with the action, the new page and its available actions.
 import type { Message } from "../../core/index.js";
-import { type FcTexts, pythonStrOf } from "../lib/agentbench/fc.js";
+import { type FcTexts, pythonStrOf, readCallArguments } from "../lib/agentbench/fc.js";
 import { pythonDictRepr } from "../lib/python-repr.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import type { Goal } from "./catalog.js";
@@ -60,17 +60,11 @@ export class WebshopCallingEnvironment implements Environment {
       this.observation = "No executable tool calls found! You should call a tool instead.";
       return { messages: [this.observationTurn()], done: false, reward: 0 };
     }
-    let first: unknown;
-    let parsed = false;
-    try {
-      const args = JSON.parse(call.arguments) as unknown;
-      if (args && typeof args === "object" && !Array.isArray(args)) {
-        const values = Object.values(args);
-        parsed = values.length > 0 || !["search_action", "click_action"].includes(call.name);
-        first = values[0];
-      }
-    } catch {}
-    if (!parsed)
+    const read = readCallArguments(call.arguments);
+    // arguments[0] is read only for search_action and click_action: an unknown tool's may be empty
+    const first = read.ok ? read.values[0] : undefined;
+    const known = call.name === "search_action" || call.name === "click_action";
+    if (!read.ok || (known && read.values.length === 0))
       // the except branch, then the next round's "Observation:" turn (no action was taken)
       return {
         messages: [{ role: "user", content: "No valid tool call found from agent." }, this.observationTurn()],

@@ -227,3 +227,43 @@ export function pythonStrOf(value: unknown): string {
  */
 export const fcCallLimit = 64;
 export const callLimitText = `Not executed: agenttune runs at most ${fcCallLimit} calls of one reply.`;
+
+/** The name Python gives a JSON value's type in its error messages ('list' object has no …). */
+export function pythonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "string") return "str";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  return "dict";
+}
+
+/**
+ * A call's arguments as the harnesses read them: `json.loads(arguments)`, then
+ * `list(arguments.values())`. The object and its values, or what Python raises at the step that fails
+ * (the parsed value kept for harnesses that index it instead).
+ */
+export type CallArguments =
+  | { ok: true; args: Record<string, unknown>; values: unknown[] }
+  | { ok: false; stage: "json"; error: string }
+  | { ok: false; stage: "values"; error: string; parsed: unknown };
+
+export function readCallArguments(text: string): CallArguments {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { ok: false, stage: "json", error: jsonDecodeErrorText(text) };
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    return {
+      ok: false,
+      stage: "values",
+      error: `'${pythonTypeName(parsed)}' object has no attribute 'values'`,
+      parsed,
+    };
+  return { ok: true, args: parsed as Record<string, unknown>, values: Object.values(parsed) };
+}
+
+/** What Python raises for `values[0]` of an empty list. */
+export const indexErrorText = "list index out of range";
