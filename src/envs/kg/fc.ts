@@ -115,10 +115,9 @@ export class KgCallingEnvironment implements Environment {
       return `Provide an invalid function name. Function ${call.name} does not exist`;
     const mismatch = `Arguments do not match the function signature. Error processing arguments for ${call.name}`;
     if (!order) return mismatch;
-    if (!read.ok)
-      return Array.isArray(read.parsed) || typeof read.parsed === "string"
-        ? "Error processing tool call: list indices must be integers or slices, not str"
-        : mismatch;
+    // arguments[name] on JSON that is no object raises TypeError, caught as any error (Python 3.10,
+    // AgentBench's image)
+    if (!read.ok) return `Error processing tool call: ${subscriptError(read.parsed)}`;
     try {
       const values: Value[] = [];
       for (const name of order) {
@@ -227,6 +226,13 @@ export class KgCallingEnvironment implements Environment {
   }
 
   async close() {}
+}
+
+/** What Python 3.10 raises for `value["name"]` on a JSON value that is not an object. */
+function subscriptError(value: unknown): string {
+  if (Array.isArray(value)) return "list indices must be integers or slices, not str";
+  if (typeof value === "string") return "string indices must be integers";
+  return `'${pythonTypeName(value)}' object is not subscriptable`;
 }
 
 function pythonType(value: Value): string {

@@ -271,6 +271,9 @@ describe("the harness's answers to each kind of reply", () => {
           call("count", { variable: name }),
           call("get_relations", { variable: "Nowhere" }),
           call("intersection", "{"),
+          call("count", "[1]"),
+          call("count", '"#0"'),
+          call("count", "7"),
         ],
       },
       { content: "Thought: done.\nFinal Answer: #0" },
@@ -294,6 +297,10 @@ describe("the harness's answers to each kind of reply", () => {
       "Error processing tool call: 'str' object has no attribute 'program'",
       "Error processing tool call: get_relations: variable must be a variable or an entity",
       `Error processing tool call: ${jsonDecodeErrorText("{")}`,
+      // arguments[name] on JSON that is no object: Python 3.10's TypeError texts
+      "Error processing tool call: list indices must be integers or slices, not str",
+      "Error processing tool call: string indices must be integers",
+      "Error processing tool call: 'int' object is not subscriptable",
     ]);
     const toolTurns = t.messages.filter((m) => m.role === "tool");
     expect(toolTurns.map((m) => m.toolCallId)).toEqual(t.messages[4]?.toolCalls?.map((c) => c.id));
