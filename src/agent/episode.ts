@@ -166,10 +166,11 @@ export class Episode<Task> {
     const env = this.env;
     if (this.finished || !env) throw new Error(`${this.id}: the episode is over`);
     this.usage = addUsage(this.usage, usage);
-    if (this.protocolTools) return this.respondWithCalls(env, reply, truncated, toolCalls ?? []);
-    const calls = this.actions ? (toolCalls ?? []) : [];
+    // the reply's calls are kept with it where the model got tools (the env's actions or a protocol's)
+    const calls = this.protocolTools || this.actions ? (toolCalls ?? []) : [];
     this.messages.push({ ...storedReply(reply, truncated), ...(calls.length ? { toolCalls: calls } : {}) });
     this.turns++;
+    if (this.protocolTools) return this.stepCalls(env, reply, calls);
     // tools mode: the first call becomes the env's action; a reply without one goes to the env as text
     let action = reply;
     const first = calls[0];
@@ -200,17 +201,7 @@ export class Episode<Task> {
   }
 
   /** A function-calling protocol: the env reads the calls and says which turns its harness injects. */
-  private async respondWithCalls(
-    env: Environment,
-    reply: string,
-    truncated: boolean,
-    calls: readonly ToolCall[],
-  ): Promise<void> {
-    this.messages.push({
-      ...storedReply(reply, truncated),
-      ...(calls.length ? { toolCalls: [...calls] } : {}),
-    });
-    this.turns++;
+  private async stepCalls(env: Environment, reply: string, calls: readonly ToolCall[]): Promise<void> {
     if (!env.stepCalls) {
       this.backendFailed(
         new EnvError(`${this.options.spec.name}: this env has no function-calling protocol`),
