@@ -12,6 +12,15 @@ export const toolCallSchema = z.object({
 });
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
+/** A call's arguments as a value where they are JSON (the form chat templates and engines take), else the model's text. */
+export function toolCallArguments(call: ToolCall): unknown {
+  try {
+    return JSON.parse(call.arguments);
+  } catch {
+    return call.arguments;
+  }
+}
+
 /** A tool the model may call: a name, what it does, and its parameters as JSON Schema. */
 export const toolSpecSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),

@@ -11,7 +11,7 @@ import type {
   LlamaModel as NativeModel,
 } from "node-llama-cpp";
 import type { Message, ToolCall, ToolSpec } from "../core/index.js";
-import { InputError, ModelError } from "../core/index.js";
+import { InputError, ModelError, toolCallArguments } from "../core/index.js";
 import type { ChatModel, CompleteOptions, Completion } from "./types.js";
 
 export interface LlamaModelOptions {
@@ -283,14 +283,10 @@ export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
     else {
       const response: (string | ChatModelFunctionCall)[] = m.content ? [m.content] : [];
       for (const [i, c] of (m.toolCalls ?? []).entries()) {
-        let params: unknown = c.arguments;
-        try {
-          params = JSON.parse(c.arguments);
-        } catch {}
         const call: ChatModelFunctionCall = {
           type: "functionCall",
           name: c.name,
-          params,
+          params: toolCallArguments(c),
           result: "",
           ...(i === 0 ? { startsNewChunk: true } : {}),
         };

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Template } from "@huggingface/jinja";
 import type { Message, ToolSpec } from "../core/index.js";
-import { InputError } from "../core/index.js";
+import { InputError, toolCallArguments } from "../core/index.js";
 
 /** The system prompt AgentLM was trained with (Llama-2-chat format). */
 export const agentLmSystemPrompt = "You are a helpful, respectful and honest assistant.";
@@ -169,13 +169,11 @@ export function hfMessage(m: Message) {
     content: m.content,
     ...(m.toolCalls?.length
       ? {
-          tool_calls: m.toolCalls.map((c) => {
-            let args: unknown = c.arguments;
-            try {
-              args = JSON.parse(c.arguments);
-            } catch {}
-            return { id: c.id, type: "function" as const, function: { name: c.name, arguments: args } };
-          }),
+          tool_calls: m.toolCalls.map((c) => ({
+            id: c.id,
+            type: "function" as const,
+            function: { name: c.name, arguments: toolCallArguments(c) },
+          })),
         }
       : {}),
     ...(m.toolCallId ? { tool_call_id: m.toolCallId } : {}),

@@ -3,7 +3,7 @@
 // results, and `tools` the tool list as a JSON string (data/glaive_toolcall_en_demo.json is its example).
 import { z } from "zod";
 import type { Message, ToolCall, ToolSpec } from "../../core/index.js";
-import { InputError, readRecords, writeJsonlFile } from "../../core/index.js";
+import { InputError, readRecords, toolCallArguments, writeJsonlFile } from "../../core/index.js";
 
 export const shareGptRecordSchema = z.object({
   id: z.string().optional(),
@@ -46,13 +46,7 @@ export const observationSeparator = "\n</tool_response>\n<tool_response>\n";
 
 /** A `function_call` value as FunctionFormatter reads it: one {"name", "arguments"} object or a list. */
 export function functionCallValue(content: string, calls: readonly ToolCall[]): string {
-  const json = calls.map((c) => {
-    let args: unknown = c.arguments;
-    try {
-      args = JSON.parse(c.arguments);
-    } catch {}
-    return { name: c.name, arguments: args };
-  });
+  const json = calls.map((c) => ({ name: c.name, arguments: toolCallArguments(c) }));
   const value = JSON.stringify(json.length === 1 ? json[0] : json);
   // a newline after the thought: LLaMA-Factory prints the thought right before the formatted call
   return content.trim()
