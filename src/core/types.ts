@@ -29,6 +29,19 @@ export const toolSpecSchema = z.object({
 });
 export type ToolSpec = z.infer<typeof toolSpecSchema>;
 
+/** A tool in OpenAI's shape (the chat API's `tools`, fine-tuning files, Hugging Face chat templates). */
+export const openAiTool = (tool: ToolSpec) => ({
+  type: "function" as const,
+  function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+});
+
+/** A call in OpenAI's shape, its arguments the model's text (the chat API's and fine-tuning's `tool_calls`). */
+export const openAiToolCall = (call: ToolCall) => ({
+  id: call.id,
+  type: "function" as const,
+  function: { name: call.name, arguments: call.arguments },
+});
+
 export const messageSchema = z.object({
   role: roleSchema,
   content: z.string(),

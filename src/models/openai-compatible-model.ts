@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import type OpenAI from "openai";
 import type { Message, Usage } from "../core/index.js";
-import { ModelError } from "../core/index.js";
+import { ModelError, openAiTool, openAiToolCall } from "../core/index.js";
 import type { ChatModel, CompleteOptions, Completion } from "./types.js";
 
 export interface OpenAICompatibleOptions {
@@ -51,10 +51,7 @@ export class OpenAICompatibleModel implements ChatModel {
           messages: messages.map(toOpenAiMessage),
           ...(options.tools?.length
             ? {
-                tools: options.tools.map((t) => ({
-                  type: "function" as const,
-                  function: { name: t.name, description: t.description, parameters: t.parameters },
-                })),
+                tools: options.tools.map(openAiTool),
               }
             : {}),
           stop: options.stop,
@@ -148,11 +145,7 @@ function toOpenAiMessage(m: Message): OpenAI.Chat.Completions.ChatCompletionMess
     return {
       role: "assistant",
       content: m.content || null,
-      tool_calls: m.toolCalls.map((c) => ({
-        id: c.id,
-        type: "function",
-        function: { name: c.name, arguments: c.arguments },
-      })),
+      tool_calls: m.toolCalls.map(openAiToolCall),
     };
   return { role: m.role, content: m.content };
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Template } from "@huggingface/jinja";
 import type { Message, ToolSpec } from "../core/index.js";
-import { InputError, toolCallArguments } from "../core/index.js";
+import { InputError, openAiTool, toolCallArguments } from "../core/index.js";
 
 /** The system prompt AgentLM was trained with (Llama-2-chat format). */
 export const agentLmSystemPrompt = "You are a helpful, respectful and honest assistant.";
@@ -151,14 +151,6 @@ export function loadChatTemplate(spec: string, { system }: { system?: string } =
 
 const compiled = new Map<string, Template>();
 
-/** A tool list as Hugging Face chat templates take it (`tools=`): OpenAI's function shape. */
-export function hfTools(tools: readonly ToolSpec[]) {
-  return tools.map((t) => ({
-    type: "function" as const,
-    function: { name: t.name, description: t.description, parameters: t.parameters },
-  }));
-}
-
 /**
  * A message as Hugging Face chat templates read it: tool calls with their arguments as an object (the
  * documented form; kept as the model's string when it is not JSON) and tool results with their call id.
@@ -204,7 +196,7 @@ export function renderChat(
       : messages;
   return jinja.render({
     messages: withSystem.map(hfMessage),
-    ...(tools.length ? { tools: hfTools(tools) } : {}),
+    ...(tools.length ? { tools: tools.map(openAiTool) } : {}),
     bos_token: template.bosToken,
     eos_token: template.eosToken,
     add_generation_prompt: addGenerationPrompt,

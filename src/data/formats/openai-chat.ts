@@ -1,7 +1,7 @@
 // OpenAI chat fine-tuning JSONL: {messages: [{role, content, weight?: 0|1}]}; weight masks assistant turns.
 import { z } from "zod";
 import type { Message, ToolSpec } from "../../core/index.js";
-import { readRecords, writeJsonlFile } from "../../core/index.js";
+import { openAiTool, openAiToolCall, readRecords, writeJsonlFile } from "../../core/index.js";
 
 const openAiToolCallSchema = z.object({
   id: z.string(),
@@ -36,10 +36,7 @@ export function messagesToOpenAiChat(
   return {
     ...(tools?.length
       ? {
-          tools: tools.map((t) => ({
-            type: "function" as const,
-            function: { name: t.name, description: t.description, parameters: t.parameters },
-          })),
+          tools: tools.map(openAiTool),
         }
       : {}),
     messages: messages.map((m) => {
@@ -51,11 +48,7 @@ export function messagesToOpenAiChat(
           weight: m.loss === false ? 0 : 1,
           ...(m.toolCalls?.length
             ? {
-                tool_calls: m.toolCalls.map((c) => ({
-                  id: c.id,
-                  type: "function" as const,
-                  function: { name: c.name, arguments: c.arguments },
-                })),
+                tool_calls: m.toolCalls.map(openAiToolCall),
               }
             : {}),
         };

@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { stringify } from "yaml";
-import { InputError, writeJsonlFile } from "../../core/index.js";
-import { builtinSources, type ChatTemplate, hfMessage, hfTools, rendersToolCalls } from "../chat-template.js";
+import { InputError, openAiTool, writeJsonlFile } from "../../core/index.js";
+import { builtinSources, type ChatTemplate, hfMessage, rendersToolCalls } from "../chat-template.js";
 import type { Conversation } from "../conversation.js";
 import { type LossPolicy, trainedTurns } from "../loss-policy.js";
 import { type AlternationReport, enforceAlternation } from "./alternation.js";
@@ -82,7 +82,7 @@ export function exportTrl({
     // tokenize_fn parses (sft_trainer.py:1458-1459) and every `datasets` version loads as one column
     records.push({
       messages: [...system, ...c.messages.map((m, i) => ({ ...hfMessage(m), loss: trained[i] === true }))],
-      ...(anyTools ? { tools: JSON.stringify(c.tools?.length ? hfTools(c.tools) : []) } : {}),
+      ...(anyTools ? { tools: JSON.stringify(c.tools?.length ? c.tools.map(openAiTool) : []) } : {}),
     });
   }
   writeJsonlFile(dataFile, records);
