@@ -1,6 +1,11 @@
 // The "oracle" model: an env's oracle solver behind the ChatModel interface (teacher for offline runs).
 import { ModelError, type ToolSpec } from "../core/index.js";
-import { type ActionDefinition, type EnvSpec, messagesAsReact } from "../envs/index.js";
+import {
+  type ActionDefinition,
+  type CallingOracleSolver,
+  type EnvSpec,
+  messagesAsReact,
+} from "../envs/index.js";
 import type { ChatModel, Completion, EpisodeContext } from "../models/index.js";
 
 export function oracleModel<Task>(spec: EnvSpec<Task>): ChatModel {
@@ -12,13 +17,19 @@ export function oracleModel<Task>(spec: EnvSpec<Task>): ChatModel {
     forEpisode({ task }: EpisodeContext): ChatModel {
       const parsed = spec.taskSchema.parse(task);
       const solver = spec.oracle(parsed);
-      const callingSolver = spec.callingOracle?.(parsed);
+      // a protocol's own tools (agentbench-fc), not the env's actions: its oracle replies with calls;
+      // which tools an episode gets does not change, so the first request decides
+      let callingSolver: CallingOracleSolver | undefined;
+      let protocolTools: boolean | undefined;
       let calls = 0;
       return {
         id: "oracle",
         complete: async (messages, options) => {
-          // a protocol's own tools (agentbench-fc), not the env's actions: its oracle replies with calls
-          if (options?.tools && callingSolver && !sameTools(options.tools, spec.actions)) {
+          protocolTools ??= Boolean(
+            options?.tools && spec.callingOracle && !sameTools(options.tools, spec.actions),
+          );
+          if (protocolTools && spec.callingOracle) {
+            callingSolver ??= spec.callingOracle(parsed);
             const { content = "", calls: made } = callingSolver.reply(messages);
             return {
               text: content,
