@@ -17,7 +17,7 @@ export const estimateTokensByChars = (message: Message) =>
 
 /**
  * Returns the messages to send: `prefixLength` first messages always, then as many of the newest
- * whole (assistant, user) rounds as fit. Undefined when even the prefix plus the last turn do not fit.
+ * whole rounds (an assistant turn and what answered it) as fit. Undefined when even the prefix plus the last turn do not fit.
  */
 export function truncateHistory(
   messages: readonly Message[],
@@ -29,14 +29,9 @@ export function truncateHistory(
   if (cost(messages) <= maxPromptTokens) return [...messages];
   const prefix = messages.slice(0, prefixLength);
   const rest = messages.slice(prefixLength);
-  // Drop the oldest rounds so that turns stay paired and the last is a user turn: two messages at a
-  // time, or with tool turns (a call's results belong to it) up to the start of an assistant turn.
-  const starts: number[] = [];
-  if (rest.some((m) => m.role === "tool")) {
-    for (const [i, m] of rest.entries()) if (i > 0 && m.role === "assistant") starts.push(i);
-  } else {
-    for (let i = rest.length % 2 === 0 ? 2 : 1; i < rest.length; i += 2) starts.push(i);
-  }
+  // Drop the oldest rounds whole: the kept turns start at an assistant turn, so replies stay with what
+  // answered them (tool results with their call) and the last turn stays the user's
+  const starts = rest.flatMap((m, i) => (i > 0 && m.role === "assistant" ? [i] : []));
   for (const start of starts) {
     const kept = [...prefix, ...rest.slice(start)];
     if (cost(kept) <= maxPromptTokens) return kept;
