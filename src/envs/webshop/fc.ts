@@ -3,10 +3,10 @@
 // click[…], answered by a tool turn with the action, the new page and its available actions.
 import type { Message } from "../../core/index.js";
 import { type FcTexts, pythonStrOf, readCallArguments } from "../lib/agentbench/fc.js";
-import { pythonDictRepr } from "../lib/python-repr.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import type { Goal } from "./catalog.js";
 import { clickablesOf } from "./oracle.js";
+import { availableActionsRepr, roundText } from "./prompt.js";
 import { Session, type Shop, type ShopAction } from "./shop.js";
 
 export class WebshopCallingEnvironment implements Environment {
@@ -23,19 +23,13 @@ export class WebshopCallingEnvironment implements Environment {
     this.observation = this.session.observation();
   }
 
-  /** env.get_available_actions() as Python prints the dict. */
-  private available(): string {
-    return pythonDictRepr({
-      has_search_bar: this.session.hasSearchBar,
-      clickables: this.session.clickables(),
-    });
+  /** The kept observation and the page's available actions ("Observation:\n…\n\nAvailable Actions:\n…"). */
+  private round(): string {
+    return roundText(this.observation, this.session.hasSearchBar, this.session.clickables());
   }
 
   private observationTurn(): Message {
-    return {
-      role: "user",
-      content: `Observation:\n${this.observation}\n\nAvailable Actions:\n${this.available()}`,
-    };
+    return { role: "user", content: this.round() };
   }
 
   async reset() {
@@ -44,7 +38,7 @@ export class WebshopCallingEnvironment implements Environment {
         { role: "system", content: this.texts.system },
         {
           role: "user",
-          content: `The initial observation:\n${this.observation}\n\nAvailable Actions:\n${this.available()}`,
+          content: `The initial observation:\n${this.observation}\n\nAvailable Actions:\n${availableActionsRepr(this.session.hasSearchBar, this.session.clickables())}`,
         },
       ] satisfies Message[],
     };
@@ -95,7 +89,7 @@ export class WebshopCallingEnvironment implements Environment {
         {
           role: "tool",
           toolCallId: call.id,
-          content: `Action: ${text}\n\nObservation:\n${this.observation}\n\nAvailable Actions:\n${this.available()}`,
+          content: `Action: ${text}\n\n${this.round()}`,
         },
       ],
       done: false,

@@ -24,9 +24,13 @@ I think ...
 Action:
 click[something]`;
 
-/** A round as AgentBench shows it: the available actions are the dict's Python repr (f-string). */
+/** env.get_available_actions() as an f-string prints it: the dict's Python repr. */
+export const availableActionsRepr = (hasSearchBar: boolean, clickables: readonly string[]) =>
+  pythonDictRepr({ has_search_bar: hasSearchBar, clickables });
+
+/** A round as AgentBench shows it: the observation, then the available actions. */
 export function roundText(observation: string, hasSearchBar: boolean, clickables: readonly string[]): string {
-  return `Observation:\n${observation}\n\nAvailable Actions:\n${pythonDictRepr({ has_search_bar: hasSearchBar, clickables })}`;
+  return `Observation:\n${observation}\n\nAvailable Actions:\n${availableActionsRepr(hasSearchBar, clickables)}`;
 }
 
 /** A four-round one-shot: search, open a product, pick an option, buy. */
