@@ -6,6 +6,7 @@ import { type FcTexts, pythonStrOf, readCallArguments } from "../lib/agentbench/
 import { type Sandbox, ShellExited } from "../lib/sandbox/sandbox.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { agentBenchOutput, agentBenchWait, judgeOsAnswer } from "./env.js";
+import { exampleScript, shownOutput } from "./oracle.js";
 import { osObservation } from "./prompt.js";
 import type { OsTask } from "./tasks.js";
 
@@ -146,17 +147,10 @@ export function osCallingOracle(task: OsTask): CallingOracleSolver {
       if (task.match?.answer !== undefined)
         return { calls: [{ name: "answer_action", arguments: { answer: task.match.answer } }] };
       const ran = messages.some((m) => m.toolCalls?.some((c) => c.name === "bash_action"));
-      if (!ran && task.example) {
-        const code =
-          task.example.language === "bash"
-            ? task.example.code
-            : `cat > /tmp/.oracle-example <<'AGENTTUNE_EOF'\n${task.example.code}\nAGENTTUNE_EOF\n${task.example.language === "python" ? "python3" : "bash"} /tmp/.oracle-example`;
-        return { calls: [{ name: "bash_action", arguments: { script: code.replace(/\n+$/, "") } }] };
-      }
-      const observation = messages.at(-1)?.content ?? "";
-      const prefix = "The output of the OS:\n\n";
-      const output = observation.startsWith(prefix) ? observation.slice(prefix.length) : "";
-      return { calls: [{ name: "answer_action", arguments: { answer: output.trim() } }] };
+      if (!ran && task.example)
+        return { calls: [{ name: "bash_action", arguments: { script: exampleScript(task.example) } }] };
+      const answer = shownOutput(messages.at(-1)?.content ?? "");
+      return { calls: [{ name: "answer_action", arguments: { answer } }] };
     },
   };
 }
