@@ -12,6 +12,7 @@ import {
 } from "../lib/agentbench/fc.js";
 import type { CallingOracleSolver, CallingReply, CallingStepResult, Environment } from "../types.js";
 import { score } from "./env.js";
+import { answerVariable } from "./oracle.js";
 import type { KgStore } from "./store.js";
 import { goldAnswers, type KgTask } from "./tasks.js";
 import * as tools from "./tools.js";
@@ -254,13 +255,12 @@ function asCall(action: string): { name: string; arguments: Record<string, strin
 
 /** The oracle: the gold actions as calls, one a reply, then "Final Answer: #last". */
 export function kgCallingOracle(task: KgTask): CallingOracleSolver {
-  const createsVariable = (action: string) => !/^\s*(get_relations|get_attributes)\(/.test(action);
   return {
     reply(messages) {
       const done = messages.filter((m) => m.role === "assistant" && m.loss !== false).length;
       const action = task.actions[done];
       if (action !== undefined) return { content: "Thought: I follow the plan.", calls: [asCall(action)] };
-      const last = task.actions.filter(createsVariable).length - 1;
+      const last = answerVariable(task);
       return { content: `Thought: #${last} is the answer.\nFinal Answer: #${last}`, calls: [] };
     },
   };

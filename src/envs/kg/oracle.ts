@@ -6,6 +6,9 @@ import type { KgTask } from "./tasks.js";
 
 const createsVariable = (action: string) => !/^\s*(get_relations|get_attributes)\(/.test(action);
 
+/** The variable the gold actions end on: the answer (#n counts the actions that make a variable). */
+export const answerVariable = (task: KgTask) => task.actions.filter(createsVariable).length - 1;
+
 export function kgOracle(task: KgTask): OracleSolver {
   return {
     reply(messages: readonly Message[]): string {
@@ -13,8 +16,8 @@ export function kgOracle(task: KgTask): OracleSolver {
       const done = messages.slice(14).filter((m) => m.role === "assistant").length;
       const action = task.actions[done];
       if (action !== undefined) return `Thought: I follow the plan to the answer.\nAction: ${action}`;
-      const variables = task.actions.filter(createsVariable).length;
-      return `Thought: #${variables - 1} is the answer.\nFinal Answer: #${variables - 1}`;
+      const answer = answerVariable(task);
+      return `Thought: #${answer} is the answer.\nFinal Answer: #${answer}`;
     },
   };
 }
