@@ -15,18 +15,13 @@ def main():
     sys.path.insert(0, sys.argv[1])
     spec = json.load(open(sys.argv[2], encoding="utf-8"))
     from datasets import load_dataset
-    from transformers import PreTrainedTokenizerFast
+    from hf_consumers import load_tokenizer  # this folder: the same tokenizer set-up as the other check
 
     from llamafactory.data.converter import get_dataset_converter
     from llamafactory.data.parser import get_dataset_list
     from llamafactory.data.template import get_template_and_fix_tokenizer
 
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_file=spec["tokenizer_file"],
-        bos_token=spec["bos_token"] or None,
-        eos_token=spec["eos_token"],
-        pad_token=spec["eos_token"],
-    )
+    tokenizer = load_tokenizer(spec)
     data_args = SimpleNamespace(
         template=spec["template"],
         tool_format=None,
