@@ -186,8 +186,9 @@ describe("sciworld episodes on a scripted ScienceWorld server", () => {
     ]);
   });
 
-  it("the oracle follows the gold actions to score 100 through the eval runner", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sw-eval-"));
+  /** The oracle over the task (and a second variation of it) through the eval runner. */
+  const evalOracle = async (actionFormat: "react" | "tools") => {
+    const dir = mkdtempSync(join(tmpdir(), `sw-eval-${actionFormat}-`));
     const file = join(dir, "tasks.jsonl");
     writeFileSync(file, `${JSON.stringify(task)}\n${JSON.stringify({ ...task, variation: 229 })}\n`);
     const summary = await runEval({
@@ -197,29 +198,24 @@ describe("sciworld episodes on a scripted ScienceWorld server", () => {
       out: join(dir, "out"),
       sciworld: server.url,
       progress: false,
+      actionFormat,
     });
+    const results = readFileSync(join(dir, "out", "results.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { tools?: { name: string }[] });
+    return { summary, results };
+  };
+
+  it("the oracle follows the gold actions to score 100 through the eval runner", async () => {
+    const { summary } = await evalOracle("react");
     expect(summary.metrics).toEqual({ score: 100, tasks: 1 });
   });
 
   it("the oracle scores 100 in tools mode, thinking and acting through calls", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "sw-tools-"));
-    const file = join(dir, "tasks.jsonl");
-    writeFileSync(file, `${JSON.stringify(task)}\n`);
-    const summary = await runEval({
-      env: "sciworld",
-      tasks: file,
-      model: "oracle",
-      out: join(dir, "out"),
-      sciworld: server.url,
-      progress: false,
-      actionFormat: "tools",
-    });
+    const { summary, results } = await evalOracle("tools");
     expect(summary.metrics).toEqual({ score: 100, tasks: 1 });
-    const [t] = readFileSync(join(dir, "out", "results.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(t.tools.map((x: { name: string }) => x.name)).toEqual(["take_action", "think"]);
+    expect(results[0]?.tools?.map((x) => x.name)).toEqual(["take_action", "think"]);
   });
 
   it("runs the built-in 270-variation set by name, recorded as such in run.json", async () => {
