@@ -60,6 +60,8 @@ export class Episode<Task> {
   private readonly startedAt = new Date();
   /** How an env's raw-text prompt reached the model, when the env sends one. */
   textPrompt: "completion" | "user-turn" | undefined;
+  /** The env's newest observation text, also the one a finished episode ends on (not kept as a turn). */
+  lastObservation = "";
   /** Set when the model server or the env's backend failed: no result, retry the episode. */
   infrastructure: InfrastructureFailure | undefined;
   env: Environment | undefined;
@@ -190,6 +192,7 @@ export class Episode<Task> {
       this.backendFailed(cause);
       return;
     }
+    this.lastObservation = result.observation;
     if (result.rewrite) rewriteHistory(this.messages, result.rewrite);
     // the call's result (none when the episode ends there, as a ReAct episode ends on the reply)
     if (first && !result.done) this.answerCalls(calls, result.observation);
@@ -216,6 +219,7 @@ export class Episode<Task> {
       return;
     }
     this.messages.push(...result.messages);
+    this.lastObservation = result.messages.map((m) => m.content).join("\n\n");
     if (result.done) this.end(result.reward, result.failure, result.info);
   }
 

@@ -1,3 +1,5 @@
+export * from "./openenv/index.js";
 export * from "./run-index.js";
+export * from "./served-tasks.js";
 export * from "./task-server.js";
 export * from "./viewer.js";

@@ -8,59 +8,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { Episode } from "../agent/index.js";
-import {
-  AppendLog,
-  type FailureLabel,
-  InputError,
-  type Message,
-  readYamlConfig,
-  type Trajectory,
-} from "../core/index.js";
-import { type EnvBackend, type EnvSpec, getEnvSpec, protocols } from "../envs/index.js";
+import { AppendLog, type FailureLabel, InputError, type Message, type Trajectory } from "../core/index.js";
 import { summarize } from "../runner/index.js";
-
-/** One task name the server answers for. */
-export const servedTaskSchema = z.strictObject({
-  env: z.string(),
-  /** The env's task file (or a built-in set such as "agentbench-ext"). */
-  tasks: z.string(),
-  // AgentBench v0.2's controller exchanges text replies: the function-calling protocol cannot be served
-  protocol: z
-    .enum(protocols)
-    .refine((p) => p !== "agentbench-fc", {
-      message: "agentbench-fc is not served: AgentBench v0.2's task API carries text replies, not tool calls",
-    })
-    .optional(),
-  agentbench: z.string().optional(),
-  agenttuning: z.string().optional(),
-  backend: z.string().optional(),
-  /** os: the folder of the scripts the task file refers to. */
-  scripts: z.string().optional(),
-  limit: z.number().int().positive().optional(),
-  /** Sessions at once (the worker's concurrency). */
-  capacity: z.number().int().positive().default(4),
-});
-export type ServedTask = z.infer<typeof servedTaskSchema>;
-export const servedTasksSchema = z.strictObject({ tasks: z.record(z.string(), servedTaskSchema) });
-
-/** `--task name=env:file`, e.g. dbbench-dev=db:data/dbbench/dev.jsonl. */
-export function parseTaskFlag(flag: string): [string, ServedTask] {
-  const match = /^([\w.-]+)=([\w-]+):(.+)$/.exec(flag);
-  if (!match) throw new InputError(`--task ${flag}: expected NAME=ENV:FILE, e.g. dbbench-dev=db:dev.jsonl`);
-  const [, name, env, file] = match as unknown as [string, string, string, string];
-  return [name, servedTaskSchema.parse({ env, tasks: file })];
-}
-
-/** The served tasks of a YAML file (`tasks: {name: {env, tasks, …}}`), paths relative to it. */
-export function loadServedTasks(file: string): Record<string, ServedTask> {
-  const config = readYamlConfig(file, servedTasksSchema);
-  for (const task of Object.values(config.tasks))
-    for (const key of ["tasks", "agentbench", "agenttuning", "scripts"] as const) {
-      const value = task[key];
-      if (value && !(key === "tasks" && !/[/.]/.test(value))) task[key] = resolve(file, "..", value);
-    }
-  return config.tasks;
-}
+import { type OpenTaskSet, openTaskSet, type ServedTask } from "./served-tasks.js";
 
 /** AgentBench's SampleStatus values. */
 const status = {
@@ -123,13 +73,7 @@ function sampleResult(t: Trajectory): Record<string, unknown> {
   };
 }
 
-interface OpenTask {
-  name: string;
-  config: ServedTask;
-  // biome-ignore lint/suspicious/noExplicitAny: tasks of any env
-  spec: EnvSpec<any>;
-  backend: EnvBackend<unknown>;
-  tasks: unknown[];
+interface OpenTask extends OpenTaskSet {
   current: number;
   results?: AppendLog;
 }
@@ -173,22 +117,12 @@ export class TaskServer {
   static async create(options: TaskServerOptions): Promise<TaskServer> {
     const server = new TaskServer(options);
     for (const [name, config] of Object.entries(options.tasks)) {
-      const spec = getEnvSpec(config.env);
-      const tasks: unknown[] = [];
-      for await (const task of spec.loadTasks(
-        config.tasks,
-        config.scripts ? { scripts: config.scripts } : {},
-      )) {
-        if (config.limit !== undefined && tasks.length >= config.limit) break;
-        tasks.push(task);
-      }
-      const backend = await spec.open({
-        ...(config.protocol ? { protocol: config.protocol } : {}),
-        ...(config.agentbench ? { agentbench: config.agentbench } : {}),
-        ...(config.agenttuning ? { agenttuning: config.agenttuning } : {}),
-        ...(config.backend ? { backend: config.backend } : {}),
-        taskFiles: [config.tasks],
-      });
+      // AgentBench v0.2's controller exchanges text replies: the function-calling protocol cannot be served
+      if (config.protocol === "agentbench-fc")
+        throw new InputError(
+          `${name}: agentbench-fc is not served: AgentBench v0.2's task API carries text replies, not tool calls (serve it with --openenv)`,
+        );
+      const { spec, backend, tasks } = await openTaskSet(name, config);
       const results = options.out ? new AppendLog(resolve(options.out, name, "results.jsonl")) : undefined;
       server.open.set(name, {
         name,
