@@ -11,7 +11,12 @@ export interface Frame {
   data: Record<string, unknown>;
 }
 
-export class TestClient {
+/** What an episode needs of a client: reset and step frames answered by observations. */
+export interface ObservationSource {
+  observe(type: "reset" | "step", data: unknown): Promise<ObservationData>;
+}
+
+export class TestClient implements ObservationSource {
   private readonly inbox: Frame[] = [];
   private waiters: ((frame: Frame | undefined) => void)[] = [];
   closed = false;
@@ -83,7 +88,7 @@ const toolSpec = (t: ToolInfo): ToolSpec => ({
  * from the observations alone, as a trainer builds it. Returns the final reward and the turns taken.
  */
 export async function playOracleEpisode<Task>(
-  client: TestClient,
+  client: ObservationSource,
   spec: EnvSpec<Task>,
   task: Task,
   reset: Record<string, unknown>,
