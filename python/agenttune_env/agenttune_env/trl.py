@@ -95,6 +95,8 @@ class AgentTuneEnvBase:
         self.done = False
         self.observation: dict[str, Any] = {}
         self.history: list[dict[str, Any]] = []
+        #: the server's id of the current episode (the `id` of its results.jsonl record)
+        self.episode_id: str | None = None
 
     def _session(self) -> AgentTuneClient:
         if self._client is None:
@@ -114,6 +116,7 @@ class AgentTuneEnvBase:
         self.reward = float(result.reward or 0.0) if result.done else 0.0
         self.done = result.done
         self.observation = result.observation
+        self.episode_id = self._session().state().get("episode_id")
         self.history = [{"tool": None, "result": result.text, "reward": result.reward, "done": result.done}]
         return result.text
 

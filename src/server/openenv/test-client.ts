@@ -92,7 +92,12 @@ export async function playOracleEpisode<Task>(
   spec: EnvSpec<Task>,
   task: Task,
   reset: Record<string, unknown>,
-): Promise<{ reward: number | null; steps: number; last: ObservationData }> {
+): Promise<{
+  reward: number | null;
+  steps: number;
+  last: ObservationData;
+  actions: Record<string, unknown>[];
+}> {
   let last = await client.observe("reset", reset);
   const tools = last.observation.tools?.map(toolSpec) ?? [];
   const messages: Message[] = [...last.observation.messages];
@@ -101,6 +106,7 @@ export async function playOracleEpisode<Task>(
   const textTool =
     tools.length === 1 && ["act", "answer"].includes(tools[0]?.name ?? "") ? tools[0] : undefined;
   let steps = 0;
+  const actions: Record<string, unknown>[] = [];
   while (!last.done) {
     const reply = await model.complete(messages, textTool ? {} : { tools });
     const call = reply.toolCalls?.[0];
@@ -114,9 +120,10 @@ export async function playOracleEpisode<Task>(
       : call
         ? { type: "call_tool", tool_name: call.name, arguments: JSON.parse(call.arguments) }
         : { type: "reply", content: reply.text };
+    actions.push(action);
     last = await client.observe("step", action);
     messages.push(...last.observation.messages);
     steps++;
   }
-  return { reward: last.reward, steps, last };
+  return { reward: last.reward, steps, last, actions };
 }
