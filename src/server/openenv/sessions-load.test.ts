@@ -25,7 +25,11 @@ function descendants(): number[] {
   }
   const found: number[] = [];
   const walk = (pid: number) => {
-    for (const [child, ppid] of parent) if (ppid === pid) found.push(child), walk(child);
+    for (const [child, ppid] of parent) {
+      if (ppid !== pid) continue;
+      found.push(child);
+      walk(child);
+    }
   };
   walk(process.pid);
   return found;
