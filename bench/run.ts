@@ -6,6 +6,7 @@ import { benchCli } from "./cli.js";
 import { benchDb } from "./db.js";
 import { benchKg } from "./kg.js";
 import { benchMiniwob } from "./miniwob.js";
+import { benchOpenenv } from "./openenv.js";
 import { benchOs } from "./os.js";
 import { benchQueue } from "./queue.js";
 import { printTable } from "./table.js";
@@ -24,8 +25,9 @@ const rows = [
   ...(await benchCardgame()),
   ...(await benchQueue()),
   ...(await benchActionFormats()),
+  ...(await benchOpenenv()),
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, action-formats.json",
+  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, action-formats.json, openenv.json",
 );

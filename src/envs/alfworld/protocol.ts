@@ -56,6 +56,18 @@ const planSentence: Record<TaskType, (object: string, target: string) => string>
  * played by the oracle, its first action after a THOUGHT.
  */
 export function workedExample(type: TaskType): Message[] {
+  let example = workedExamples.get(type);
+  if (!example) {
+    example = playWorkedExample(type);
+    workedExamples.set(type, example);
+  }
+  return example.map((m) => ({ ...m }));
+}
+
+/** The same game every time: played once per task type (a reset's largest cost otherwise). */
+const workedExamples = new Map<TaskType, Message[]>();
+
+function playWorkedExample(type: TaskType): Message[] {
   const game = generateGame(type, 424242);
   const world = new World(structuredClone(game.state));
   const { goal } = game.state;
