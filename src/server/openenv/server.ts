@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { AppendLog, InputError } from "../../core/index.js";
+import { AgentGymSessions } from "../agentgym/routes.js";
 import { openTaskSet, type ServedTask } from "../served-tasks.js";
 import { handleRpc } from "./mcp.js";
 import { openApiDocument } from "./openapi.js";
@@ -55,6 +56,8 @@ export class OpenEnvServer {
   /** Stateless POST /reset calls in flight: they hold an env too. */
   private statelessInFlight = 0;
   private samples = 0;
+  /** AgentGym-compatible instances (/agentgym/<split>/…): they hold an env too. */
+  private readonly agentGym: AgentGymSessions;
   private readonly wss: WebSocketServer;
   private readonly sweeper: NodeJS.Timeout;
   readonly maxConcurrentEnvs: number;
@@ -69,7 +72,13 @@ export class OpenEnvServer {
     this.wss.on("connection", (ws) => this.connect(ws));
     this.sweeper = setInterval(() => void this.sweep(), Math.max(50, Math.min(this.timeoutMs / 2, 30_000)));
     this.sweeper.unref();
+    this.agentGym = new AgentGymSessions({
+      envOf: (split) => this.sets.get(split)?.spec.name,
+      context: () => this.context(),
+      hasRoom: () => this.sessionCount < this.maxConcurrentEnvs,
+    });
     this.routes();
+    this.agentGym.routes(this.app);
   }
 
   /** Opens every task set's backend and reads its tasks; errors name the set and its file. */
@@ -93,7 +102,7 @@ export class OpenEnvServer {
 
   /** Live sessions, WebSocket and stateless (for tests and the log). */
   get sessionCount(): number {
-    return this.connections.size + this.statelessInFlight;
+    return this.connections.size + this.statelessInFlight + this.agentGym.size;
   }
 
   /** Hands the server's WebSocket upgrades (path /ws) to it; other upgrades are refused. */
@@ -109,6 +118,7 @@ export class OpenEnvServer {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     await Promise.all([...this.connections].map((c) => this.drop(c)));
+    await this.agentGym.closeAll();
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((done) => this.wss.close(() => done()));
     for (const set of this.sets.values()) await set.backend.close().catch(() => {});
@@ -234,6 +244,7 @@ export class OpenEnvServer {
   /** Closes sessions idle past the timeout (a trainer that died holds no sandbox for long). */
   private async sweep(): Promise<void> {
     const now = Date.now();
+    await this.agentGym.sweep(now, this.timeoutMs);
     for (const connection of [...this.connections])
       if (!connection.busy && now - connection.lastActivity > this.timeoutMs) {
         send(connection.ws, "error", {
