@@ -8,39 +8,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTasksFile } from "../../data/index.js";
-import { getEnvSpec } from "../../envs/index.js";
-import { actionSchema, type ObservationData, OpenEnvSession, resetDataSchema } from "../openenv/index.js";
 import { type RunningOpenEnvServer, serveOpenEnv } from "../openenv/server.js";
-import { playOracleEpisode } from "../openenv/test-client.js";
-import { openTaskSet, type ServedTask } from "../served-tasks.js";
-
-/** What each client's adapter sends to /step: the action out of the model's text. */
-const bareAction: Record<string, (reply: string) => string> = {
-  alfworld: (reply) => (/ACTION:([^\n]*)/.exec(reply)?.[1] ?? "").trim(),
-  webshop: (reply) => reply.replace(/^[\s\S]*Action:\s*/, "").trim(),
-  // sqlgym.py SqlGymEnvClient.step: action.split("```sql")[-1].split("```")[0].strip()
-  db: (reply) => (reply.split("```sql").at(-1) ?? "").split("```")[0]?.trim() ?? "",
-};
-
-/** The oracle's replies for a task, in react mode, played on an in-process session. */
-async function oracleReplies(name: string, config: ServedTask, index: number): Promise<string[]> {
-  const set = await openTaskSet(name, config);
-  const session = new OpenEnvSession({ sets: new Map([[name, { ...set, cursor: 0 }]]), nextSample: () => 0 });
-  const source = {
-    observe: (type: "reset" | "step", data: unknown): Promise<ObservationData> =>
-      type === "reset"
-        ? session.reset(resetDataSchema.parse({ ...(data as object), action_format: "react" }))
-        : session.step(actionSchema.parse(data)),
-  };
-  try {
-    const played = await playOracleEpisode(source, getEnvSpec(config.env), set.tasks[index], { index });
-    expect(played.reward).toBe(1);
-    return played.actions.map((a) => Object.values(a.arguments as Record<string, string>)[0] as string);
-  } finally {
-    await session.close();
-    await set.backend.close();
-  }
-}
+import type { ServedTask } from "../served-tasks.js";
+import { bareAction, oracleReplies } from "./test-helpers.js";
 
 async function post(url: string, body?: unknown) {
   const response = await fetch(url, {
@@ -132,7 +102,9 @@ describe("AgentGym routes", () => {
       >;
     expect(last).toMatchObject({ reward: 1, done: true });
     await post(`${base}/close`, { env_idx });
-    const logged = readFileSync(join(out, "db", "results.jsonl"), "utf8").trim().split("\n");
+    const logged = readFileSync(join(out, "db", "results.jsonl"), "utf8")
+      .trim()
+      .split("\n");
     expect(JSON.parse(logged.at(-1) as string)).toMatchObject({ reward: 1 });
   });
 
