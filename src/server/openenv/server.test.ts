@@ -199,6 +199,37 @@ describe("OpenEnv server limits", () => {
       await running.close();
     }
   });
+
+  it("drops a socket that sends an oversized or binary garbage frame while others play on", async () => {
+    const running = await serveOpenEnv({
+      tasks: { dev: { env: "db", tasks: dbFixture, capacity: 4 } },
+      port: 0,
+      maxMessageBytes: 4096,
+    });
+    try {
+      const spec = getEnvSpec("db");
+      const tasks = await tasksOf("db", dbFixture);
+      const player = await TestClient.connect(running.url);
+      await player.observe("reset", { index: 0 });
+      // over the limit: ws closes that socket (1009) and its session is dropped
+      const big = await TestClient.connect(running.url);
+      await big.observe("reset", { index: 1 });
+      big.sendRaw(JSON.stringify({ type: "step", data: { type: "reply", content: "x".repeat(10_000) } }));
+      expect(await big.next()).toBeUndefined();
+      // binary frames that are not UTF-8 JSON get INVALID_JSON and keep their socket
+      const garbage = await TestClient.connect(running.url);
+      garbage.ws.send(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+      expect(await garbage.next()).toMatchObject({ type: "error", data: { code: "INVALID_JSON" } });
+      expect(await garbage.request("state")).toMatchObject({ type: "state" });
+      await garbage.close();
+      const { reward } = await playOracleEpisode(player, spec, tasks[0], { index: 0 });
+      expect(reward).toBe(1);
+      await player.close();
+      expect(running.server.sessionCount).toBe(0);
+    } finally {
+      await running.close();
+    }
+  });
 });
 
 describe("OpenEnv server on text-action envs", () => {
