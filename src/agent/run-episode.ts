@@ -57,7 +57,7 @@ export async function runEpisode<Task>({
   try {
     const env = episode.env;
     if (!episode.done && env) {
-      const episodeModel = (await model.forEpisode?.({ taskId: episode.taskId, task })) ?? model;
+      const episodeModel = (await model.forEpisode?.({ taskId: episode.taskId, task, sample })) ?? model;
       // an env that sends raw text: a completions endpoint where the model has one, else one user turn
       if (env.textPrompt) episode.textPrompt = episodeModel.completeText ? "completion" : "user-turn";
       const topLogprobs = env.firstTokenLogprobs ? { topLogprobs: env.firstTokenLogprobs } : {};

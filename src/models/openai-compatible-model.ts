@@ -58,6 +58,8 @@ export class OpenAICompatibleModel implements ChatModel {
           max_tokens: options.maxTokens,
           temperature: options.temperature,
           ...(options.topLogprobs ? { logprobs: true, top_logprobs: options.topLogprobs } : {}),
+          // vLLM's extension: each logprobs token is "token_id:<id>" (vllm/entrypoints/openai/protocol.py)
+          ...(options.tokens ? ({ logprobs: true, return_tokens_as_token_ids: true } as object) : {}),
         },
         { signal },
       ),
@@ -78,6 +80,7 @@ export class OpenAICompatibleModel implements ChatModel {
         ? { firstTokenLogprobs: Object.fromEntries(top.map((t) => [t.token, t.logprob])) }
         : {}),
       ...(calls.length ? { toolCalls: calls } : {}),
+      ...(options.tokens ? sampledTokens(response.choices[0]?.logprobs?.content) : {}),
     };
   }
 
@@ -180,4 +183,18 @@ function causeText(error: Error): string {
   let inner: { code?: string; message?: string; cause?: unknown } = error;
   while (inner.cause && typeof inner.cause === "object") inner = inner.cause as typeof inner;
   return inner.code ?? inner.message ?? error.message;
+}
+
+/** The reply's token ids and log-probabilities, when every token came back as "token_id:<id>". */
+function sampledTokens(content: readonly { token: string; logprob: number }[] | null | undefined): {
+  tokens?: { ids: number[]; logprobs: number[] };
+} {
+  if (!content?.length) return {};
+  const ids: number[] = [];
+  for (const { token } of content) {
+    const match = /^token_id:(\d+)$/.exec(token);
+    if (!match) return {};
+    ids.push(Number(match[1]));
+  }
+  return { tokens: { ids, logprobs: content.map((t) => t.logprob) } };
 }

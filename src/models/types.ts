@@ -16,6 +16,11 @@ export interface CompleteOptions {
   topLogprobs?: number;
   /** Function calling: the tools the model may call (OpenAI's `tools`). */
   tools?: readonly ToolSpec[];
+  /**
+   * Also return the reply's token ids and their log-probabilities (vLLM: `logprobs` with
+   * `return_tokens_as_token_ids`). Backends that cannot leave `tokens` out.
+   */
+  tokens?: boolean;
 }
 
 export interface Completion {
@@ -27,6 +32,8 @@ export interface Completion {
   firstTokenLogprobs?: Record<string, number>;
   /** With `tools`: the calls the model made (none: it answered in text). */
   toolCalls?: ToolCall[];
+  /** With `tokens`: the sampled tokens as the server reports them. */
+  tokens?: { ids: number[]; logprobs: number[] };
 }
 
 /** What a model may know about the episode it serves (scripted and oracle models need it). */
@@ -34,6 +41,8 @@ export interface EpisodeContext {
   taskId: string;
   /** The task record itself, for models that solve from it (the oracle). */
   task?: unknown;
+  /** Which of the task's samples this episode is (0 unless a run takes several). */
+  sample?: number;
 }
 
 export interface ChatModel {

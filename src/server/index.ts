@@ -1,4 +1,5 @@
 export * from "./openenv/index.js";
+export * from "./rollout.js";
 export * from "./run-index.js";
 export * from "./served-tasks.js";
 export * from "./task-server.js";

@@ -40,11 +40,14 @@ export interface TokenizeReport {
   lengthHistogram: { binWidth: number; counts: number[] };
 }
 
-interface Segment {
+/** A run of a rendered conversation's tokens: an assistant turn's, or the text between them. */
+export interface Segment {
   ids: number[];
   trained: boolean;
   /** An assistant turn ends here: a place where a conversation may be cut. */
   turnEnd: boolean;
+  /** The assistant message whose turn these tokens are (absent between turns). */
+  message?: number;
 }
 
 /** Characters of preceding text that give a piece its context (see encodeInContext). */
@@ -67,7 +70,8 @@ function encodeInContext(tokenizer: TextTokenizer, text: string, start: number, 
   return prefix ? both.slice(before.length) : tokenizer.encode(piece);
 }
 
-function segments(
+/** A conversation's tokens as the template renders it, in turns (the ids of the whole text at once). */
+export function tokenSegments(
   conversation: Conversation,
   { template, tokenizer, policy = "per-turn" }: TokenizeOptions,
 ): Segment[] {
@@ -82,6 +86,7 @@ function segments(
       ids: encodeInContext(tokenizer, text, span.start, span.end),
       trained: trained[span.message] === true,
       turnEnd: true,
+      message: span.message,
     });
     at = span.end;
   }
@@ -95,7 +100,7 @@ export function tokenizeConversation(
   conversation: Conversation,
   options: TokenizeOptions,
 ): { example?: TokenizedExample; truncated: boolean } {
-  let parts = segments(conversation, options);
+  let parts = tokenSegments(conversation, options);
   const length = (list: Segment[]) => list.reduce((n, s) => n + s.ids.length, 0);
   let truncated = false;
   if (options.maxLength !== undefined && length(parts) > options.maxLength) {

@@ -19,6 +19,8 @@ export interface MockChatRequest {
   /** Chat: true (with top_logprobs); completions: the number of alternatives. */
   logprobs?: boolean | number;
   top_logprobs?: number;
+  /** vLLM's extension: logprobs tokens as "token_id:<id>". */
+  return_tokens_as_token_ids?: boolean;
 }
 
 export interface MockOpenAIServerOptions {
@@ -36,6 +38,8 @@ export interface MockOpenAIServerOptions {
   toolCalls?: (request: MockChatRequest, index: number) => { name: string; arguments: string }[] | undefined;
   /** The first token's alternatives (text → log-probability), sent when a request asks for logprobs. */
   firstTokenLogprobs?: (request: MockChatRequest, index: number) => Record<string, number>;
+  /** Chat with return_tokens_as_token_ids: the reply's token ids and log-probabilities (vLLM's shape). */
+  sampledTokens?: (text: string, request: MockChatRequest) => { ids: number[]; logprobs: number[] };
   /** Listen on this port (a test bringing a "down" server back at its old address). */
   port?: number;
 }
@@ -78,29 +82,41 @@ export async function startMockOpenAIServer(
     const top = body.logprobs ? options.firstTokenLogprobs?.(body, index) : undefined;
     const entries = Object.entries(top ?? {});
     // OpenAI's two shapes: chat's logprobs.content[i].top_logprobs, completions' logprobs.top_logprobs[i]
-    const logprobs = !top
-      ? {}
-      : raw
-        ? {
-            logprobs: {
-              tokens: [entries[0]?.[0]],
-              token_logprobs: [entries[0]?.[1]],
-              top_logprobs: [top],
-              text_offset: [0],
-            },
-          }
-        : {
-            logprobs: {
-              content: [
-                {
-                  token: entries[0]?.[0],
-                  logprob: entries[0]?.[1],
-                  bytes: null,
-                  top_logprobs: entries.map(([token, logprob]) => ({ token, logprob, bytes: null })),
-                },
-              ],
-            },
-          };
+    const sampled = !raw && body.return_tokens_as_token_ids ? options.sampledTokens?.(text, body) : undefined;
+    const logprobs = sampled
+      ? {
+          logprobs: {
+            content: sampled.ids.map((id, i) => ({
+              token: `token_id:${id}`,
+              logprob: sampled.logprobs[i],
+              bytes: null,
+              top_logprobs: [],
+            })),
+          },
+        }
+      : !top
+        ? {}
+        : raw
+          ? {
+              logprobs: {
+                tokens: [entries[0]?.[0]],
+                token_logprobs: [entries[0]?.[1]],
+                top_logprobs: [top],
+                text_offset: [0],
+              },
+            }
+          : {
+              logprobs: {
+                content: [
+                  {
+                    token: entries[0]?.[0],
+                    logprob: entries[0]?.[1],
+                    bytes: null,
+                    top_logprobs: entries.map(([token, logprob]) => ({ token, logprob, bytes: null })),
+                  },
+                ],
+              },
+            };
     const promptTokens =
       (body.prompt === undefined ? 0 : body.prompt.split(/\s+/).length) +
       body.messages.reduce((n, m) => n + (m.content ?? "").split(/\s+/).length, 0);
