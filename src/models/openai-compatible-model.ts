@@ -58,7 +58,8 @@ export class OpenAICompatibleModel implements ChatModel {
           max_tokens: options.maxTokens,
           temperature: options.temperature,
           ...(options.topLogprobs ? { logprobs: true, top_logprobs: options.topLogprobs } : {}),
-          // vLLM's extension: each logprobs token is "token_id:<id>" (vllm/entrypoints/openai/protocol.py)
+          // vLLM's extension: each logprobs token comes back as f"token_id:{token_id}" (its OpenAI server's
+          // _get_decoded_token with return_as_token_id)
           ...(options.tokens ? ({ logprobs: true, return_tokens_as_token_ids: true } as object) : {}),
         },
         { signal },
