@@ -4,6 +4,7 @@ import { benchAlfworld } from "./alfworld.js";
 import { benchCardgame } from "./cardgame.js";
 import { benchCli } from "./cli.js";
 import { benchDb } from "./db.js";
+import { benchDbEngines } from "./db-engines.js";
 import { benchKg } from "./kg.js";
 import { benchMiniwob } from "./miniwob.js";
 import { benchOpenenv } from "./openenv.js";
@@ -16,6 +17,7 @@ import { benchWebshop } from "./webshop.js";
 const rows = [
   ...(await benchCli()),
   ...(await benchDb()),
+  ...(await benchDbEngines()),
   ...(await benchOs()),
   ...(await benchKg()),
   ...(await benchWebshop()),
@@ -29,5 +31,5 @@ const rows = [
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, action-formats.json, openenv.json",
+  "\nwrote bench/results/cli.json, db.json, db-engines.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, action-formats.json, openenv.json",
 );
