@@ -1,0 +1,82 @@
+// `agenttune rollout` as a user runs it: a group per task from an OpenAI-compatible server, the
+// summary line, rollouts.jsonl; and a one-line error for a tokenizer that is not there.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
+import { byteLevelBpeTokenizer, writeTokenizerDir } from "../tune/test-helpers/tiny-tokenizers.js";
+import { agenttune } from "./test-helpers/run-cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "cli-rollout-"));
+const tasks = join(dir, "db.jsonl");
+writeFileSync(
+  tasks,
+  `${readFileSync(resolve("test/fixtures/dbbench-sample.jsonl"), "utf8").trim().split("\n").slice(0, 2).join("\n")}\n`,
+);
+const tokenizer = writeTokenizerDir(join(dir, "tok"), byteLevelBpeTokenizer(), {
+  chat_template:
+    "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}",
+});
+
+describe("agenttune rollout", () => {
+  it("writes a group of rollouts per task and says how many are token-exact", async () => {
+    // a server without vLLM's token ids: the rollouts are written, none token-exact
+    const server = await startMockOpenAIServer({ reply: () => 'Action: Answer\nFinal Answer: ["4"]' });
+    try {
+      const out = join(dir, "out");
+      const run = await agenttune(
+        "rollout",
+        "--env",
+        "db",
+        "--tasks",
+        tasks,
+        "--model",
+        `${server.baseURL}#policy`,
+        "--tokenizer",
+        tokenizer,
+        "--group",
+        "3",
+        "--out",
+        out,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const line = /^6 rollouts, mean reward (\d\.\d{3}), 0 token-exact → /.exec(run.stdout);
+      expect(line, run.stdout).not.toBeNull();
+      const rollouts = readFileSync(join(out, "rollouts.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(rollouts).toHaveLength(6);
+      for (const r of rollouts) expect(r.mask).toHaveLength(r.completion_ids.length);
+      const mean = rollouts.reduce((a: number, r: { reward: number }) => a + r.reward, 0) / 6;
+      expect(line?.[1]).toBe(mean.toFixed(3));
+      expect(server.requests[0]).toMatchObject({
+        logprobs: true,
+        return_tokens_as_token_ids: true,
+        temperature: 1,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("names a tokenizer that is not there in one line", async () => {
+    const run = await agenttune(
+      "rollout",
+      "--env",
+      "db",
+      "--tasks",
+      tasks,
+      "--model",
+      "http://127.0.0.1:9/v1#m",
+      "--tokenizer",
+      join(dir, "nowhere"),
+      "--out",
+      join(dir, "never"),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/--tokenizer ".*nowhere": .*tokenizer\.json not found/);
+  });
+});
