@@ -10,6 +10,7 @@ import { benchMiniwob } from "./miniwob.js";
 import { benchOpenenv } from "./openenv.js";
 import { benchOs } from "./os.js";
 import { benchQueue } from "./queue.js";
+import { benchRunner } from "./runner.js";
 import { printTable } from "./table.js";
 import { benchTokenize } from "./tokenize.js";
 import { benchWebshop } from "./webshop.js";
@@ -26,10 +27,11 @@ const rows = [
   ...(await benchMiniwob()),
   ...(await benchCardgame()),
   ...(await benchQueue()),
+  ...(await benchRunner()),
   ...(await benchActionFormats()),
   ...(await benchOpenenv()),
 ];
 printTable(rows);
 console.log(
-  "\nwrote bench/results/cli.json, db.json, db-engines.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, action-formats.json, openenv.json",
+  "\nwrote bench/results/cli.json, db.json, db-engines.json, os.json, kg.json, webshop.json, alfworld.json, tokenize.json, miniwob.json, cardgame.json, queue.json, runner.json, action-formats.json, openenv.json",
 );
