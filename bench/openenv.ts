@@ -9,30 +9,17 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { generateTasksFile } from "../src/data/index.js";
 import { getEnvSpec } from "../src/envs/index.js";
+import { type Action, serveOpenEnv } from "../src/server/openenv/index.js";
 import {
-  type Action,
-  actionSchema,
-  type ObservationData,
-  OpenEnvSession,
-  resetDataSchema,
-  serveOpenEnv,
-} from "../src/server/openenv/index.js";
-import { type ObservationSource, playOracleEpisode, TestClient } from "../src/server/openenv/test-client.js";
-import { openTaskSet } from "../src/server/served-tasks.js";
+  type ObservationSource,
+  openInProcess,
+  playOracleEpisode,
+  TestClient,
+} from "../src/server/openenv/test-client.js";
 import { type Row, writeResults } from "./table.js";
 
 const modelLatencyMs = 50;
 const roundTripEpisodes = 200;
-
-/** A session stepped directly: the in-process reference for the wire's cost. */
-class InProcess implements ObservationSource {
-  constructor(private readonly session: OpenEnvSession) {}
-  observe(type: "reset" | "step", data: unknown): Promise<ObservationData> {
-    return type === "reset"
-      ? this.session.reset(resetDataSchema.parse(data))
-      : this.session.step(actionSchema.parse(data));
-  }
-}
 
 /** Mean milliseconds per step over the recorded episodes (resets excluded). */
 async function timeSteps(source: ObservationSource, episodes: { index: number; actions: Action[] }[]) {
@@ -51,10 +38,7 @@ async function timeSteps(source: ObservationSource, episodes: { index: number; a
 }
 
 async function roundTrip(env: string, file: string) {
-  const set = await openTaskSet(env, { env, tasks: file, capacity: 4 });
-  const local = new InProcess(
-    new OpenEnvSession({ sets: new Map([[env, { ...set, cursor: 0 }]]), nextSample: () => 0 }),
-  );
+  const { set, source: local, close } = await openInProcess(env, { env, tasks: file, capacity: 4 });
   const spec = getEnvSpec(env);
   // the oracle's actions, recorded once, then replayed on both paths
   const episodes: { index: number; actions: Action[] }[] = [];
@@ -82,7 +66,7 @@ async function roundTrip(env: string, file: string) {
   } finally {
     await client.close();
     await running.close();
-    await set.backend.close();
+    await close();
   }
 }
 
@@ -142,15 +126,12 @@ interface TrainerReport {
 /** `sessions` sockets each play `episodes` alfworld episodes against a 50 ms model. */
 async function rollouts(file: string, sessions: number, episodes: number) {
   const env = "alfworld";
-  const set = await openTaskSet(env, { env, tasks: file, capacity: 4 });
-  const local = new InProcess(
-    new OpenEnvSession({ sets: new Map([[env, { ...set, cursor: 0 }]]), nextSample: () => 0 }),
-  );
+  const { set, source: local, close } = await openInProcess(env, { env, tasks: file, capacity: 4 });
   const spec = getEnvSpec(env);
   const plans: Action[][] = [];
   for (let index = 0; index < set.tasks.length; index++)
     plans.push((await playOracleEpisode(local, spec, set.tasks[index], { index })).actions as Action[]);
-  await set.backend.close();
+  await close();
   const running = await serveOpenEnv({
     tasks: { [env]: { env, tasks: file, capacity: 4 } },
     port: 0,

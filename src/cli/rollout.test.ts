@@ -5,7 +5,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
-import { byteLevelBpeTokenizer, writeTokenizerDir } from "../tune/test-helpers/tiny-tokenizers.js";
+import {
+  byteLevelBpeTokenizer,
+  roleTagChatTemplate,
+  writeTokenizerDir,
+} from "../tune/test-helpers/tiny-tokenizers.js";
 import { agenttune } from "./test-helpers/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cli-rollout-"));
@@ -15,9 +19,25 @@ writeFileSync(
   `${readFileSync(resolve("test/fixtures/dbbench-sample.jsonl"), "utf8").trim().split("\n").slice(0, 2).join("\n")}\n`,
 );
 const tokenizer = writeTokenizerDir(join(dir, "tok"), byteLevelBpeTokenizer(), {
-  chat_template:
-    "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}",
+  chat_template: roleTagChatTemplate,
 });
+
+/** `agenttune rollout` on the two tasks with these model, tokenizer and out flags, and any more. */
+const rollout = (model: string, tokenizerDir: string, out: string, ...more: string[]) =>
+  agenttune(
+    "rollout",
+    "--env",
+    "db",
+    "--tasks",
+    tasks,
+    "--model",
+    model,
+    "--tokenizer",
+    tokenizerDir,
+    "--out",
+    out,
+    ...more,
+  );
 
 describe("agenttune rollout", () => {
   it("writes a group of rollouts per task and says how many are token-exact", async () => {
@@ -25,21 +45,7 @@ describe("agenttune rollout", () => {
     const server = await startMockOpenAIServer({ reply: () => 'Action: Answer\nFinal Answer: ["4"]' });
     try {
       const out = join(dir, "out");
-      const run = await agenttune(
-        "rollout",
-        "--env",
-        "db",
-        "--tasks",
-        tasks,
-        "--model",
-        `${server.baseURL}#policy`,
-        "--tokenizer",
-        tokenizer,
-        "--group",
-        "3",
-        "--out",
-        out,
-      );
+      const run = await rollout(`${server.baseURL}#policy`, tokenizer, out, "--group", "3");
       expect(run.code, run.stderr).toBe(0);
       const line = /^6 rollouts, mean reward (\d\.\d{3}), 0 token-exact → /.exec(run.stdout);
       expect(line, run.stdout).not.toBeNull();
@@ -62,19 +68,7 @@ describe("agenttune rollout", () => {
   });
 
   it("names a tokenizer that is not there in one line", async () => {
-    const run = await agenttune(
-      "rollout",
-      "--env",
-      "db",
-      "--tasks",
-      tasks,
-      "--model",
-      "http://127.0.0.1:9/v1#m",
-      "--tokenizer",
-      join(dir, "nowhere"),
-      "--out",
-      join(dir, "never"),
-    );
+    const run = await rollout("http://127.0.0.1:9/v1#m", join(dir, "nowhere"), join(dir, "never"));
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(/--tokenizer ".*nowhere": .*tokenizer\.json not found/);

@@ -9,14 +9,16 @@ import { readRecords, trajectorySchema } from "../core/index.js";
 import { parseModel } from "../models/index.js";
 import { type MockOpenAIServer, startMockOpenAIServer } from "../models/test-helpers/mock-openai-server.js";
 import { ignoreIndex, loadChatTemplate, loadTokenizer, tokenizeConversation } from "../tune/index.js";
-import { byteLevelBpeTokenizer, writeTokenizerDir } from "../tune/test-helpers/tiny-tokenizers.js";
+import {
+  byteLevelBpeTokenizer,
+  roleTagChatTemplate,
+  writeTokenizerDir,
+} from "../tune/test-helpers/tiny-tokenizers.js";
 import { collectRollouts, groupAdvantages } from "./rollout.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rollout-"));
-const template =
-  "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
 const tokenizerDir = writeTokenizerDir(join(dir, "tok"), byteLevelBpeTokenizer(), {
-  chat_template: template,
+  chat_template: roleTagChatTemplate,
 });
 const tokenizer = loadTokenizer(tokenizerDir);
 const chatTemplate = loadChatTemplate(tokenizerDir);

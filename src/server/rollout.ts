@@ -165,7 +165,11 @@ export async function collectRollouts(options: RolloutOptions): Promise<Rollout[
     (r) => r.value,
   );
   const groups = new Map<string, Trajectory[]>();
-  for (const t of trajectories) groups.set(t.taskId, [...(groups.get(t.taskId) ?? []), t]);
+  for (const t of trajectories) {
+    const group = groups.get(t.taskId);
+    if (group) group.push(t);
+    else groups.set(t.taskId, [t]);
+  }
   const rollouts: Rollout[] = [];
   for (const [taskId, members] of groups) {
     const advantages = groupAdvantages(

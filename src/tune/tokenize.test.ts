@@ -10,6 +10,7 @@ import { tokenizeFile } from "./files.js";
 import { writeTokenizedParquet } from "./parquet.js";
 import {
   byteLevelBpeTokenizer,
+  roleTagChatTemplate,
   sentencePieceBpeTokenizer,
   writeTokenizerDir,
 } from "./test-helpers/tiny-tokenizers.js";
@@ -17,15 +18,12 @@ import { ignoreIndex, packExamples, tokenizeConversation, tokenizeConversations 
 import { loadTokenizer } from "./tokenizer.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tokenize-"));
-// a model's own template, as tokenizer_config.json ships it (Zephyr-like: role tags and </s>)
-const ownTemplate =
-  "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
 const tokenizers = {
   "byte-level BPE": writeTokenizerDir(join(dir, "bl"), byteLevelBpeTokenizer(), {
-    chat_template: ownTemplate,
+    chat_template: roleTagChatTemplate,
   }),
   "SentencePiece BPE": writeTokenizerDir(join(dir, "spm"), sentencePieceBpeTokenizer(), {
-    chat_template: ownTemplate,
+    chat_template: roleTagChatTemplate,
   }),
 };
 

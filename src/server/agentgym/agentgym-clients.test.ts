@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../../test/helpers/wait-for.js";
 import { generateTasksFile } from "../../data/index.js";
 import { type RunningOpenEnvServer, serveOpenEnv } from "../openenv/server.js";
 import type { ServedTask } from "../served-tasks.js";
@@ -70,9 +71,7 @@ describe.skipIf(!ready)("AgentGym's clients against the AgentGym routes", () => 
     }
     // SqlGymEnvClient has no close(): its 3 instances stay until idle reaping frees them
     expect(running.server.sessionCount).toBe(3);
-    const started = Date.now();
-    while (running.server.sessionCount > 0 && Date.now() - started < 30_000)
-      await new Promise((done) => setTimeout(done, 100));
+    await waitFor(() => running.server.sessionCount === 0, 30_000, 100);
     expect(running.server.sessionCount).toBe(0);
   }, 300_000);
 });

@@ -29,15 +29,20 @@ export interface Dialect {
 const prefixed = (marker: RegExp, prefix: string) => (action: string) =>
   marker.test(action) ? action : `${prefix}${action}`;
 
+/** The servers built on agentenv-webshop's template (webshop, sqlgym): int ids named env_idx, reset →
+ * [observation, null], step → {state, reward, done, info} (agentenv-webshop server.py:31-103). */
+const envIdxShape = {
+  idKey: "env_idx",
+  created: (id) => id,
+  reset: (first) => [first.observation, null],
+  step: (r) => ({ state: r.observation, reward: r.reward, done: r.done, info: null }),
+} satisfies Pick<Dialect, "idKey" | "created" | "reset" | "step">;
+
 export const dialects: Record<string, Dialect> = {
-  // webshop.py:150-240: create → int, {env_idx}, reset {session_id} → [obs, null] then
-  // GET /observation, step → {state, reward, done, info}; server.py:31-103
+  // webshop.py:150-240: reset {session_id}, then GET /observation
   webshop: {
-    idKey: "env_idx",
-    created: (id) => id,
+    ...envIdxShape,
     itemKey: "session_id",
-    reset: (first) => [first.observation, null],
-    step: (r) => ({ state: r.observation, reward: r.reward, done: r.done, info: null }),
     reply: prefixed(/Action:/, "Action:\n"),
     availableActions: { has_search_bar: false, clickables: [] },
   },
@@ -69,14 +74,11 @@ export const dialects: Record<string, Dialect> = {
     reply: prefixed(/Action:|Think:/, "Action: "),
     availableActions: [],
   },
-  // sqlgym.py: create → int, {env_idx}, reset {item_id} → [obs, null], step → {state, reward, done,
-  // info}; its client sends the SQL from the reply's ```sql block, or the whole reply without one
+  // sqlgym.py: reset {item_id}; its client sends the SQL from the reply's ```sql block, or the whole
+  // reply without one
   db: {
-    idKey: "env_idx",
-    created: (id) => id,
+    ...envIdxShape,
     itemKey: "item_id",
-    reset: (first) => [first.observation, null],
-    step: (r) => ({ state: r.observation, reward: r.reward, done: r.done, info: null }),
     reply: (action) =>
       /Action:\s*(Operation|Answer)/.test(action)
         ? action

@@ -21,6 +21,16 @@ async function post(url: string, body?: unknown) {
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
+/** Posts each oracle reply's bare action to /step as the env's client would; returns every answer. */
+async function stepAll(base: string, id: Record<string, number>, env: string, replies: string[]) {
+  const answers: { status: number; body: Record<string, unknown> }[] = [];
+  for (const reply of replies) {
+    const step = await post(`${base}/step`, { ...id, action: bareAction[env]?.(reply) });
+    answers.push(step as { status: number; body: Record<string, unknown> });
+  }
+  return answers;
+}
+
 describe("AgentGym routes", () => {
   let running: RunningOpenEnvServer;
   let out: string;
@@ -54,14 +64,12 @@ describe("AgentGym routes", () => {
       // webshop.py reset(): response[0] = self.observe() (GET /observation?env_idx=)
       const observed = await (await fetch(`${base}/observation?env_idx=${env_idx}`)).json();
       expect(observed).toBe(first);
-      let last: Record<string, unknown> = {};
-      for (const reply of replies) {
-        const step = await post(`${base}/step`, { env_idx, action: bareAction.webshop?.(reply) });
+      const steps = await stepAll(base, { env_idx }, "webshop", replies);
+      for (const step of steps) {
         expect(step.status).toBe(200);
-        last = step.body as Record<string, unknown>;
-        expect(Object.keys(last).sort()).toEqual(["done", "info", "reward", "state"]);
+        expect(Object.keys(step.body).sort()).toEqual(["done", "info", "reward", "state"]);
       }
-      expect(last).toMatchObject({ reward: 1, done: true });
+      expect(steps.at(-1)?.body).toMatchObject({ reward: 1, done: true });
     }
     expect((await post(`${base}/close`, { env_idx })).status).toBe(200);
     expect(running.server.sessionCount).toBe(0);
@@ -77,12 +85,7 @@ describe("AgentGym routes", () => {
     >;
     expect(reset.observation).toContain("Your task is to");
     expect(Array.isArray(reset.available_actions)).toBe(true);
-    let last: Record<string, unknown> = {};
-    for (const reply of replies)
-      last = (await post(`${base}/step`, { id, action: bareAction.alfworld?.(reply) })).body as Record<
-        string,
-        unknown
-      >;
+    const last = (await stepAll(base, { id }, "alfworld", replies)).at(-1)?.body ?? {};
     expect(last).toMatchObject({ reward: 1, done: true });
     expect(Object.keys(last).sort()).toEqual(["available_actions", "done", "observation", "reward"]);
     await post(`${base}/close`, { id });
@@ -93,13 +96,8 @@ describe("AgentGym routes", () => {
     const env_idx = (await post(`${base}/create`)).body as number;
     const replies = await oracleReplies("db", splits.db as ServedTask, 0);
     await post(`${base}/reset`, { env_idx, item_id: 0 });
-    let last: Record<string, unknown> = {};
     // an answer has no ```sql block: the client sends the whole reply, which the route keeps
-    for (const reply of replies)
-      last = (await post(`${base}/step`, { env_idx, action: bareAction.db?.(reply) })).body as Record<
-        string,
-        unknown
-      >;
+    const last = (await stepAll(base, { env_idx }, "db", replies)).at(-1)?.body ?? {};
     expect(last).toMatchObject({ reward: 1, done: true });
     await post(`${base}/close`, { env_idx });
     const logged = readFileSync(join(out, "db", "results.jsonl"), "utf8")

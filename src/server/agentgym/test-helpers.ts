@@ -1,9 +1,8 @@
 // For the AgentGym route tests: the oracle's replies for a task, and the action each AgentGym client
 // would send for a reply.
 import { getEnvSpec } from "../../envs/index.js";
-import { actionSchema, type ObservationData, OpenEnvSession, resetDataSchema } from "../openenv/index.js";
-import { playOracleEpisode } from "../openenv/test-client.js";
-import { openTaskSet, type ServedTask } from "../served-tasks.js";
+import { openInProcess, playOracleEpisode } from "../openenv/test-client.js";
+import type { ServedTask } from "../served-tasks.js";
 
 /** What each client's adapter sends to /step: the action out of the model's text. */
 export const bareAction: Record<string, (reply: string) => string> = {
@@ -15,20 +14,12 @@ export const bareAction: Record<string, (reply: string) => string> = {
 
 /** The oracle's replies for a task, in react mode, played on an in-process session. */
 export async function oracleReplies(name: string, config: ServedTask, index: number): Promise<string[]> {
-  const set = await openTaskSet(name, config);
-  const session = new OpenEnvSession({ sets: new Map([[name, { ...set, cursor: 0 }]]), nextSample: () => 0 });
-  const source = {
-    observe: (type: "reset" | "step", data: unknown): Promise<ObservationData> =>
-      type === "reset"
-        ? session.reset(resetDataSchema.parse({ ...(data as object), action_format: "react" }))
-        : session.step(actionSchema.parse(data)),
-  };
+  const { set, source, close } = await openInProcess(name, config, { action_format: "react" });
   try {
     const played = await playOracleEpisode(source, getEnvSpec(config.env), set.tasks[index], { index });
     if (played.reward !== 1) throw new Error(`${name}: the oracle scored ${played.reward} on task ${index}`);
     return played.actions.map((a) => Object.values(a.arguments as Record<string, string>)[0] as string);
   } finally {
-    await session.close();
-    await set.backend.close();
+    await close();
   }
 }

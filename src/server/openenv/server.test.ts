@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateTasksFile } from "../../data/index.js";
 import { getEnvSpec } from "../../envs/index.js";
-import { type RunningOpenEnvServer, serveOpenEnv } from "./server.js";
+import { type OpenEnvServerOptions, type RunningOpenEnvServer, serveOpenEnv } from "./server.js";
 import { playOracleEpisode, TestClient } from "./test-client.js";
 
 const dbFixture = resolve("test/fixtures/dbbench-sample.jsonl");
@@ -158,14 +158,26 @@ describe("OpenEnv server on db", () => {
   });
 });
 
+/** A server on the db fixture with these limits, closed after `use`. */
+async function withDbServer(
+  limits: Partial<OpenEnvServerOptions>,
+  use: (running: RunningOpenEnvServer) => Promise<void>,
+) {
+  const running = await serveOpenEnv({
+    tasks: { dev: { env: "db", tasks: dbFixture, capacity: 4 } },
+    port: 0,
+    ...limits,
+  });
+  try {
+    await use(running);
+  } finally {
+    await running.close();
+  }
+}
+
 describe("OpenEnv server limits", () => {
   it("refuses a connection past max_concurrent_envs with CAPACITY_REACHED and frees the slot on close", async () => {
-    const running = await serveOpenEnv({
-      tasks: { dev: { env: "db", tasks: dbFixture, capacity: 4 } },
-      port: 0,
-      maxConcurrentEnvs: 2,
-    });
-    try {
+    await withDbServer({ maxConcurrentEnvs: 2 }, async (running) => {
       const a = await TestClient.connect(running.url);
       const b = await TestClient.connect(running.url);
       const c = await TestClient.connect(running.url);
@@ -178,35 +190,21 @@ describe("OpenEnv server limits", () => {
       const d = await TestClient.connect(running.url);
       expect(await d.observe("reset", { index: 0 })).toMatchObject({ done: false });
       await Promise.all([b.close(), d.close()]);
-    } finally {
-      await running.close();
-    }
+    });
   });
 
   it("closes an idle session with SESSION_ERROR", async () => {
-    const running = await serveOpenEnv({
-      tasks: { dev: { env: "db", tasks: dbFixture, capacity: 4 } },
-      port: 0,
-      sessionTimeoutMs: 200,
-    });
-    try {
+    await withDbServer({ sessionTimeoutMs: 200 }, async (running) => {
       const client = await TestClient.connect(running.url);
       await client.observe("reset", { index: 0 });
       expect(await client.next()).toMatchObject({ type: "error", data: { code: "SESSION_ERROR" } });
       expect(await client.next()).toBeUndefined();
       expect(running.server.sessionCount).toBe(0);
-    } finally {
-      await running.close();
-    }
+    });
   });
 
   it("drops a socket that sends an oversized or binary garbage frame while others play on", async () => {
-    const running = await serveOpenEnv({
-      tasks: { dev: { env: "db", tasks: dbFixture, capacity: 4 } },
-      port: 0,
-      maxMessageBytes: 4096,
-    });
-    try {
+    await withDbServer({ maxMessageBytes: 4096 }, async (running) => {
       const spec = getEnvSpec("db");
       const tasks = await tasksOf("db", dbFixture);
       const player = await TestClient.connect(running.url);
@@ -226,9 +224,7 @@ describe("OpenEnv server limits", () => {
       expect(reward).toBe(1);
       await player.close();
       expect(running.server.sessionCount).toBe(0);
-    } finally {
-      await running.close();
-    }
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { waitFor } from "../../../test/helpers/wait-for.js";
 import { generateTasksFile } from "../../data/index.js";
 import { getEnvSpec } from "../../envs/index.js";
 import { sandboxAvailable } from "../../envs/lib/sandbox/test-sandbox.js";
@@ -66,15 +67,6 @@ async function playConcurrently(url: string, env: string, sessions: number, task
     }),
   );
   return rewards;
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  while (!check()) {
-    if (performance.now() - started > timeoutMs) break;
-    await new Promise((done) => setTimeout(done, 10));
-  }
-  return performance.now() - started;
 }
 
 describe("many OpenEnv sessions at once", () => {

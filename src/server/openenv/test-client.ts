@@ -4,7 +4,15 @@ import { WebSocket } from "ws";
 import { oracleModel } from "../../agent/index.js";
 import type { Message, ToolSpec } from "../../core/index.js";
 import type { EnvSpec } from "../../envs/index.js";
-import type { ObservationData, ToolInfo } from "./protocol.js";
+import { type OpenTaskSet, openTaskSet, type ServedTask } from "../served-tasks.js";
+import {
+  actionSchema,
+  type ObservationData,
+  type ResetData,
+  resetDataSchema,
+  type ToolInfo,
+} from "./protocol.js";
+import { OpenEnvSession } from "./session.js";
 
 export interface Frame {
   type: string;
@@ -75,6 +83,39 @@ export class TestClient implements ObservationSource {
       this.ws.send(JSON.stringify({ type: "close" }));
     });
   }
+}
+
+/** A session stepped directly, with no socket between: the in-process reference of the wire. */
+export class InProcessSource implements ObservationSource {
+  constructor(
+    readonly session: OpenEnvSession,
+    /** Applied over every reset's data (e.g. action_format "react"). */
+    private readonly resetOverrides: Partial<ResetData> = {},
+  ) {}
+
+  observe(type: "reset" | "step", data: unknown): Promise<ObservationData> {
+    return type === "reset"
+      ? this.session.reset(resetDataSchema.parse({ ...(data as object), ...this.resetOverrides }))
+      : this.session.step(actionSchema.parse(data));
+  }
+}
+
+/** A task set opened with one in-process session on it; `close` frees the session and the backend. */
+export async function openInProcess(
+  name: string,
+  config: ServedTask,
+  resetOverrides: Partial<ResetData> = {},
+): Promise<{ set: OpenTaskSet; source: InProcessSource; close: () => Promise<void> }> {
+  const set = await openTaskSet(name, config);
+  const session = new OpenEnvSession({ sets: new Map([[name, { ...set, cursor: 0 }]]), nextSample: () => 0 });
+  return {
+    set,
+    source: new InProcessSource(session, resetOverrides),
+    close: async () => {
+      await session.close();
+      await set.backend.close();
+    },
+  };
 }
 
 const toolSpec = (t: ToolInfo): ToolSpec => ({

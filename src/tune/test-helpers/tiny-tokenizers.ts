@@ -157,6 +157,10 @@ export function sentencePieceBpeTokenizer(): object {
   };
 }
 
+/** A model's own chat template as tokenizer_config.json ships it (Zephyr-like: role tags and </s>). */
+export const roleTagChatTemplate =
+  "{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
+
 /** Writes tokenizer.json and tokenizer_config.json (with a chat template, if given) into `dir`. */
 export function writeTokenizerDir(
   dir: string,
