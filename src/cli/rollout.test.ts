@@ -73,4 +73,11 @@ describe("agenttune rollout", () => {
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(/--tokenizer ".*nowhere": .*tokenizer\.json not found/);
   });
+  it("says the run is incomplete and exits 3 when the model server is down, keeping what it wrote", async () => {
+    const out = join(dir, "down");
+    const run = await rollout("http://127.0.0.1:9/v1#m", tokenizer, out, "--group", "2");
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/agenttune: run incomplete \(\d+ episodes left: .*cannot reach server/);
+    expect(readFileSync(join(out, "errors.jsonl"), "utf8").length).toBeGreaterThan(0);
+  });
 });

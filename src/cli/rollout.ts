@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { parseModel } from "../models/index.js";
 import { collectRollouts } from "../server/index.js";
 import { loadChatTemplate, loadTokenizer } from "../tune/index.js";
-import { positiveInt } from "./options.js";
+import { interruptSignal, positiveInt, reportIncomplete } from "./options.js";
 
 export function registerRollout(program: Command) {
   program
@@ -26,7 +26,8 @@ export function registerRollout(program: Command) {
     .requiredOption("--out <dir>", "output folder (results.jsonl resumes; rollouts.jsonl is rewritten)")
     .action(async (opts) => {
       const tokenizer = loadTokenizer(opts.tokenizer);
-      const rollouts = await collectRollouts({
+      const signal = interruptSignal();
+      const { rollouts, run } = await collectRollouts({
         env: opts.env,
         tasksFile: opts.tasks,
         model: await parseModel(opts.model, { timeoutMs: opts.timeout * 1000 }),
@@ -39,6 +40,7 @@ export function registerRollout(program: Command) {
         temperature: opts.temperature,
         ...(opts.maxTurns ? { maxTurns: opts.maxTurns } : {}),
         onProgress: (done, total) => process.stderr.write(`\r${done}/${total} episodes`),
+        signal,
       });
       const exact = rollouts.filter((r) => r.token_exact).length;
       const mean = rollouts.reduce((a, r) => a + r.reward, 0) / Math.max(1, rollouts.length);
@@ -46,5 +48,6 @@ export function registerRollout(program: Command) {
       process.stdout.write(
         `${rollouts.length} rollouts, mean reward ${mean.toFixed(3)}, ${exact} token-exact → ${opts.out}/rollouts.jsonl\n`,
       );
+      reportIncomplete(run, opts.out, signal);
     });
 }

@@ -63,7 +63,7 @@ describe("agenttune rollout", () => {
 
   it("writes prompt/completion ids, mask and logprobs equal to the tune layer's tokenization, and GRPO advantages", async () => {
     const out = join(dir, "run");
-    const rollouts = await collectRollouts({
+    const { rollouts } = await collectRollouts({
       env: "db",
       tasksFile,
       model: await parseModel(`${server.baseURL}#policy`),
@@ -109,7 +109,7 @@ describe("agenttune rollout", () => {
   it("flags a turn whose sampled ids are not the template's tokens and leaves its logprobs null", async () => {
     const drifting = await scriptedServer((text) => [...tokenizer.encode(text)].reverse());
     try {
-      const rollouts = await collectRollouts({
+      const { rollouts } = await collectRollouts({
         env: "db",
         tasksFile,
         model: await parseModel(`${drifting.baseURL}#policy`),

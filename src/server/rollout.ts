@@ -14,7 +14,7 @@ import {
 } from "../core/index.js";
 import { type EnvSpec, getEnvSpec } from "../envs/index.js";
 import type { ChatModel, CompleteOptions, Completion, EpisodeContext } from "../models/index.js";
-import { runTasks } from "../runner/index.js";
+import { type RunSummary, runTasks } from "../runner/index.js";
 import { type ChatTemplate, type TextTokenizer, tokenSegments } from "../tune/index.js";
 
 export const rolloutSchema = z.object({
@@ -77,6 +77,8 @@ export interface RolloutOptions {
   temperature?: number;
   maxTurns?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Aborting stops new episodes; the finished ones are kept (results.jsonl resumes). */
+  signal?: AbortSignal;
 }
 
 /** A trajectory's tokens: prompt up to the model's first turn, then the rest with its mask. */
@@ -135,9 +137,12 @@ export function groupAdvantages(rewards: readonly number[], scaleByStd = false):
 /**
  * Runs `group` episodes per task (resumable: results.jsonl as in eval), then writes
  * <out>/rollouts.jsonl with one record per episode. Episodes resumed from an earlier run have no
- * recorded completions: their model tokens get null log-probabilities and token_exact false.
+ * recorded completions: their model tokens get null log-probabilities and token_exact false. `run`
+ * says whether every episode finished (a model server that is down leaves them pending).
  */
-export async function collectRollouts(options: RolloutOptions): Promise<Rollout[]> {
+export async function collectRollouts(
+  options: RolloutOptions,
+): Promise<{ rollouts: Rollout[]; run: RunSummary }> {
   // biome-ignore lint/suspicious/noExplicitAny: tasks of any env
   const spec = getEnvSpec(options.env) as EnvSpec<any>;
   const tasks: unknown[] = [];
@@ -145,8 +150,9 @@ export async function collectRollouts(options: RolloutOptions): Promise<Rollout[
   const backend = await spec.open({ taskFiles: [options.tasksFile] });
   const recorder = new TokenRecorder(options.model);
   const out = resolve(options.out);
+  let run: RunSummary;
   try {
-    await runTasks({
+    run = await runTasks({
       spec,
       backend,
       tasks,
@@ -157,6 +163,7 @@ export async function collectRollouts(options: RolloutOptions): Promise<Rollout[
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
       ...(options.onProgress ? { onProgress: (p) => options.onProgress?.(p.done, p.total) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   } finally {
     await backend.close();
@@ -191,5 +198,5 @@ export async function collectRollouts(options: RolloutOptions): Promise<Rollout[
   }
   // derived from results.jsonl: rewritten whole (atomically) on every run
   writeJsonlFile(resolve(out, "rollouts.jsonl"), rollouts);
-  return rollouts;
+  return { rollouts, run };
 }
