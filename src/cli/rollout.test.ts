@@ -54,7 +54,7 @@ describe("agenttune rollout", () => {
         .split("\n")
         .map((l) => JSON.parse(l));
       expect(rollouts).toHaveLength(6);
-      for (const r of rollouts) expect(r.mask).toHaveLength(r.completion_ids.length);
+      for (const r of rollouts) expect(r.env_mask).toHaveLength(r.completion_ids.length);
       const mean = rollouts.reduce((a: number, r: { reward: number }) => a + r.reward, 0) / 6;
       expect(line?.[1]).toBe(mean.toFixed(3));
       expect(server.requests[0]).toMatchObject({

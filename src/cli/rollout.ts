@@ -1,4 +1,4 @@
-// `agenttune rollout`: a group of rollouts per task for the user's own RL loop (token ids, mask,
+// `agenttune rollout`: a group of rollouts per task for the user's own RL loop (token ids, env mask,
 // logprobs, reward, GRPO advantages in <out>/rollouts.jsonl).
 import type { Command } from "commander";
 import { parseModel } from "../models/index.js";
@@ -10,7 +10,7 @@ export function registerRollout(program: Command) {
   program
     .command("rollout")
     .description(
-      "collect N rollouts per task from an OpenAI-compatible server (vLLM: sampled token ids and logprobs) → rollouts.jsonl with prompt_ids, completion_ids, logprobs, mask, reward, GRPO advantages",
+      "collect N rollouts per task from an OpenAI-compatible server (vLLM: sampled token ids and logprobs) → rollouts.jsonl with prompt_ids, completion_ids, logprobs, env_mask, reward, GRPO advantages",
     )
     .requiredOption("--env <name>", "the env")
     .requiredOption("--tasks <file>", "the env's task file")

@@ -61,7 +61,7 @@ describe("agenttune rollout", () => {
   });
   afterAll(() => server.close());
 
-  it("writes prompt/completion ids, mask and logprobs equal to the tune layer's tokenization, and GRPO advantages", async () => {
+  it("writes prompt/completion ids, env_mask and logprobs equal to the tune layer's tokenization, and GRPO advantages", async () => {
     const out = join(dir, "run");
     const { rollouts } = await collectRollouts({
       env: "db",
@@ -93,12 +93,12 @@ describe("agenttune rollout", () => {
       );
       expect([...rollout.prompt_ids, ...rollout.completion_ids]).toEqual(example?.input_ids);
       const labels = example?.labels.slice(rollout.prompt_ids.length) ?? [];
-      expect(rollout.mask).toEqual(labels.map((l) => (l === ignoreIndex ? 0 : 1)));
+      expect(rollout.env_mask).toEqual(labels.map((l) => (l === ignoreIndex ? 0 : 1)));
       // the server's logprobs sit on the model's own sampled tokens, and only there
       const modelTurns = trajectory.messages.filter((m) => m.role === "assistant" && m.loss !== false);
       const sampledCount = modelTurns.reduce((n, m) => n + tokenizer.encode(m.content).length, 0);
       expect(rollout.logprobs.filter((l) => l === -0.25)).toHaveLength(sampledCount);
-      expect(rollout.logprobs.every((l, i) => l === null || rollout.mask[i] === 1)).toBe(true);
+      expect(rollout.logprobs.every((l, i) => l === null || rollout.env_mask[i] === 1)).toBe(true);
       expect(rollout.token_exact).toBe(true);
       expect(modelTurns).toHaveLength(2);
     }

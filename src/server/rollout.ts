@@ -23,10 +23,16 @@ export const rolloutSchema = z.object({
   sample: z.number().int().nonnegative(),
   prompt_ids: z.array(z.number().int()),
   completion_ids: z.array(z.number().int()),
-  /** One per completion token: the server's for the model's sampled tokens, else null. */
+  /**
+   * One per completion token: the server's for the model's sampled tokens, else null (TRL maps None to
+   * NaN and leaves it out of the importance ratio: trl 1.13 grpo_trainer.py:2486-2491).
+   */
   logprobs: z.array(z.number().nullable()),
-  /** 1 where the model produced the token (its turns), 0 for the env's and the template's others. */
-  mask: z.array(z.union([z.literal(0), z.literal(1)])),
+  /**
+   * 1 where the model produced the token (its turns), 0 for the env's and the template's others: TRL's
+   * rollout_func key, taken as its tool mask (grpo_trainer.py:2293-2295).
+   */
+  env_mask: z.array(z.union([z.literal(0), z.literal(1)])),
   reward: z.number(),
   /** GRPO: reward minus the group's mean (divided by its std with scaleByStd). */
   advantage: z.number(),
@@ -81,7 +87,7 @@ export interface RolloutOptions {
   signal?: AbortSignal;
 }
 
-/** A trajectory's tokens: prompt up to the model's first turn, then the rest with its mask. */
+/** A trajectory's tokens: prompt up to the model's first turn, then the rest with its env mask. */
 export function rolloutTokens(
   trajectory: Trajectory,
   completions: readonly Completion[],
@@ -101,7 +107,7 @@ export function rolloutTokens(
   const prompt_ids = segments.slice(0, Math.max(0, first)).flatMap((s) => s.ids);
   const completion_ids: number[] = [];
   const logprobs: (number | null)[] = [];
-  const mask: (0 | 1)[] = [];
+  const env_mask: (0 | 1)[] = [];
   let turn = 0;
   let exact = true;
   for (const segment of first < 0 ? [] : segments.slice(first)) {
@@ -109,7 +115,7 @@ export function rolloutTokens(
     if (!segment.trained) {
       for (const _ of segment.ids) {
         logprobs.push(null);
-        mask.push(0);
+        env_mask.push(0);
       }
       continue;
     }
@@ -119,12 +125,12 @@ export function rolloutTokens(
     const aligned = sampled?.ids.every((id, i) => segment.ids[i] === id) === true;
     if (!aligned) exact = false;
     for (const [i] of segment.ids.entries()) {
-      mask.push(1);
+      env_mask.push(1);
       logprobs.push(aligned && i < (sampled?.ids.length ?? 0) ? (sampled?.logprobs[i] ?? null) : null);
     }
   }
   if (turn !== completions.length) exact = false;
-  return { prompt_ids, completion_ids, logprobs, mask, token_exact: exact && first >= 0 };
+  return { prompt_ids, completion_ids, logprobs, env_mask, token_exact: exact && first >= 0 };
 }
 
 /** GRPO's advantages for one group's rewards. */
