@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { oracleModel } from "../src/agent/index.js";
+import { DbEnvironment } from "../src/envs/db/env.js";
 import { generateDbTasks } from "../src/envs/db/generate.js";
 import { findMariadbd } from "../src/envs/db/mariadb-server.js";
 import { dbSpec } from "../src/envs/db/spec.js";
+import { createSqliteBackend } from "../src/envs/db/sqlite-backend.js";
 import type { DbTask } from "../src/envs/db/tasks.js";
 import type { ChatModel } from "../src/models/index.js";
 import { runTasks } from "../src/runner/index.js";
@@ -19,7 +21,7 @@ export async function benchDb(): Promise<Row[]> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 
   async function timeIt(n: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-    for (let i = 0; i < Math.min(50, n); i++) await fn(); // warm-up
+    for (let i = 0; i < Math.min(2000, n); i++) await fn(); // warm-up (and the JIT's)
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await fn();
     return Number(process.hrtime.bigint() - start) / 1e3 / n; // µs per op
@@ -30,12 +32,9 @@ export async function benchDb(): Promise<Row[]> {
   const task = tasks.find((t) => t.type[0] === "comparison") as DbTask;
   const query = task.sql?.query ?? "";
 
-  // 1. one DB step (parse action, translate MySQL → SQLite, run, render Python repr) vs the raw query
+  // 1. one DB step (parse action, translate MySQL → SQLite, run, render Python repr) vs the raw query,
+  // with the statement on the run's thread (the default) and with every statement in a worker process
   {
-    // no round limit: every step must run its SQL
-    const backend = await dbSpec.open({ backend: "sqlite", roundLimit: Number.POSITIVE_INFINITY });
-    const env = await backend.create(task);
-    await env.reset();
     const reply = `Thought: look it up.\nAction: Operation\n\`\`\`sql\n${query}\n\`\`\``;
     const raw = new Database(":memory:");
     const { table_name, table_info } = task.table;
@@ -48,28 +47,59 @@ export async function benchDb(): Promise<Row[]> {
     );
     for (const row of table_info.rows) insert.run(row);
     const rawSql = query.replaceAll("`", '"');
+    const lanes = [
+      { name: "thread", backend: createSqliteBackend() },
+      { name: "worker", backend: createSqliteBackend({ inThread: false }) },
+    ];
+    const envs = await Promise.all(
+      lanes.map(async (l) => {
+        // no round limit: every step must run its SQL
+        const env = new DbEnvironment(task, await l.backend.openTask(task.table), Number.POSITIVE_INFINITY);
+        await env.reset();
+        return env;
+      }),
+    );
     const n = 20_000;
-    // side by side, alternating, so both see the same machine state
-    let stepUs = 0;
-    let rawUs = 0;
+    // side by side, alternating, so all see the same machine state
+    // (the worker lane in rounds of its own: its processes' IPC would slow the thread lane's rounds)
+    const us = { raw: 0, thread: 0, worker: 0, rawBesideWorker: 0 };
     for (let round = 0; round < 4; round++) {
-      rawUs += await timeIt(n / 4, () => raw.prepare(rawSql).all());
-      stepUs += await timeIt(n / 4, () => env.step(reply));
+      us.raw += (await timeIt(n / 4, () => raw.prepare(rawSql).all())) / 4;
+      us.thread += (await timeIt(n / 4, () => envs[0]?.step(reply))) / 4;
     }
-    stepUs /= 4;
-    const check = await env.step(reply);
-    if (check.done || !check.observation.startsWith("["))
-      throw new Error(`bench: step did not run its SQL: ${check.observation}`);
-    rawUs /= 4;
-    results.step = { stepUs, rawUs, ratio: stepUs / rawUs, query };
-    rows.push({
-      measure: "db step (sqlite)",
-      value: `${stepUs.toFixed(1)} µs`,
-      note: `${(stepUs / rawUs).toFixed(2)}× a raw better-sqlite3 prepare+all (${rawUs.toFixed(1)} µs)`,
-    });
-    await env.close();
-    await backend.close();
+    for (let round = 0; round < 4; round++) {
+      us.rawBesideWorker += (await timeIt(n / 8, () => raw.prepare(rawSql).all())) / 4;
+      us.worker += (await timeIt(n / 8, () => envs[1]?.step(reply))) / 4;
+    }
+    for (const [i, env] of envs.entries()) {
+      const check = await env.step(reply);
+      if (check.done || !check.observation.startsWith("["))
+        throw new Error(`bench: step did not run its SQL: ${check.observation}`);
+      const db = (env as unknown as { db: { lane?: string } }).db;
+      if (i === 0 && db.lane !== "thread") throw new Error("bench: the in-thread step moved to a worker");
+      await env.close();
+    }
+    for (const l of lanes) await l.backend.close();
     raw.close();
+    results.step = {
+      stepUs: us.thread,
+      workerStepUs: us.worker,
+      rawUs: us.raw,
+      ratio: us.thread / us.raw,
+      rawBesideWorkerUs: us.rawBesideWorker,
+      workerRatio: us.worker / us.rawBesideWorker,
+      query,
+    };
+    rows.push({
+      measure: "db step (sqlite, statement on the run's thread)",
+      value: `${us.thread.toFixed(1)} µs`,
+      note: `${(us.thread / us.raw).toFixed(2)}× a raw better-sqlite3 prepare+all (${us.raw.toFixed(1)} µs)`,
+    });
+    rows.push({
+      measure: "db step (sqlite, statement in a worker process)",
+      value: `${us.worker.toFixed(1)} µs`,
+      note: `${(us.worker / us.rawBesideWorker).toFixed(2)}× the raw call (${us.rawBesideWorker.toFixed(1)} µs in the same rounds)`,
+    });
   }
 
   // 2. env create + reset (table built from table_info), SQLite and, where installed, MariaDB

@@ -295,7 +295,7 @@ describe("agenttune CLI", () => {
     [["--tasks", "SCHEMA"], /^agenttune: .*schema\.jsonl:1: table\.table_info\.columns:/],
     [
       ["--backend", "postgres://x"],
-      /^agenttune: --backend "postgres:\/\/x": expected sqlite, mariadb or a mysql/,
+      /^agenttune: --backend "postgres:\/\/x": expected sqlite, sqlite-worker, mariadb or a mysql/,
     ],
   ])("gives one clear line for bad input %s", async (override, message) => {
     const bad = join(dir, "bad.jsonl");

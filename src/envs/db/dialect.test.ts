@@ -147,3 +147,36 @@ describe.each(dbBackends)("sql_mode on %s", (name) => {
     }
   });
 });
+
+// On the run's thread comparisons skip Unicode folding while every value is printable ASCII; a value
+// that is not (in the table, or written by the agent) must compare as utf8mb4_general_ci still.
+describe.each(dbBackends)("accented values on %s", (name) => {
+  it("compare accent- and case-insensitively, whether the table had them or a write brought them", async () => {
+    const backend = await openSqlBackend(name);
+    const db = await backend.openTask({
+      table_name: "people",
+      table_info: { columns: [{ name: "name" }], rows: [["Elan"], ["Zoë"]] },
+    });
+    const ascii = await backend.openTask({
+      table_name: "words",
+      table_info: { columns: [{ name: "w" }], rows: [["Elan"], ["ship"]] },
+    });
+    try {
+      const run = async (on: typeof db, sql: string) => {
+        const outcome = await on.execute(sql);
+        return "error" in outcome ? outcome.error : formatRows(outcome.rows);
+      };
+      expect(await run(db, "SELECT name FROM people WHERE name = 'ZOE'")).toBe("[('Zoë',)]");
+      expect(await run(db, "SELECT name FROM people WHERE name = 'élan '")).toBe("[('Elan',)]");
+      expect(await run(ascii, "SELECT w FROM words WHERE w = 'ÉLAN'")).toBe("[('Elan',)]");
+      await run(ascii, "INSERT INTO words VALUES ('Ångström')");
+      expect(await run(ascii, "SELECT w FROM words WHERE w = 'angstrom'")).toBe("[('Ångström',)]");
+      await run(ascii, "UPDATE words SET w = CONCAT(w, 'é') WHERE w = 'ship'");
+      expect(await run(ascii, "SELECT w FROM words WHERE w = 'SHIPE'")).toBe("[('shipé',)]");
+    } finally {
+      await db.close();
+      await ascii.close();
+      await backend.close();
+    }
+  });
+});

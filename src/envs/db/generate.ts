@@ -4,7 +4,7 @@ import { InputError, mulberry32 } from "../../core/index.js";
 import type { ChatModel } from "../../models/index.js";
 import type { GenerateTasksOptions } from "../types.js";
 import { formatCell } from "./python-repr.js";
-import { SqliteTaskDatabase } from "./sqlite-backend.js";
+import { SqliteTaskDatabase } from "./sqlite-database.js";
 import { type DbTable, type DbTask, loadDbTasks } from "./tasks.js";
 
 type Rng = () => number;

@@ -16,14 +16,18 @@ import type { SqlBackend } from "./sql-backend.js";
 import { createSqliteBackend } from "./sqlite-backend.js";
 import { type DbTask, dbTaskSchema, loadDbTasks } from "./tasks.js";
 
-/** "sqlite" (default), "mariadb" (start a private mariadbd) or a mysql:// URL. */
+/**
+ * "sqlite" (default), "sqlite-worker" (every statement in a worker process, none on the run's thread),
+ * "mariadb" (start a private mariadbd) or a mysql:// URL.
+ */
 export async function openSqlBackend(backend = "sqlite"): Promise<SqlBackend> {
   if (backend === "sqlite") return createSqliteBackend();
+  if (backend === "sqlite-worker") return createSqliteBackend({ inThread: false });
   if (backend === "mariadb" || backend === "mysql") return createMysqlBackend();
   if (/^(mysql|mariadb):\/\//.test(backend))
     return createMysqlBackend(backend.replace(/^mariadb:/, "mysql:"));
   throw new InputError(
-    `--backend "${backend}": expected sqlite, mariadb or a mysql://user:pass@host:port URL`,
+    `--backend "${backend}": expected sqlite, sqlite-worker, mariadb or a mysql://user:pass@host:port URL`,
   );
 }
 

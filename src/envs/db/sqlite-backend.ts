@@ -1,293 +1,99 @@
-// The embedded default: one in-memory SQLite database per task, speaking MySQL through mysql-dialect.ts.
-import Database from "better-sqlite3";
-import { clauseOf, MysqlSyntaxError, type Translation, toSqlite } from "./mysql-dialect.js";
-import type { Cell } from "./python-repr.js";
+// The embedded default: one in-memory SQLite database per task, speaking MySQL (sqlite-database.ts).
+// An episode's database starts on the run's own thread, where a statement costs what SQLite costs;
+// only statements whose cost is bounded by their text and a small table run there (sqlite-bounded.ts).
+// The first other statement, or one that took long, moves the database for good to a worker process
+// (sqlite-process.ts), which holds the statement time limit: it is rebuilt there from the task's table
+// and the episode's writes, and runs every statement from then on.
+import { performance } from "node:perf_hooks";
 import type { QueryOutcome, SqlBackend, TaskDatabase } from "./sql-backend.js";
-import { CappedRows, tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
+import { isBoundedTranslation } from "./sqlite-bounded.js";
+import { SqliteTaskDatabase } from "./sqlite-database.js";
 import { IsolatedSqliteDatabase, SqliteWorkerPool } from "./sqlite-process.js";
-import { md5Hex, tableHash } from "./table-hash.js";
 import type { DbTable } from "./tasks.js";
 
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** Limits of the run's own thread; past any of them an episode's database moves to a worker. */
+export const inThreadLimits = {
+  /** Bytes of the database (its table grows with the agent's writes). */
+  databaseBytes: 256 * 1024,
+  /** Characters of one CONCAT result (the statement is rerun in the worker, under MySQL's limit). */
+  resultChars: 64 * 1024,
+  /** Milliseconds one statement took: a statement that slow is not run on the run's thread again. */
+  statementMs: 20,
+};
 
-/** Each episode's database in a child process of its own (see sqlite-process.ts). */
+export interface SqliteBackendOptions {
+  statementTimeoutMs?: number;
+  /** false: every statement in a worker process (the only mode before in-thread statements). */
+  inThread?: boolean;
+}
+
 export function createSqliteBackend({
   statementTimeoutMs,
-}: {
-  statementTimeoutMs?: number;
-} = {}): SqlBackend {
+  inThread = true,
+}: SqliteBackendOptions = {}): SqlBackend {
   const pool = new SqliteWorkerPool();
   return {
     name: "sqlite",
-    openTask: async (table) => new IsolatedSqliteDatabase(table, pool, statementTimeoutMs),
+    openTask: async (table) => {
+      const isolated = new IsolatedSqliteDatabase(table, pool, statementTimeoutMs);
+      return inThread ? new TwoLaneSqliteDatabase(table, isolated) : isolated;
+    },
     close: () => pool.close(),
   };
 }
 
-export class SqliteTaskDatabase implements TaskDatabase {
-  readonly db: Database.Database;
+/** Where the statement ran, for tests and benchmarks. */
+export type Lane = "thread" | "worker";
 
-  constructor(private readonly table: DbTable) {
-    this.db = new Database(":memory:");
-    // SQLite's own heap (a REPEAT of a billion characters, a huge temp b-tree) fails with "out of memory"
-    this.db.pragma(`hard_heap_limit = ${256 * 1024 * 1024}`);
-    registerMysqlFunctions(this.db);
-    if (unsupportedColumnName(table) !== undefined) return;
-    const columns = table.table_info.columns
-      .map((c) => `${quoteIdent(c.name)} TEXT COLLATE NOCASE`)
-      .join(", ");
-    try {
-      this.db.exec(`CREATE TABLE ${quoteIdent(table.table_name)} (${columns})`);
-    } catch (error) {
-      // AgentBench ignores a failed init (its error text is returned to no one, AgentBench.old
-      // dbbench/__init__.py:68): a table MySQL refuses (two columns named alike) is simply absent
-      if ((error as { code?: string }).code === "SQLITE_ERROR") return;
-      throw error;
-    }
-    const marks = table.table_info.columns.map(() => "?").join(", ");
-    const insert = this.db.prepare(`INSERT INTO ${quoteIdent(table.table_name)} VALUES (${marks})`);
-    this.db.transaction(() => {
-      for (const row of tableRowsAsText(table)) insert.run(row);
-    })();
+export class TwoLaneSqliteDatabase implements TaskDatabase {
+  private local: SqliteTaskDatabase | undefined;
+  /** Why the database moved to a worker, once it has. */
+  movedBecause: string | undefined;
+
+  constructor(
+    table: DbTable,
+    private readonly worker: IsolatedSqliteDatabase,
+  ) {
+    this.local = new SqliteTaskDatabase(table, { resultCharLimit: inThreadLimits.resultChars });
   }
 
-  async execute(sql: string): Promise<QueryOutcome & { wrote?: boolean }> {
-    let statement: Database.Statement;
-    let translation: Translation | undefined;
-    try {
-      translation = toSqlite(sql);
-      // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
-      if (!sqliteStatementAllowed(translation.sql)) return { error: syntaxError(sql) };
-      statement = this.db.prepare(translation.sql);
-    } catch (error) {
-      return { error: mysqlError(error, sql, this.table.table_name, translation) };
-    }
-    try {
-      if (!statement.reader) {
-        statement.run();
-        return { rows: [], wrote: true };
+  get lane(): Lane {
+    return this.local ? "thread" : "worker";
+  }
+
+  async execute(sql: string): Promise<QueryOutcome> {
+    const local = this.local;
+    if (local) {
+      const start = performance.now();
+      const outcome = local.run(sql, isBoundedTranslation);
+      const ms = performance.now() - start;
+      if ("refused" in outcome) this.move("a statement not bounded by its text");
+      else if ("tooLarge" in outcome)
+        this.move("a result outgrew the thread's limit"); // rolled back: rerun
+      else {
+        if (outcome.wrote) this.worker.recordWrite(sql);
+        if (ms > inThreadLimits.statementMs) this.move(`a statement took ${ms.toFixed(0)} ms`);
+        else if (outcome.wrote && local.sizeBytes() > inThreadLimits.databaseBytes)
+          this.move("the table outgrew the thread's limit");
+        return "error" in outcome ? { error: outcome.error } : { rows: outcome.rows };
       }
-      statement.safeIntegers(true).raw(true);
-      return { rows: readCapped(statement.iterate() as IterableIterator<unknown[]>) };
-    } catch (error) {
-      return { error: mysqlError(error, sql, this.table.table_name, translation) };
     }
+    return this.worker.execute(sql);
+  }
+
+  private move(reason: string) {
+    this.movedBecause = reason;
+    void this.local?.close();
+    this.local = undefined;
   }
 
   async tableHash(): Promise<string | null> {
-    const columns = this.table.table_info.columns.map((c) => quoteIdent(c.name)).join(", ");
-    try {
-      const rows = this.db
-        .prepare(`SELECT ${columns} FROM ${quoteIdent(this.table.table_name)}`)
-        .raw(true)
-        .all();
-      return tableHash((rows as unknown[][]).map((row) => row.map((v) => (v === null ? null : textOf(v)))));
-    } catch {
-      return null; // the agent dropped or altered the table
-    }
+    return this.local ? this.local.tableHash() : this.worker.tableHash();
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    await this.local?.close();
+    this.local = undefined;
+    await this.worker.close();
   }
-}
-
-/**
- * Statement kinds a MySQL client can send that SQLite runs the same way. Everything else (ATTACH,
- * DETACH, PRAGMA, VACUUM, REINDEX, ANALYZE, CREATE VIRTUAL TABLE) is a syntax error in MySQL too.
- */
-const allowedStatements = new Set([
-  "select",
-  "with",
-  "insert",
-  "update",
-  "delete",
-  "replace",
-  "create",
-  "drop",
-  "alter",
-  "values",
-  "begin",
-  "commit",
-  "rollback",
-  "savepoint",
-  "release",
-  "explain",
-]);
-
-export function sqliteStatementAllowed(sqliteSql: string): boolean {
-  const words = sqliteSql
-    .replace(/\/\*[\s\S]*?(\*\/|$)|--[^\n]*/g, " ")
-    .replace(/^[\s(]+/, "")
-    .split(/[^A-Za-z_]+/, 3)
-    .map((w) => w.toLowerCase());
-  const [first = "", second = ""] = words;
-  if (!allowedStatements.has(first)) return false;
-  return !(first === "create" && second === "virtual");
-}
-
-function readCapped(rows: IterableIterator<unknown[]>): Cell[][] {
-  const capped = new CappedRows();
-  for (const row of rows) {
-    if (!capped.add(row.map(toCell))) {
-      rows.return?.();
-      break;
-    }
-  }
-  return capped.rows;
-}
-
-function toCell(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "bigint") return { kind: "int", text: value.toString() };
-  if (typeof value === "number") return { kind: "float", value };
-  if (Buffer.isBuffer(value)) return { kind: "str", value: value.toString("utf8") };
-  return { kind: "str", value: String(value) };
-}
-
-/** Text of a value as MySQL would CONCAT it. */
-function textOf(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value);
-  if (Buffer.isBuffer(value)) return value.toString("utf8");
-  return String(value);
-}
-
-/** MySQL's string → number conversion: the longest numeric prefix, else 0. */
-/**
- * A value as MySQL stores it in a TEXT column: a DOUBLE prints without a trailing ".0" and with a bare
- * exponent (1e20); other values are unchanged.
- */
-export function mysqlStoredText(value: unknown): unknown {
-  if (typeof value !== "number") return value;
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  return String(value).replace("e+", "e");
-}
-
-export function mysqlNumber(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  const match = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i.exec(String(value));
-  return match ? Number(match[0]) : 0;
-}
-
-/**
- * A comparison key that equals where utf8mb4_general_ci does: case and accents folded (é = E),
- * trailing spaces ignored (PAD SPACE).
- */
-export function generalCiKey(text: string): string {
-  return text.replace(/ +$/, "").normalize("NFD").replace(/\p{M}/gu, "").toUpperCase();
-}
-
-function registerMysqlFunctions(db: Database.Database) {
-  db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(textOf(v))));
-  db.function("mysql_num", { deterministic: true }, mysqlNumber);
-  db.function("mysql_text", { deterministic: true }, mysqlStoredText);
-  db.function("mysql_ci", { deterministic: true }, (v: unknown) =>
-    v === null ? null : generalCiKey(textOf(v)),
-  );
-  db.function("mysql_concat", { deterministic: true, varargs: true }, (...args: unknown[]) =>
-    args.some((a) => a === null) ? null : args.map(textOf).join(""),
-  );
-  db.function(
-    "mysql_concat_ws",
-    { deterministic: true, varargs: true },
-    (sep: unknown, ...args: unknown[]) =>
-      sep === null
-        ? null
-        : args
-            .filter((a) => a !== null)
-            .map(textOf)
-            .join(textOf(sep)),
-  );
-  db.function("mysql_left", { deterministic: true }, (s: unknown, n: unknown) =>
-    s === null ? null : [...textOf(s)].slice(0, Number(n)).join(""),
-  );
-  db.function("mysql_right", { deterministic: true }, (s: unknown, n: unknown) =>
-    s === null ? null : Number(n) <= 0 ? "" : [...textOf(s)].slice(-Number(n)).join(""),
-  );
-  db.function("mysql_locate", { deterministic: true }, (sub: unknown, s: unknown) =>
-    sub === null || s === null ? null : textOf(s).toLowerCase().indexOf(textOf(sub).toLowerCase()) + 1,
-  );
-  // SUM/AVG over TEXT columns are DOUBLE in MySQL: always a float, NULL over no non-NULL values.
-  const numericAggregate = (finish: (sum: number, n: number) => number) => ({
-    start: () => ({ sum: 0, n: 0 }),
-    step: (acc: { sum: number; n: number }, v: unknown) => {
-      const num = mysqlNumber(v);
-      if (num !== null) {
-        acc.sum += num;
-        acc.n++;
-      }
-      return acc;
-    },
-    result: (acc: { sum: number; n: number }) => (acc.n === 0 ? null : finish(acc.sum, acc.n)),
-  });
-  db.aggregate(
-    "mysql_sum",
-    numericAggregate((sum) => sum),
-  );
-  db.aggregate(
-    "mysql_avg",
-    numericAggregate((sum, n) => sum / n),
-  );
-}
-
-/** Maps a SQLite error to the text MySQL's connector would show for the same mistake. */
-export function mysqlError(
-  error: unknown,
-  sql: string,
-  tableName: string,
-  translation?: Translation,
-): string {
-  if (error instanceof MysqlSyntaxError) return syntaxError(error.near);
-  const message = (error as Error).message ?? String(error);
-  if (/syntax error|unrecognized token/.test(message) && translation) {
-    // Locate the error without the comparison wrappers, whose own parentheses SQLite may point at.
-    const plain = toSqlite(sql, { comparisons: false });
-    const plainMessage = plainSyntaxError(plain.sql) ?? message;
-    const near = /(?:near|unrecognized token:) "(.*?)"/s.exec(plainMessage)?.[1];
-    const piece = plain.pieces.find((p) => p.text === near);
-    return syntaxError(piece ? sql.slice(piece.start) : (near ?? ""));
-  }
-  for (const [pattern, render] of errorMappings) {
-    const match = pattern.exec(message);
-    if (match) return render(match[1] ?? "", { sql, db: tableName });
-  }
-  return `1064 (42000): ${message}`;
-}
-
-/** SQLite message pattern → MySQL error text (the database is named after the table, as in AgentBench). */
-const errorMappings: [RegExp, (name: string, at: { sql: string; db: string }) => string][] = [
-  [/no such table: (?:\w+\.)?(.+)$/, (name, { db }) => `1146 (42S02): Table '${db}.${name}' doesn't exist`],
-  [/(?:no such column:|has no column named) (.+)$/, unknownColumn],
-  [/no such function: (.+)$/, (name, { db }) => `1305 (42000): FUNCTION ${db}.${name} does not exist`],
-  [/incomplete input/, () => syntaxError("")],
-  [
-    /values were supplied|values for \d+ columns/,
-    () => "1136 (21S01): Column count doesn't match value count at row 1",
-  ],
-  [/table (.+) already exists/, (name) => `1050 (42S01): Table '${name}' already exists`],
-];
-
-function unknownColumn(column: string, { sql }: { sql: string }): string {
-  return `1054 (42S22): Unknown column '${column}' in '${clauseOf(sql, column.replace(/^.*\./, ""))}'`;
-}
-
-function plainSyntaxError(sql: string): string | undefined {
-  const probe = new Database(":memory:");
-  try {
-    probe.prepare(sql);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    probe.close();
-  }
-}
-
-export function syntaxError(near: string): string {
-  // the server drops the statement's terminating semicolon before it quotes the rest
-  let rest = near.trim().replace(/;\s*$/, "");
-  if (rest.length > 80) rest = `${rest.slice(0, 77)}...`; // MariaDB quotes at most 80 characters
-  return `1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${rest}' at line 1`;
 }

@@ -258,6 +258,12 @@ export class IsolatedSqliteDatabase implements TaskDatabase {
     }
   }
 
+  /** A write that ran elsewhere (on the run's thread): replayed when the database opens here. */
+  recordWrite(sql: string) {
+    if (this.worker) throw new Error("recordWrite: the database is already open in a worker");
+    this.writes.push(sql);
+  }
+
   async execute(sql: string): Promise<QueryOutcome> {
     try {
       const outcome = (await this.run({ op: "execute", db: this.handle, sql })) as QueryOutcome & {

@@ -1,6 +1,6 @@
 // A child process holding several episodes' SQLite databases (see sqlite-process.ts): a statement that
 // never ends, or eats memory, costs this process, which the parent kills and replaces.
-import { SqliteTaskDatabase } from "./sqlite-backend.js";
+import { SqliteTaskDatabase } from "./sqlite-database.js";
 import type { DbTable } from "./tasks.js";
 
 export type WorkerBody =
@@ -14,7 +14,7 @@ const databases = new Map<number, SqliteTaskDatabase>();
 
 async function handle(request: WorkerRequest): Promise<unknown> {
   if (request.op === "open") {
-    const db = new SqliteTaskDatabase(request.table);
+    const db = new SqliteTaskDatabase(request.table, { heapLimitBytes: 256 * 1024 * 1024 });
     for (const sql of request.replay) await db.execute(sql);
     databases.set(request.db, db);
     return null;

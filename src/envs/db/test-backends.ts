@@ -6,4 +6,7 @@ export const mariadbAvailable = backendAvailable(
   "mariadbd (apt-get install mariadb-server)",
   findMariadbd() !== undefined,
 );
-export const dbBackends = mariadbAvailable ? (["sqlite", "mariadb"] as const) : (["sqlite"] as const);
+/** SQLite on the run's thread (the default), SQLite in worker processes only, MariaDB. */
+export const dbBackends = mariadbAvailable
+  ? (["sqlite", "sqlite-worker", "mariadb"] as const)
+  : (["sqlite", "sqlite-worker"] as const);

@@ -1,0 +1,101 @@
+// An episode's database on the run's thread and its move to a worker process: the agent must not be
+// able to tell where a statement ran, except by the time a runaway one is given.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatRows } from "./python-repr.js";
+import type { QueryOutcome, SqlBackend } from "./sql-backend.js";
+import { createSqliteBackend, inThreadLimits, type TwoLaneSqliteDatabase } from "./sqlite-backend.js";
+import { statementTimeoutError } from "./sqlite-process.js";
+import type { DbTable } from "./tasks.js";
+
+const table: DbTable = {
+  table_name: "t",
+  table_info: {
+    columns: [{ name: "a" }, { name: "b" }],
+    rows: [
+      ["1", "x"],
+      ["2", "y"],
+    ],
+  },
+};
+const text = (outcome: QueryOutcome) => ("error" in outcome ? outcome.error : formatRows(outcome.rows));
+
+describe("sqlite on the run's thread", () => {
+  let backend: SqlBackend;
+  beforeAll(() => {
+    backend = createSqliteBackend({ statementTimeoutMs: 1500 });
+  });
+  afterAll(() => backend?.close());
+  const open = async () => (await backend.openTask(table)) as TwoLaneSqliteDatabase;
+
+  it("runs bounded statements in the thread and keeps them there", async () => {
+    const db = await open();
+    expect(text(await db.execute("INSERT INTO t VALUES ('3', 'z')"))).toBe("[]");
+    expect(text(await db.execute("SELECT a FROM t WHERE b = 'Z'"))).toBe("[('3',)]");
+    expect(text(await db.execute("SELECT nope FROM t"))).toMatch(/^1054 \(42S22\): Unknown column 'nope'/);
+    expect(db.lane).toBe("thread");
+    await db.close();
+  });
+
+  it("moves on the first statement not bounded by its text, with the writes made so far", async () => {
+    const db = await open();
+    await db.execute("UPDATE t SET b = 'w' WHERE a = '1'");
+    await db.execute("DELETE FROM t WHERE a = '2'");
+    const before = await db.tableHash();
+    expect(text(await db.execute("SELECT COUNT(*) FROM t AS p, t AS q"))).toBe("[(1,)]");
+    expect(db.lane).toBe("worker");
+    expect(db.movedBecause).toBe("a statement not bounded by its text");
+    expect(await db.tableHash()).toBe(before);
+    expect(text(await db.execute("SELECT a, b FROM t"))).toBe("[('1', 'w')]");
+    await db.close();
+  });
+
+  it("a runaway statement moves the episode and gets the statement time limit, not the thread", async () => {
+    const db = await open();
+    await db.execute("INSERT INTO t VALUES ('3', 'z')");
+    const endless =
+      "SELECT COUNT(*) FROM t a, t b, t c, t d, t e, t f, t g, t h, t i, t j, t k, t l, t m, t n, t o, t p, t q, t r, t s, t u, t v, t w, t x, t y";
+    const started = Date.now();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 50); // the thread stays free while the worker runs it
+    const outcome = await db.execute(endless);
+    clearInterval(timer);
+    expect(text(outcome)).toBe(statementTimeoutError);
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor((Date.now() - started) / 50 / 4));
+    expect(text(await db.execute("SELECT COUNT(*) FROM t"))).toBe("[(3,)]");
+    await db.close();
+  });
+
+  it("a result that outgrows the thread's limit is rerun in the worker, with MySQL's result", async () => {
+    const db = await open();
+    const times = 8;
+    const concat = `UPDATE t SET b = CONCAT(${Array(times).fill("b").join(", ")})`;
+    let length = 1;
+    while (length * times <= inThreadLimits.resultChars) {
+      await db.execute(concat);
+      length *= times;
+    }
+    expect(db.lane).toBe("thread");
+    expect(text(await db.execute(concat))).toBe("[]");
+    expect(db.lane).toBe("worker");
+    expect(db.movedBecause).toBe("a result outgrew the thread's limit");
+    expect(text(await db.execute("SELECT LENGTH(b) FROM t"))).toBe(
+      `[(${length * times},), (${length * times},)]`,
+    );
+    await db.close();
+  });
+
+  it("a table that outgrows the thread's limit moves", async () => {
+    const db = await open();
+    const row = `('${"r".repeat(1000)}', 'x')`;
+    const insert = `INSERT INTO t VALUES ${Array(3).fill(row).join(", ")}`;
+    let rows = 2;
+    while (db.lane === "thread") {
+      expect(text(await db.execute(insert))).toBe("[]");
+      rows += 3;
+      expect(rows).toBeLessThan(1000);
+    }
+    expect(db.movedBecause).toBe("the table outgrew the thread's limit");
+    expect(text(await db.execute("SELECT COUNT(*) FROM t"))).toBe(`[(${rows},)]`);
+    await db.close();
+  });
+});

@@ -1,0 +1,342 @@
+// One task's SQLite database speaking MySQL (through mysql-dialect.ts): its table, MySQL's functions,
+// comparisons and error texts. It runs statements to their end; sqlite-backend.ts decides where.
+import Database from "better-sqlite3";
+import {
+  asciiLiterals,
+  clauseOf,
+  generalCiKey,
+  MysqlSyntaxError,
+  printableAscii,
+  type Translation,
+  toSqlite,
+} from "./mysql-dialect.js";
+import type { Cell } from "./python-repr.js";
+import type { QueryOutcome, TaskDatabase } from "./sql-backend.js";
+import { CappedRows, tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
+import { isBoundedTranslation } from "./sqlite-bounded.js";
+import { md5Hex, tableHash } from "./table-hash.js";
+import type { DbTable } from "./tasks.js";
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** MySQL's max_allowed_packet (MariaDB 10.11's default): CONCAT returns NULL past it. */
+export const maxAllowedPacket = 16 * 1024 * 1024;
+
+/** Thrown from inside a statement whose string result outgrows `resultCharLimit` (see sqlite-backend.ts). */
+export class ResultTooLarge extends Error {}
+
+export type RunOutcome = (QueryOutcome & { wrote?: boolean }) | { tooLarge: true } | { refused: true };
+
+export interface SqliteTaskDatabaseOptions {
+  /**
+   * Caps SQLite's heap for the whole process (sqlite3_hard_heap_limit64 is global): for worker
+   * processes, whose databases are all the process holds.
+   */
+  heapLimitBytes?: number;
+  /** A CONCAT result longer than this ends the statement with ResultTooLarge (rolled back). */
+  resultCharLimit?: number;
+}
+
+export class SqliteTaskDatabase implements TaskDatabase {
+  readonly db: Database.Database;
+  /**
+   * Every value is printable ASCII: true for most tables, kept while each write is bounded
+   * (sqlite-bounded.ts: only functions that map ASCII to ASCII) and has ASCII literals.
+   */
+  private asciiData: boolean;
+
+  constructor(
+    private readonly table: DbTable,
+    { heapLimitBytes, resultCharLimit }: SqliteTaskDatabaseOptions = {},
+  ) {
+    this.db = new Database(":memory:");
+    // SQLite's own heap (a REPEAT of a billion characters, a huge temp b-tree) fails with "out of memory"
+    if (heapLimitBytes !== undefined) this.db.pragma(`hard_heap_limit = ${heapLimitBytes}`);
+    registerMysqlFunctions(this.db, resultCharLimit);
+    this.asciiData = tableRowsAsText(table).every((row) =>
+      row.every((v) => v === null || printableAscii.test(v)),
+    );
+    if (unsupportedColumnName(table) !== undefined) return;
+    const columns = table.table_info.columns
+      .map((c) => `${quoteIdent(c.name)} TEXT COLLATE NOCASE`)
+      .join(", ");
+    try {
+      this.db.exec(`CREATE TABLE ${quoteIdent(table.table_name)} (${columns})`);
+    } catch (error) {
+      // AgentBench ignores a failed init (its error text is returned to no one, AgentBench.old
+      // dbbench/__init__.py:68): a table MySQL refuses (two columns named alike) is simply absent
+      if ((error as { code?: string }).code === "SQLITE_ERROR") return;
+      throw error;
+    }
+    const marks = table.table_info.columns.map(() => "?").join(", ");
+    const insert = this.db.prepare(`INSERT INTO ${quoteIdent(table.table_name)} VALUES (${marks})`);
+    this.db.transaction(() => {
+      for (const row of tableRowsAsText(table)) insert.run(row);
+    })();
+  }
+
+  async execute(sql: string): Promise<QueryOutcome & { wrote?: boolean }> {
+    const outcome = this.run(sql);
+    if ("tooLarge" in outcome || "refused" in outcome) throw new Error("unreachable: no limits set");
+    return outcome;
+  }
+
+  /**
+   * Runs one statement to its end, on this thread; `onlyIf` sees the translation first (with the
+   * statement's MySQL text as `sql`) and may refuse it.
+   */
+  run(
+    sql: string,
+    onlyIf?: (statement: { sql: string; tokens: Translation["tokens"] }) => boolean,
+  ): RunOutcome {
+    let statement: Database.Statement;
+    let translation: Translation | undefined;
+    try {
+      translation = toSqlite(sql, { asciiData: this.asciiData });
+      if (onlyIf && !onlyIf({ sql, tokens: translation.tokens })) return { refused: true };
+      // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
+      if (!sqliteStatementAllowed(translation.sql)) return { error: syntaxError(sql) };
+      statement = this.db.prepare(translation.sql);
+    } catch (error) {
+      return { error: mysqlError(error, sql, this.table.table_name, translation) };
+    }
+    try {
+      if (!statement.reader) {
+        if (!(asciiLiterals(translation.tokens) && isBoundedTranslation({ sql, tokens: translation.tokens })))
+          this.asciiData = false;
+        statement.run();
+        return { rows: [], wrote: true };
+      }
+      statement.safeIntegers(true).raw(true);
+      return { rows: readCapped(statement.iterate() as IterableIterator<unknown[]>) };
+    } catch (error) {
+      if (error instanceof ResultTooLarge) return { tooLarge: true };
+      return { error: mysqlError(error, sql, this.table.table_name, translation) };
+    }
+  }
+
+  async tableHash(): Promise<string | null> {
+    const columns = this.table.table_info.columns.map((c) => quoteIdent(c.name)).join(", ");
+    try {
+      const rows = this.db
+        .prepare(`SELECT ${columns} FROM ${quoteIdent(this.table.table_name)}`)
+        .raw(true)
+        .all();
+      return tableHash((rows as unknown[][]).map((row) => row.map((v) => (v === null ? null : textOf(v)))));
+    } catch {
+      return null; // the agent dropped or altered the table
+    }
+  }
+
+  /** Bytes the database file takes (pages × page size). */
+  sizeBytes(): number {
+    return (
+      (this.db.pragma("page_count", { simple: true }) as number) *
+      (this.db.pragma("page_size", { simple: true }) as number)
+    );
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+/**
+ * Statement kinds a MySQL client can send that SQLite runs the same way. Everything else (ATTACH,
+ * DETACH, PRAGMA, VACUUM, REINDEX, ANALYZE, CREATE VIRTUAL TABLE) is a syntax error in MySQL too.
+ */
+const allowedStatements = new Set([
+  "select",
+  "with",
+  "insert",
+  "update",
+  "delete",
+  "replace",
+  "create",
+  "drop",
+  "alter",
+  "values",
+  "begin",
+  "commit",
+  "rollback",
+  "savepoint",
+  "release",
+  "explain",
+]);
+
+export function sqliteStatementAllowed(sqliteSql: string): boolean {
+  const words = sqliteSql
+    .replace(/\/\*[\s\S]*?(\*\/|$)|--[^\n]*/g, " ")
+    .replace(/^[\s(]+/, "")
+    .split(/[^A-Za-z_]+/, 3)
+    .map((w) => w.toLowerCase());
+  const [first = "", second = ""] = words;
+  if (!allowedStatements.has(first)) return false;
+  return !(first === "create" && second === "virtual");
+}
+
+function readCapped(rows: IterableIterator<unknown[]>): Cell[][] {
+  const capped = new CappedRows();
+  for (const row of rows) {
+    if (!capped.add(row.map(toCell))) {
+      rows.return?.();
+      break;
+    }
+  }
+  return capped.rows;
+}
+
+function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return { kind: "int", text: value.toString() };
+  if (typeof value === "number") return { kind: "float", value };
+  if (Buffer.isBuffer(value)) return { kind: "str", value: value.toString("utf8") };
+  return { kind: "str", value: String(value) };
+}
+
+/** Text of a value as MySQL would CONCAT it. */
+function textOf(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value);
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  return String(value);
+}
+
+/** MySQL's string → number conversion: the longest numeric prefix, else 0. */
+/**
+ * A value as MySQL stores it in a TEXT column: a DOUBLE prints without a trailing ".0" and with a bare
+ * exponent (1e20); other values are unchanged.
+ */
+export function mysqlStoredText(value: unknown): unknown {
+  if (typeof value !== "number") return value;
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  return String(value).replace("e+", "e");
+}
+
+export function mysqlNumber(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  const match = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i.exec(String(value));
+  return match ? Number(match[0]) : 0;
+}
+
+function registerMysqlFunctions(db: Database.Database, resultCharLimit = maxAllowedPacket) {
+  // MySQL returns NULL for a string function's result over max_allowed_packet; a lower limit aborts
+  const capped = (text: string) => {
+    if (text.length <= resultCharLimit) return text;
+    if (resultCharLimit < maxAllowedPacket) throw new ResultTooLarge();
+    return null;
+  };
+  db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(textOf(v))));
+  db.function("mysql_num", { deterministic: true }, mysqlNumber);
+  db.function("mysql_text", { deterministic: true }, mysqlStoredText);
+  db.function("mysql_ci", { deterministic: true }, (v: unknown) =>
+    v === null ? null : generalCiKey(textOf(v)),
+  );
+  db.function("mysql_concat", { deterministic: true, varargs: true }, (...args: unknown[]) =>
+    args.some((a) => a === null) ? null : capped(args.map(textOf).join("")),
+  );
+  db.function(
+    "mysql_concat_ws",
+    { deterministic: true, varargs: true },
+    (sep: unknown, ...args: unknown[]) =>
+      sep === null
+        ? null
+        : capped(
+            args
+              .filter((a) => a !== null)
+              .map(textOf)
+              .join(textOf(sep)),
+          ),
+  );
+  db.function("mysql_left", { deterministic: true }, (s: unknown, n: unknown) =>
+    s === null ? null : [...textOf(s)].slice(0, Number(n)).join(""),
+  );
+  db.function("mysql_right", { deterministic: true }, (s: unknown, n: unknown) =>
+    s === null ? null : Number(n) <= 0 ? "" : [...textOf(s)].slice(-Number(n)).join(""),
+  );
+  db.function("mysql_locate", { deterministic: true }, (sub: unknown, s: unknown) =>
+    sub === null || s === null ? null : textOf(s).toLowerCase().indexOf(textOf(sub).toLowerCase()) + 1,
+  );
+  // SUM/AVG over TEXT columns are DOUBLE in MySQL: always a float, NULL over no non-NULL values.
+  const numericAggregate = (finish: (sum: number, n: number) => number) => ({
+    start: () => ({ sum: 0, n: 0 }),
+    step: (acc: { sum: number; n: number }, v: unknown) => {
+      const num = mysqlNumber(v);
+      if (num !== null) {
+        acc.sum += num;
+        acc.n++;
+      }
+      return acc;
+    },
+    result: (acc: { sum: number; n: number }) => (acc.n === 0 ? null : finish(acc.sum, acc.n)),
+  });
+  db.aggregate(
+    "mysql_sum",
+    numericAggregate((sum) => sum),
+  );
+  db.aggregate(
+    "mysql_avg",
+    numericAggregate((sum, n) => sum / n),
+  );
+}
+
+/** Maps a SQLite error to the text MySQL's connector would show for the same mistake. */
+export function mysqlError(
+  error: unknown,
+  sql: string,
+  tableName: string,
+  translation?: Translation,
+): string {
+  if (error instanceof MysqlSyntaxError) return syntaxError(error.near);
+  const message = (error as Error).message ?? String(error);
+  if (/syntax error|unrecognized token/.test(message) && translation) {
+    // Locate the error without the comparison wrappers, whose own parentheses SQLite may point at.
+    const plain = toSqlite(sql, { comparisons: false });
+    const plainMessage = plainSyntaxError(plain.sql) ?? message;
+    const near = /(?:near|unrecognized token:) "(.*?)"/s.exec(plainMessage)?.[1];
+    const piece = plain.pieces.find((p) => p.text === near);
+    return syntaxError(piece ? sql.slice(piece.start) : (near ?? ""));
+  }
+  for (const [pattern, render] of errorMappings) {
+    const match = pattern.exec(message);
+    if (match) return render(match[1] ?? "", { sql, db: tableName });
+  }
+  return `1064 (42000): ${message}`;
+}
+
+/** SQLite message pattern → MySQL error text (the database is named after the table, as in AgentBench). */
+const errorMappings: [RegExp, (name: string, at: { sql: string; db: string }) => string][] = [
+  [/no such table: (?:\w+\.)?(.+)$/, (name, { db }) => `1146 (42S02): Table '${db}.${name}' doesn't exist`],
+  [/(?:no such column:|has no column named) (.+)$/, unknownColumn],
+  [/no such function: (.+)$/, (name, { db }) => `1305 (42000): FUNCTION ${db}.${name} does not exist`],
+  [/incomplete input/, () => syntaxError("")],
+  [
+    /values were supplied|values for \d+ columns/,
+    () => "1136 (21S01): Column count doesn't match value count at row 1",
+  ],
+  [/table (.+) already exists/, (name) => `1050 (42S01): Table '${name}' already exists`],
+];
+
+function unknownColumn(column: string, { sql }: { sql: string }): string {
+  return `1054 (42S22): Unknown column '${column}' in '${clauseOf(sql, column.replace(/^.*\./, ""))}'`;
+}
+
+function plainSyntaxError(sql: string): string | undefined {
+  const probe = new Database(":memory:");
+  try {
+    probe.prepare(sql);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    probe.close();
+  }
+}
+
+export function syntaxError(near: string): string {
+  // the server drops the statement's terminating semicolon before it quotes the rest
+  let rest = near.trim().replace(/;\s*$/, "");
+  if (rest.length > 80) rest = `${rest.slice(0, 77)}...`; // MariaDB quotes at most 80 characters
+  return `1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${rest}' at line 1`;
+}
