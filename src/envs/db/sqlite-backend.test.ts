@@ -36,6 +36,16 @@ describe("sqlite on the run's thread", () => {
     await db.close();
   });
 
+  it("a task played again starts from its table as given, not as the last episode left it", async () => {
+    const first = await open();
+    await first.execute("DELETE FROM t WHERE a = '1'");
+    await first.execute("INSERT INTO t VALUES ('9', 'q')");
+    const second = await open();
+    expect(text(await second.execute("SELECT a, b FROM t"))).toBe("[('1', 'x'), ('2', 'y')]");
+    expect(text(await first.execute("SELECT a, b FROM t"))).toBe("[('2', 'y'), ('9', 'q')]");
+    await Promise.all([first.close(), second.close()]);
+  });
+
   it("moves on the first statement not bounded by its text, with the writes made so far", async () => {
     const db = await open();
     await db.execute("UPDATE t SET b = 'w' WHERE a = '1'");
