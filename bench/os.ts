@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { oracleModel } from "../src/agent/index.js";
 import { cachedOsImage } from "../src/envs/lib/sandbox/image.js";
+import { SandboxPool } from "../src/envs/lib/sandbox/pool.js";
 import { Sandbox, sandboxProblem } from "../src/envs/lib/sandbox/sandbox.js";
 import { generateOsTasks } from "../src/envs/os/generate.js";
 import { osSpec } from "../src/envs/os/spec.js";
@@ -91,6 +92,45 @@ export async function benchOs(): Promise<Row[]> {
     note: `${(stepMs / rawMs).toFixed(2)}× a raw \`bash -c echo\` (${rawMs.toFixed(2)} ms)`,
   });
 
+  // episodes one after another (sandbox, an action, 50 ms of "model", an action, close), with sandboxes
+  // started ahead by a pool of 2 and without (pool of 0), alternating; the wait for a sandbox and the
+  // first action's latency measured apart
+  const pooled: Record<string, { acquireMs: number; firstActionMs: number; episodeMs: number }> = {};
+  for (const size of [2, 0]) pooled[size] = { acquireMs: 0, firstActionMs: 0, episodeMs: 0 };
+  const episodes = 10;
+  for (let r = 0; r < 3; r++) {
+    for (const size of [2, 0]) {
+      const pool = new SandboxPool({ image }, size);
+      await (await pool.acquire()).close(); // the first episode of a run waits either way
+      await pool.filled();
+      const m = pooled[size] as { acquireMs: number; firstActionMs: number; episodeMs: number };
+      for (let i = 0; i < episodes; i++) {
+        const t0 = performance.now();
+        const sandbox = await pool.acquire();
+        const t1 = performance.now();
+        await sandbox.run("echo hi");
+        const t2 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sandbox.run("echo hi");
+        await sandbox.close();
+        m.acquireMs += (t1 - t0) / (3 * episodes);
+        m.firstActionMs += (t2 - t1) / (3 * episodes);
+        m.episodeMs += (performance.now() - t0) / (3 * episodes);
+      }
+      await pool.close();
+    }
+  }
+  const [withPool, without] = [pooled[2], pooled[0]] as {
+    acquireMs: number;
+    firstActionMs: number;
+    episodeMs: number;
+  }[];
+  rows.push({
+    measure: "os episode's wait for its sandbox, pool of 2 started ahead",
+    value: `${withPool?.acquireMs.toFixed(2)} ms`,
+    note: `without a pool ${without?.acquireMs.toFixed(1)} ms; first action after it ${withPool?.firstActionMs.toFixed(2)} ms (without ${without?.firstActionMs.toFixed(2)} ms); episode of 2 actions + 50 ms ${withPool?.episodeMs.toFixed(1)} ms vs ${without?.episodeMs.toFixed(1)} ms`,
+  });
+
   // 64 concurrent episodes of the oracle on generated tasks
   const tasks: OsTask[] = [];
   for await (const task of generateOsTasks({ count: 64, seed: 11 })) tasks.push(task);
@@ -128,6 +168,7 @@ export async function benchOs(): Promise<Row[]> {
     stepMs,
     rawMs,
     ratio: stepMs / rawMs,
+    pooled,
     concurrent: { episodes: 64, seconds, perEpisodeMb, successRate: summary.successRate },
   });
   return rows;

@@ -4,6 +4,7 @@ import { EnvError } from "../../core/index.js";
 import { checkoutFor, osTexts, textsFromCheckout } from "../lib/agentbench/checkout.js";
 import { fcTexts } from "../lib/agentbench/fc.js";
 import { cachedOsImage, importOsImage, type OsImage } from "../lib/sandbox/image.js";
+import { poolSizeFromEnv, SandboxPool } from "../lib/sandbox/pool.js";
 import { Sandbox, sandboxIsolation, sandboxProblem } from "../lib/sandbox/sandbox.js";
 import type { EnvSpec } from "../types.js";
 import { parseOsAction } from "./action.js";
@@ -63,14 +64,19 @@ export const osSpec: EnvSpec<OsTask> = {
     const isolation = sandboxIsolation();
     if (isolation.warning) notice(isolation.warning);
     const name = image ? `bwrap image ${image.manifest.key}` : "bwrap host-view";
+    const pool = new SandboxPool({ image }, poolSizeFromEnv());
+    const close = async () => {
+      await pool.close();
+      await Sandbox.settled();
+    };
     if (calling)
       return {
         name,
         ...(calling.fromCheckout ? { prompts: agentbench } : {}),
         tools: calling.tools,
         maxTurns: roundLimit ?? calling.rounds,
-        create: async (task) => new OsCallingEnvironment(task, await Sandbox.create({ image }), calling),
-        close: () => Sandbox.settled(),
+        create: async (task) => new OsCallingEnvironment(task, await pool.acquire(), calling),
+        close,
       };
     return {
       name,
@@ -79,13 +85,13 @@ export const osSpec: EnvSpec<OsTask> = {
       create: async (task) =>
         new OsEnvironment(
           task,
-          await Sandbox.create({ image }),
+          await pool.acquire(),
           roundLimit ?? defaultOsRoundLimit,
           actionTimeoutMs,
           protocol,
           texts,
         ),
-      close: () => Sandbox.settled(),
+      close,
     };
   },
   actions: osActions,

@@ -69,6 +69,10 @@ async function playConcurrently(url: string, env: string, sessions: number, task
   return rewards;
 }
 
+// counts of processes and cgroups taken while the server runs must show the episodes' alone: no os
+// sandboxes started ahead (src/envs/lib/sandbox/pool.ts; its own test checks that close frees them)
+process.env.AGENTTUNE_OS_POOL = "0";
+
 describe("many OpenEnv sessions at once", () => {
   it("plays 256 concurrent alfworld sessions to reward 1 and keeps no session", async () => {
     const file = join(tmpdir(), `openenv-load-${process.pid}-alfworld.jsonl`);

@@ -432,6 +432,11 @@ export class Sandbox {
     return this.cgroup?.memoryEvents() ?? 0;
   }
 
+  /** Neither closed nor left without its shell: a sandbox an episode can start in. */
+  get usable(): boolean {
+    return !this.closed && !this.shellExited;
+  }
+
   /** Kills every process of the episode; the tmpfs with all its writes goes with the namespace. */
   async close(): Promise<void> {
     if (!this.closed && this.child.exitCode === null && this.child.signalCode === null) {
