@@ -9,7 +9,7 @@ import { DbEnvironment } from "../src/envs/db/env.js";
 import { generateDbTasks } from "../src/envs/db/generate.js";
 import { findMariadbd } from "../src/envs/db/mariadb-server.js";
 import { dbSpec } from "../src/envs/db/spec.js";
-import { createSqliteBackend } from "../src/envs/db/sqlite-backend.js";
+import { createSqliteBackend, type TwoLaneSqliteDatabase } from "../src/envs/db/sqlite-backend.js";
 import type { DbTask } from "../src/envs/db/tasks.js";
 import type { ChatModel } from "../src/models/index.js";
 import { runTasks } from "../src/runner/index.js";
@@ -51,14 +51,10 @@ export async function benchDb(): Promise<Row[]> {
       { name: "thread", backend: createSqliteBackend() },
       { name: "worker", backend: createSqliteBackend({ inThread: false }) },
     ];
-    const envs = await Promise.all(
-      lanes.map(async (l) => {
-        // no round limit: every step must run its SQL
-        const env = new DbEnvironment(task, await l.backend.openTask(task.table), Number.POSITIVE_INFINITY);
-        await env.reset();
-        return env;
-      }),
-    );
+    const dbs = await Promise.all(lanes.map((l) => l.backend.openTask(task.table)));
+    // no round limit: every step must run its SQL
+    const envs = dbs.map((db) => new DbEnvironment(task, db, Number.POSITIVE_INFINITY));
+    for (const env of envs) await env.reset();
     const n = 20_000;
     // side by side, alternating, so all see the same machine state
     // (the worker lane in rounds of its own: its processes' IPC would slow the thread lane's rounds)
@@ -75,8 +71,10 @@ export async function benchDb(): Promise<Row[]> {
       const check = await env.step(reply);
       if (check.done || !check.observation.startsWith("["))
         throw new Error(`bench: step did not run its SQL: ${check.observation}`);
-      const db = (env as unknown as { db: { lane?: string } }).db;
-      if (i === 0 && db.lane !== "thread") throw new Error("bench: the in-thread step moved to a worker");
+      if (i === 0 && (dbs[0] as TwoLaneSqliteDatabase).lane !== "thread")
+        throw new Error(
+          `bench: the in-thread step moved to a worker: ${(dbs[0] as TwoLaneSqliteDatabase).movedBecause}`,
+        );
       await env.close();
     }
     for (const l of lanes) await l.backend.close();

@@ -265,10 +265,6 @@ function skipParens(tokens: Token[], open: number): number {
 }
 
 /**
- * `col <op> 17` compares numerically in MySQL (TEXT is converted to a number) but as text in SQLite;
- * `col <op> 'x'` ignores case and trailing spaces in MySQL. Rewrite both shapes, column on either side.
- */
-/**
  * MySQL's string → number conversion (the longest numeric prefix after leading spaces, else 0) is
  * SQLite's CAST to REAL, natively (mysql_num, the same rule in JavaScript, costs ~1 µs a row).
  */
@@ -276,10 +272,12 @@ const numberOf = (sql: string) => `CAST(${sql} AS REAL)`;
 
 /**
  * generalCiKey of a column, natively where the value is printable ASCII (SQLite's upper() and a right
- * trim of spaces give the same key) and through mysql_ci otherwise.
+ * trim of spaces give the same key) and through mysql_ci otherwise; asciiCiKeyOf where every value
+ * of the database is.
  */
+const asciiCiKeyOf = (sql: string) => `upper(rtrim(${sql}, ' '))`;
 const ciKeyOf = (sql: string) =>
-  `(CASE WHEN ${sql} GLOB '*[^ -~]*' THEN mysql_ci(${sql}) ELSE upper(rtrim(${sql}, ' ')) END)`;
+  `(CASE WHEN ${sql} GLOB '*[^ -~]*' THEN mysql_ci(${sql}) ELSE ${asciiCiKeyOf(sql)} END)`;
 
 /** A column name: not a keyword, not a literal. */
 function isColumn(tokens: Token[], i: number): boolean {
@@ -295,8 +293,6 @@ function literalKind(t: Token | undefined): "number" | "string" | undefined {
   return undefined;
 }
 
-const asciiCiKeyOf = (sql: string) => `upper(rtrim(${sql}, ' '))`;
-
 /** Whether every string literal of a statement is printable ASCII (so are the values it writes). */
 export function asciiLiterals(tokens: Token[]): boolean {
   for (const t of tokens) if (t.type === "string" && !printableAscii.test(t.value)) return false;
@@ -305,16 +301,21 @@ export function asciiLiterals(tokens: Token[]): boolean {
 
 export const printableAscii = /^[ -~]*$/;
 
-/** Wraps an assigned value, result[start..end), in mysql_text: the TEXT column stores a number the way
- * MySQL prints it (4, not SQLite's 4.0). Returns the next value's start (none yet). */
-function closeValue(result: string[], start: number, end: number): number {
+/**
+ * Wraps an assigned value, result[start..end), in mysql_text: the TEXT column stores a number the way
+ * MySQL prints it (4, not SQLite's 4.0).
+ */
+function wrapAssignedValue(result: string[], start: number, end: number) {
   if (start >= 0 && end > start) {
     result[start] = `mysql_text(${result[start]}`;
     result[end - 1] = `${result[end - 1]})`;
   }
-  return -1;
 }
 
+/**
+ * `col <op> 17` compares numerically in MySQL (TEXT is converted to a number) but as text in SQLite;
+ * `col <op> 'x'` ignores case and trailing spaces in MySQL. Rewrite both shapes, column on either side.
+ */
 function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean): string[] {
   const result = [...out];
   let assigning = false; // between UPDATE … SET and WHERE, "=" assigns
@@ -327,9 +328,13 @@ function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean):
     else if (op.text === ")") depth--;
     if (word === "set") assigning = true;
     else if (word === "where" || word === "order" || word === "limit") {
-      if (assigning) valueStart = closeValue(result, valueStart, i);
+      if (assigning) wrapAssignedValue(result, valueStart, i);
+      valueStart = -1;
       assigning = false;
-    } else if (assigning && depth === 0 && op.text === ",") valueStart = closeValue(result, valueStart, i);
+    } else if (assigning && depth === 0 && op.text === ",") {
+      wrapAssignedValue(result, valueStart, i);
+      valueStart = -1;
+    }
     if (assigning && depth === 0 && op.type === "op" && op.text === "=") valueStart = i + 1;
     if (op.type === "punct" && "+-*/%".includes(op.text)) {
       // arithmetic on TEXT converts to DOUBLE in MySQL
@@ -355,10 +360,10 @@ function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean):
     else {
       const col = result[sideColumn] ?? "";
       result[sideColumn] = asciiData ? asciiCiKeyOf(col) : ciKeyOf(col);
-      const t = tokens[lit];
-      result[lit] = t?.type === "string" ? sqliteString(generalCiKey(t.value)) : `mysql_ci(${result[lit]})`;
+      // the literal's key is known now: a string literal, as kind says
+      result[lit] = sqliteString(generalCiKey((tokens[lit] as Token & { type: "string" }).value));
     }
   }
-  if (assigning) closeValue(result, valueStart, tokens.length);
+  if (assigning) wrapAssignedValue(result, valueStart, tokens.length);
   return result;
 }

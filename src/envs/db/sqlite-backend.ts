@@ -6,7 +6,6 @@
 // and the episode's writes, and runs every statement from then on.
 import { performance } from "node:perf_hooks";
 import type { QueryOutcome, SqlBackend, TaskDatabase } from "./sql-backend.js";
-import { isBoundedTranslation } from "./sqlite-bounded.js";
 import { SqliteTaskDatabase } from "./sqlite-database.js";
 import { IsolatedSqliteDatabase, SqliteWorkerPool } from "./sqlite-process.js";
 import type { DbTable } from "./tasks.js";
@@ -54,7 +53,10 @@ export class TwoLaneSqliteDatabase implements TaskDatabase {
     table: DbTable,
     private readonly worker: IsolatedSqliteDatabase,
   ) {
-    this.local = new SqliteTaskDatabase(table, { resultCharLimit: inThreadLimits.resultChars });
+    this.local = new SqliteTaskDatabase(table, {
+      resultCharLimit: inThreadLimits.resultChars,
+      reuseImage: true,
+    });
   }
 
   get lane(): Lane {
@@ -65,7 +67,7 @@ export class TwoLaneSqliteDatabase implements TaskDatabase {
     const local = this.local;
     if (local) {
       const start = performance.now();
-      const outcome = local.run(sql, isBoundedTranslation);
+      const outcome = local.run(sql, { boundedOnly: true });
       const ms = performance.now() - start;
       if ("refused" in outcome) this.move("a statement not bounded by its text");
       else if ("tooLarge" in outcome)

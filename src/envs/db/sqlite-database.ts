@@ -35,12 +35,18 @@ export interface SqliteTaskDatabaseOptions {
   heapLimitBytes?: number;
   /** A CONCAT result longer than this ends the statement with ResultTooLarge (rolled back). */
   resultCharLimit?: number;
+  /**
+   * Start from the table's image when this table object was opened before, and keep one when not:
+   * for the run's thread, where a task is played again (a GRPO group, another model). A worker gets
+   * a new table object with every request, so an image there would never be used.
+   */
+  reuseImage?: boolean;
 }
 
 /** A task table's database file, built once per table object. */
 const images = new WeakMap<DbTable, { bytes: Buffer; asciiData: boolean }>();
 
-function createTable(db: Database.Database, table: DbTable) {
+function createTable(db: Database.Database, table: DbTable, rows: (string | null)[][]) {
   if (unsupportedColumnName(table) !== undefined) return;
   const columns = table.table_info.columns.map((c) => `${quoteIdent(c.name)} TEXT COLLATE NOCASE`).join(", ");
   try {
@@ -54,7 +60,7 @@ function createTable(db: Database.Database, table: DbTable) {
   const marks = table.table_info.columns.map(() => "?").join(", ");
   const insert = db.prepare(`INSERT INTO ${quoteIdent(table.table_name)} VALUES (${marks})`);
   db.transaction(() => {
-    for (const row of tableRowsAsText(table)) insert.run(row);
+    for (const row of rows) insert.run(row);
   })();
 }
 
@@ -68,10 +74,10 @@ export class SqliteTaskDatabase implements TaskDatabase {
 
   constructor(
     private readonly table: DbTable,
-    { heapLimitBytes, resultCharLimit }: SqliteTaskDatabaseOptions = {},
+    { heapLimitBytes, resultCharLimit, reuseImage = false }: SqliteTaskDatabaseOptions = {},
   ) {
-    // a task played again (a GRPO group, another model) starts from its table's image: a copy, ~5× faster
-    const image = images.get(table);
+    // from the image, a copy, ~5× faster than building the table
+    const image = reuseImage ? images.get(table) : undefined;
     this.db = new Database(image?.bytes ?? ":memory:");
     // SQLite's own heap (a REPEAT of a billion characters, a huge temp b-tree) fails with "out of memory"
     if (heapLimitBytes !== undefined) this.db.pragma(`hard_heap_limit = ${heapLimitBytes}`);
@@ -80,32 +86,30 @@ export class SqliteTaskDatabase implements TaskDatabase {
       this.asciiData = image.asciiData;
       return;
     }
-    this.asciiData = tableRowsAsText(table).every((row) =>
-      row.every((v) => v === null || printableAscii.test(v)),
-    );
-    createTable(this.db, table);
-    images.set(table, { bytes: this.db.serialize(), asciiData: this.asciiData });
+    const rows = tableRowsAsText(table);
+    this.asciiData = rows.every((row) => row.every((v) => v === null || printableAscii.test(v)));
+    createTable(this.db, table, rows);
+    if (reuseImage) images.set(table, { bytes: this.db.serialize(), asciiData: this.asciiData });
   }
 
   async execute(sql: string): Promise<QueryOutcome & { wrote?: boolean }> {
     const outcome = this.run(sql);
-    if ("tooLarge" in outcome || "refused" in outcome) throw new Error("unreachable: no limits set");
+    if ("tooLarge" in outcome || "refused" in outcome) throw new Error("unreachable: no thread limits set");
     return outcome;
   }
 
   /**
-   * Runs one statement to its end, on this thread; `onlyIf` sees the translation first (with the
-   * statement's MySQL text as `sql`) and may refuse it.
+   * Runs one statement to its end, on this thread; with `boundedOnly`, only a statement bounded by
+   * its text (sqlite-bounded.ts), refusing any other before it runs.
    */
-  run(
-    sql: string,
-    onlyIf?: (statement: { sql: string; tokens: Translation["tokens"] }) => boolean,
-  ): RunOutcome {
+  run(sql: string, { boundedOnly = false }: { boundedOnly?: boolean } = {}): RunOutcome {
     let statement: Database.Statement;
     let translation: Translation | undefined;
+    let bounded: boolean | undefined; // worked out when needed: for boundedOnly, or for a write
     try {
       translation = toSqlite(sql, { asciiData: this.asciiData });
-      if (onlyIf && !onlyIf({ sql, tokens: translation.tokens })) return { refused: true };
+      if (boundedOnly) bounded = isBoundedTranslation({ sql, tokens: translation.tokens });
+      if (bounded === false) return { refused: true };
       // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
       if (!sqliteStatementAllowed(translation.sql)) return { error: syntaxError(sql) };
       statement = this.db.prepare(translation.sql);
@@ -114,8 +118,8 @@ export class SqliteTaskDatabase implements TaskDatabase {
     }
     try {
       if (!statement.reader) {
-        if (!(asciiLiterals(translation.tokens) && isBoundedTranslation({ sql, tokens: translation.tokens })))
-          this.asciiData = false;
+        bounded ??= isBoundedTranslation({ sql, tokens: translation.tokens });
+        if (!(bounded && asciiLiterals(translation.tokens))) this.asciiData = false;
         statement.run();
         return { rows: [], wrote: true };
       }
