@@ -299,6 +299,31 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
   });
 
   it.skipIf(!imageAvailable)(
+    "an /etc replaced whole does not hide the image's files from judges",
+    async () => {
+      // a judge runs in the agent's own view only while no program, library or loader file was changed;
+      // a dir deleted and made again (opaque in the overlay) hides the image's files without an entry
+      // for them in the upper dir, so that counts as changed too
+      await withSandbox(async (s) => {
+        await s.run(
+          "cp -a /etc /root/etc.bak && rm -rf /etc 2>/dev/null; mkdir -p /etc && cp -a /root/etc.bak/passwd /etc/",
+        );
+        expect(
+          (await s.run("ls /etc/alternatives 2>&1 | head -c 0; test -e /etc/ld.so.cache || echo gone"))
+            .output,
+        ).toBe("gone");
+        const seen = await s.runScript(
+          "bash",
+          "awk 'BEGIN { print 7 * 6 }'; test -e /etc/ld.so.cache && echo cache; cat /etc/passwd | head -1",
+          [],
+          { judge: true },
+        );
+        expect(seen.output).toBe("42\ncache\nroot:x:0:0:root:/root:/bin/bash\n");
+      });
+    },
+  );
+
+  it.skipIf(!imageAvailable)(
     "judges see the agent's work, and the agent's processes are stopped while they run",
     async () => {
       await withSandbox(async (s) => {

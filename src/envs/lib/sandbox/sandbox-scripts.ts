@@ -37,6 +37,10 @@ export const judgeEnvironment: Record<string, string> = {
   PATH: "/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin",
 };
 
+/** What a judge's view restores from the image when the agent changed it: programs, libraries, the loader's config. */
+const protectedPaths =
+  "usr/bin usr/sbin usr/lib usr/lib32 usr/lib64 usr/libx32 usr/libexec bin sbin lib lib32 lib64 libx32 etc/alternatives etc/ld.so.cache etc/ld.so.conf etc/ld.so.conf.d etc/ld.so.preload";
+
 const envArgs = (env: Record<string, string>) =>
   Object.entries(env)
     .map(([k, v]) => `${k}=${v}`)
@@ -110,6 +114,20 @@ agent_signal() {
     [ -n "$inner" ] && [ "$inner" -gt 1 ] && kill "-$1" "$pid" 2>/dev/null
   done
 }
+# Whether the agent changed anything a judge's trusted view restores from the image (see judgeScript):
+# an entry in the overlay's upper dir (a file, a whiteout, a replaced dir) under a program or library
+# dir or a loader file, or one of those the image has that the agent's view lacks
+system_touched() {
+  local p
+  for p in ${protectedPaths}; do
+    if [ -e "$D/u/$p" ] || [ -L "$D/u/$p" ]; then return 0; fi
+  done
+  # hidden by a parent replaced whole (an opaque /usr or /etc)
+  for p in ${protectedPaths}; do
+    if { [ -e "$IMG/$p" ] || [ -L "$IMG/$p" ]; } && ! { [ -e "/proc/$A/root/$p" ] || [ -L "/proc/$A/root/$p" ]; }; then return 0; fi
+  done
+  return 1
+}
 # Each job runs as one process in the sandbox, as \`docker exec\` runs AgentBench's scripts: its time
 # limit is kept from out here (timeout signals its whole process group, which crosses into the sandbox),
 # and it is done when that process ends: its output goes to a file, so background processes it leaves
@@ -119,7 +137,11 @@ while read -r id mode secs <&3; do
   case "$mode" in
     judge)
       agent_signal STOP; agent_signal STOP
-      if [ -n "$IMG" ]; then
+      if [ -n "$IMG" ] && ! system_touched; then
+        # nothing the trusted view would restore was changed: the agent's own view is that view
+        timeout -k 5 "$secs" nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
+        rc=$?
+      elif [ -n "$IMG" ]; then
         nsenter -t "$A" -p -n -i -u -- /bin/bash -c "$JUDGE" judge "$D" "$IMG" "$CTL" setup </dev/null >/dev/null 2>&1
         timeout -k 5 "$secs" nsenter -t "$A" -p -n -i -u -- chroot "$D/j/m" /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
         rc=$?
@@ -154,7 +176,7 @@ if [ "$step" = cleanup ]; then
   rm -rf "$J/u" "$J/w" "$J/m" 2>/dev/null
   exit 0
 fi
-protected=" usr/bin usr/sbin usr/lib usr/lib32 usr/lib64 usr/libx32 usr/libexec bin sbin lib lib32 lib64 libx32 etc/alternatives etc/ld.so.cache etc/ld.so.conf etc/ld.so.conf.d etc/ld.so.preload "
+protected=" ${protectedPaths} "
 wanted() {
   case "$protected" in *" $1 "*) return 0 ;; esac
   case "$1" in usr | etc) return 0 ;; esac
@@ -184,6 +206,12 @@ restore() {
   mount -t overlay overlay -o "lowerdir=$D/u:$IMG,upperdir=$J/u,workdir=$J/w,userxattr" "$J/m"
   for t in usr etc bin sbin lib lib32 lib64 libx32; do
     if [ -e "$D/u/$t" ] || [ -L "$D/u/$t" ]; then restore "$t"; fi
+  done
+  # those hidden by a parent the agent replaced whole (an opaque /etc or /usr has no entry for them)
+  for p in $protected; do
+    if { [ -e "$IMG/$p" ] || [ -L "$IMG/$p" ]; } && ! { [ -e "$J/m/$p" ] || [ -L "$J/m/$p" ]; }; then
+      mkdir -p -- "$J/m/${"$"}{p%/*}" && restore "$p"
+    fi
   done
   rm -rf -- "$J/m/dev" "$J/m/proc" "$J/m/run/agenttune"
   mkdir -p "$J/m/dev" "$J/m/proc" "$J/m/run/agenttune"
