@@ -3,10 +3,11 @@
 // episode (or the next one) must go on.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { cgroupSupport } from "../lib/sandbox/cgroup.js";
 import { Sandbox, type SandboxOptions } from "../lib/sandbox/sandbox.js";
@@ -17,6 +18,15 @@ import type { OsTask } from "./tasks.js";
 const hostDir = mkdtempSync(join(tmpdir(), "agenttune-host-"));
 afterAll(() => rmSync(hostDir, { recursive: true, force: true }));
 const isRoot = process.getuid?.() === 0;
+
+/** Whether uid 65534 can run a file: readable and executable by others, every dir on the way enterable. */
+function nobodyCanRun(file: string): boolean {
+  if ((statSync(file).mode & 0o005) !== 0o005) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (!(statSync(dir).mode & 0o001)) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
 const cgroups = cgroupSupport().controllers;
 
 /** Host processes whose command line contains `marker`. */
@@ -386,38 +396,43 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
     await withSandbox(async (s) => expect((await s.run("echo next")).output).toBe("next"));
   });
 
-  it.skipIf(!isRoot)(
+  it.skipIf(!isRoot || !nobodyCanRun(process.execPath))(
     "without root: one mapped id, limits from prlimit, and a line naming what is not enforced",
     async () => {
       const home = mkdtempSync(join(tmpdir(), "agenttune-nobody-"));
       execFileSync("chown", ["65534:65534", home]);
-      const script = join(home, "probe.mts");
+      // nobody may not be able to read the checkout (a clone under /root or a 0700 dir): the probe and
+      // the sandbox code it imports are bundled into one file in nobody's own temp dir, run without tsx
       const sandboxModule = new URL("../lib/sandbox/sandbox.ts", import.meta.url).pathname;
-      writeFileSync(
-        script,
-        [
-          `import { Sandbox, sandboxIsolation } from ${JSON.stringify(sandboxModule)};`,
-          "console.log(sandboxIsolation().warning);",
-          "const s = await Sandbox.create({ maxProcesses: 32 });",
-          `console.log((await s.run("id -u; wc -l < /proc/self/uid_map; ulimit -Hu; sh -c 'ulimit -u 100000' 2>/dev/null || echo refused")).output);`,
-          "await s.close();",
-        ].join("\n"),
-      );
+      const script = join(home, "probe.mjs");
+      await build({
+        stdin: {
+          contents: [
+            `import { Sandbox, sandboxIsolation } from ${JSON.stringify(sandboxModule)};`,
+            "console.log(sandboxIsolation().warning);",
+            "const s = await Sandbox.create({ maxProcesses: 32 });",
+            `console.log((await s.run("id -u; wc -l < /proc/self/uid_map; ulimit -Hu; sh -c 'ulimit -u 100000' 2>/dev/null || echo refused")).output);`,
+            "await s.close();",
+          ].join("\n"),
+          resolveDir: home,
+          loader: "ts",
+        },
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        outfile: script,
+        // CommonJS dependencies bundled into ESM require node's builtins
+        banner: {
+          js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+        },
+        logLevel: "silent",
+      });
+      chmodSync(script, 0o644);
       try {
-        const tsx = join(new URL("../../../node_modules/tsx/dist/loader.mjs", import.meta.url).pathname);
         const out = execFileSync(
           "setpriv",
-          [
-            "--reuid",
-            "65534",
-            "--regid",
-            "65534",
-            "--clear-groups",
-            process.execPath,
-            "--import",
-            tsx,
-            script,
-          ],
+          ["--reuid", "65534", "--regid", "65534", "--clear-groups", process.execPath, script],
           {
             cwd: home,
             env: { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" },
