@@ -1,4 +1,5 @@
 export * from "./append-log.js";
+export * from "./bounded-fetch.js";
 export * from "./config-file.js";
 export * from "./errors/index.js";
 export * from "./jsonl.js";

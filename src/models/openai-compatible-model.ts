@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import type OpenAI from "openai";
 import type { Message, Usage } from "../core/index.js";
-import { ModelError, openAiTool, openAiToolCall } from "../core/index.js";
+import { boundedFetch, ModelError, openAiTool, openAiToolCall } from "../core/index.js";
 import type { ChatModel, CompleteOptions, Completion } from "./types.js";
 
 export interface OpenAICompatibleOptions {
@@ -16,6 +16,8 @@ export interface OpenAICompatibleOptions {
   timeoutMs?: number;
   /** Retries on 408/409/429/5xx and network errors, with exponential backoff (the openai client's). */
   maxRetries?: number;
+  /** The largest response body read (AGENTTUNE_MAX_RESPONSE_BYTES, else 32 MiB); a larger one fails the request. */
+  maxResponseBytes?: number;
   /** The server has /v1/completions for raw text prompts (vLLM, TGI, llama.cpp, Ollama do; OpenAI's chat models do not). */
   textCompletions?: boolean;
 }
@@ -35,9 +37,20 @@ export class OpenAICompatibleModel implements ChatModel {
     timeoutMs = 120_000,
     maxRetries = 4,
     textCompletions = false,
+    maxResponseBytes,
   }: OpenAICompatibleOptions) {
     const Client = openaiClient();
-    this.client = new Client({ baseURL, apiKey, timeout: timeoutMs, maxRetries });
+    // the client's timeout ends the wait for headers; the body gets the same time and a size limit
+    this.client = new Client({
+      baseURL,
+      apiKey,
+      timeout: timeoutMs,
+      maxRetries,
+      fetch: boundedFetch({
+        deadlineMs: timeoutMs,
+        ...(maxResponseBytes ? { limitBytes: maxResponseBytes } : {}),
+      }),
+    });
     this.model = model;
     this.id = `${baseURL}#${model}`;
     if (textCompletions) this.completeText = (prompt, options) => this.completeRaw(prompt, options);

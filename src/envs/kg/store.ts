@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type oxigraphModule from "oxigraph";
-import { EnvError, InputError } from "../../core/index.js";
+import { boundedFetch, EnvError, InputError } from "../../core/index.js";
 
 export const ns = "http://rdf.freebase.com/ns/";
 export const nameRelation = "type.object.name";
@@ -73,11 +73,14 @@ export class SparqlEndpointStore implements KgStore {
     private readonly retries = 2,
   ) {}
 
+  /** An endpoint's reply is read up to a size limit (AGENTTUNE_MAX_RESPONSE_BYTES, 32 MiB). */
+  private readonly fetch = boundedFetch();
+
   async select(query: string): Promise<Binding[]> {
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       try {
-        const response = await fetch(this.name, {
+        const response = await this.fetch(this.name, {
           method: "POST",
           headers: {
             "content-type": "application/x-www-form-urlencoded",

@@ -7,7 +7,7 @@
 //     POST /valid_actions {id} → {valid_actions}, /look {id} and /inventory {id} → {observation}.
 // Both answer errors with HTTP 200 {"error"}; any error is an EnvError naming the route.
 import { z } from "zod";
-import { EnvError } from "../../core/index.js";
+import { boundedFetch, EnvError } from "../../core/index.js";
 
 export type SciworldDialect = "agentgym" | "agenttune";
 
@@ -23,10 +23,13 @@ export class SciworldClient {
     private readonly timeoutMs = 60_000,
   ) {}
 
+  /** A server's reply is read up to a size limit (AGENTTUNE_MAX_RESPONSE_BYTES, 32 MiB). */
+  private readonly fetch = boundedFetch();
+
   private async call<T>(route: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(new URL(route, this.url.endsWith("/") ? this.url : `${this.url}/`), {
+      response = await this.fetch(new URL(route, this.url.endsWith("/") ? this.url : `${this.url}/`), {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -35,7 +38,12 @@ export class SciworldClient {
     } catch (error) {
       throw new EnvError(`ScienceWorld server ${this.url}: ${route}: ${(error as Error).message}`);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new EnvError(`ScienceWorld server ${this.url}: ${route}: ${(error as Error).message}`);
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
