@@ -318,6 +318,35 @@ describe("agenttune CLI", () => {
     expect(stderr).toMatch(message);
   });
 
+  it.each([
+    [["eval", "--env", "db", "--modle", "oracle"], "--modle", "--model"],
+    [["tasks", "generate", "--env", "db", "--cuont", "3", "--out", "x.jsonl"], "--cuont", "--count"],
+    [["mix", "--agent", "a.jsonl", "--etta=0.2"], "--etta", "--eta"],
+    [["pipeline", "--confg", "agenttune.yaml"], "--confg", "--config"],
+    [["report", "--runs", "x"], "--runs", undefined],
+  ])("names a flag typo %j before any missing required option", async (args, typo, near) => {
+    const { code, stdout, stderr } = await agenttune(...(args as string[]));
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    const hint = near ? `\n(Did you mean ${near}?)` : "";
+    expect(stderr).toBe(`error: unknown option '${typo}'${hint}\n(run with --help for usage)\n`);
+  });
+
+  it.each([
+    ["filter", "--in", "TEXT", "--out", "OUT"],
+    ["export", "--in", "TEXT", "--target", "llamafactory", "--out", "OUT"],
+    ["mix", "--agent", "TEXT", "--general", "TEXT", "--eta", "0.2", "--out", "OUT"],
+  ])("a text file given as data to %s fails in one line naming its line", async (...args) => {
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "not json\n");
+    const argv = args.map((a) =>
+      a === "TEXT" ? text : a === "OUT" ? join(dir, "text-out", args[0] ?? "") : a,
+    );
+    const { code, stderr } = await agenttune(...argv);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^agenttune: .*notes\.txt:1: invalid JSON: [^\n]*\n$/);
+  });
+
   it("names an unknown --env before asking for --tasks (some envs need none)", async () => {
     const { code, stderr } = await agenttune(
       "eval",

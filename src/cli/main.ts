@@ -20,6 +20,7 @@ import { systemErrorLine } from "./system-errors.js";
 import { registerTasks } from "./tasks.js";
 import { registerTrain } from "./train.js";
 import { registerTune } from "./tune.js";
+import { reportUnknownOptionFirst } from "./unknown-options.js";
 import { registerWorker } from "./worker.js";
 
 const program = new Command()
@@ -49,6 +50,7 @@ registerRecord(program);
 registerOs(program);
 
 try {
+  reportUnknownOptionFirst(program);
   await program.parseAsync();
 } catch (error) {
   if (AgenttuneError.isInstance(error)) {

@@ -44,6 +44,16 @@ describe("readJsonlAll", () => {
     expect(records).toHaveLength(1);
   });
 
+  it("fails on a complete last line that does not parse, even when torn ones are dropped", async () => {
+    // a text file given as trajectories read as 0 records before: its one line ends with a newline
+    const path = file("text.jsonl", "not json\n");
+    await expect(readJsonlAll(path, schema, { tolerateTornTail: true })).rejects.toThrow(
+      "text.jsonl:1: invalid JSON",
+    );
+    const wrong = file("wrong.jsonl", '{"taskId":"a","replies":[]}\n{"other":1}\n');
+    await expect(readJsonlAll(wrong, schema, { tolerateTornTail: true })).rejects.toThrow("wrong.jsonl:2: ");
+  });
+
   it("reports a missing file by name", async () => {
     await expect(readJsonlAll(join(dir, "nope.jsonl"), schema)).rejects.toThrow("nope.jsonl: file not found");
   });

@@ -1,5 +1,15 @@
 // Reads JSONL files line by line, validating each record; a bad line fails as `file:line: field: problem`.
-import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import type { ZodType } from "zod";
@@ -44,7 +54,19 @@ export async function* readJsonl<T>(
   try {
     yield parseLine(file, pending.line, pending.text, schema);
   } catch (error) {
-    if (!tolerateTornTail) throw error;
+    // a complete last line that does not parse is bad input, not a torn write
+    if (!tolerateTornTail || endsWithNewline(file)) throw error;
+  }
+}
+
+function endsWithNewline(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    return size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }
 
