@@ -4,13 +4,15 @@ import type { Message } from "../../core/index.js";
 import type { OracleSolver } from "../types.js";
 import type { OsTask } from "./tasks.js";
 
-/** The task's example as one bash script: a non-bash example runs as its own program, written to a file first. */
+/**
+ * The task's example as one bash command that runs it as the judge does for the expected answer (one
+ * `bash -c` or `python3 -c` process, stdin /dev/null): what it counts or prints is then the same there,
+ * e.g. its own process in a process count, or no warning from tools that warn only on a terminal.
+ */
 export function exampleScript(example: NonNullable<OsTask["example"]>): string {
-  const code =
-    example.language === "bash"
-      ? example.code
-      : `cat > /tmp/.oracle-example <<'AGENTTUNE_EOF'\n${example.code}\nAGENTTUNE_EOF\n${example.language === "python" ? "python3" : "bash"} /tmp/.oracle-example`;
-  return code.replace(/\n+$/, "");
+  const program = example.language === "python" ? "python3" : "bash";
+  const code = example.code.replace(/\n+$/, "");
+  return `${program} -c "$(cat <<'AGENTTUNE_EOF'\n${code}\nAGENTTUNE_EOF\n)" </dev/null`;
 }
 
 /** The command output an observation shows, trimmed ("" for an empty output). */
