@@ -37,6 +37,7 @@ const cases: [sql: string, expected: string][] = [
   ['SELECT `z z` FROM t WHERE `z z` = "it\'s"', `[("it's",)]`],
   ["SELECT x + 1 FROM t WHERE x < 7", "[(6.0,)]"],
   ["SELECT MD5('a'), CONCAT_WS('-', 'a', NULL, 'b')", "[('0cc175b9c0f1b6a831c399e269772661', 'a-b')]"],
+  ["SELECT REPEAT('ab', 3), REPEAT('ab', 0), REPEAT(NULL, 2)", "[('ababab', '', None)]"],
   ["SELECT x FROM t GROUP BY x HAVING COUNT(*) > 0 ORDER BY x + 0 DESC LIMIT 1, 2", "[('10',), ('7.5',)]"],
   ["UPDATE t SET y = 'new' WHERE x = 5", "[]"],
   [

@@ -121,6 +121,7 @@ const functionRenames: Record<string, string> = {
   left: "mysql_left",
   right: "mysql_right",
   locate: "mysql_locate",
+  repeat: "mysql_repeat",
   ucase: "upper",
   lcase: "lower",
 };

@@ -87,11 +87,37 @@ describe("sqlite on the run's thread", () => {
     expect(db.lane).toBe("thread");
     expect(text(await db.execute(concat))).toBe("[]");
     expect(db.lane).toBe("worker");
-    expect(db.movedBecause).toBe("a result outgrew the thread's limit");
+    expect(db.movedBecause).toBe("a result or the functions' work outgrew the thread's limit");
     expect(text(await db.execute("SELECT LENGTH(b) FROM t"))).toBe(
       `[(${length * times},), (${length * times},)]`,
     );
     await db.close();
+  });
+
+  it("a statement whose functions do more work than the thread allows is rolled back and rerun in the worker", async () => {
+    // each row's result stays under the CONCAT limit, the table under the size limit, the statement
+    // at 2 calls: only the work over all rows (1,024 rows × 3.8 KiB, concatenated and hashed) is too much
+    const db = await open();
+    await db.execute("UPDATE t SET b = CONCAT(b, b, b, b, b, b, b, b)"); // 8 chars
+    for (let i = 0; i < 9; i++) await db.execute("INSERT INTO t SELECT a, b FROM t"); // 1,024 rows
+    expect(db.lane).toBe("thread");
+    const sql = `UPDATE t SET a = MD5(CONCAT(${Array(480).fill("b").join(", ")}))`;
+    expect(sql.length).toBeLessThan(4096);
+    const outcome = await db.execute(sql);
+    expect(db.lane).toBe("worker");
+    expect(db.movedBecause).toBe("a result or the functions' work outgrew the thread's limit");
+    expect(text(outcome)).toBe("[]");
+    // the reference: the same statements, each in a worker process
+    const workerOnly = createSqliteBackend({ inThread: false });
+    const reference = await workerOnly.openTask(table);
+    await reference.execute("UPDATE t SET b = CONCAT(b, b, b, b, b, b, b, b)");
+    for (let i = 0; i < 9; i++) await reference.execute("INSERT INTO t SELECT a, b FROM t");
+    await reference.execute(sql);
+    const probe = "SELECT COUNT(*), COUNT(DISTINCT a), MIN(a), MIN(b), MAX(LENGTH(b)) FROM t";
+    expect(text(await db.execute(probe))).toBe(text(await reference.execute(probe)));
+    expect(await db.tableHash()).toBe(await reference.tableHash());
+    await Promise.all([db.close(), reference.close()]);
+    await workerOnly.close();
   });
 
   it("a table that outgrows the thread's limit moves", async () => {

@@ -16,6 +16,8 @@ export const inThreadLimits = {
   databaseBytes: 256 * 1024,
   /** Characters of one CONCAT result (the statement is rerun in the worker, under MySQL's limit). */
   resultChars: 64 * 1024,
+  /** Characters one statement passes through the JavaScript functions (MD5, CONCAT…): ~10 ms of work. */
+  workChars: 4 * 1024 * 1024,
   /** Milliseconds one statement took: a statement that slow is not run on the run's thread again. */
   statementMs: 20,
 };
@@ -55,6 +57,7 @@ export class TwoLaneSqliteDatabase implements TaskDatabase {
   ) {
     this.local = new SqliteTaskDatabase(table, {
       resultCharLimit: inThreadLimits.resultChars,
+      workCharLimit: inThreadLimits.workChars,
       reuseImage: true,
     });
   }
@@ -71,7 +74,7 @@ export class TwoLaneSqliteDatabase implements TaskDatabase {
       const ms = performance.now() - start;
       if ("refused" in outcome) this.move("a statement not bounded by its text");
       else if ("tooLarge" in outcome)
-        this.move("a result outgrew the thread's limit"); // rolled back: rerun
+        this.move("a result or the functions' work outgrew the thread's limit"); // rolled back: rerun
       else {
         if (outcome.wrote) this.worker.recordWrite(sql);
         if (ms > inThreadLimits.statementMs) this.move(`a statement took ${ms.toFixed(0)} ms`);

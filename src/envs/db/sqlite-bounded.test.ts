@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedStatementMaxChars, isBoundedStatement } from "./sqlite-bounded.js";
+import { boundedStatementMaxChars, isBoundedStatement, maxFunctionCalls } from "./sqlite-bounded.js";
 
 describe("isBoundedStatement", () => {
   it.each([
@@ -13,6 +13,7 @@ describe("isBoundedStatement", () => {
     "SELECT IF(a > 1, 'y', 'n'), CAST(b AS CHAR(20)), ROUND(c, 2) FROM t",
     "SELECT 1",
     "SELECT 1; SELECT 2", // refused as MySQL refuses it, before it runs
+    `SELECT ${Array(maxFunctionCalls).fill("UPPER(a)").join(", ")} FROM t`,
   ])("bounded: %s", (sql) => expect(isBoundedStatement(sql)).toBe(true));
 
   it.each([
@@ -43,5 +44,12 @@ describe("isBoundedStatement", () => {
     ["a schema change", "CREATE TRIGGER x AFTER INSERT ON t FOR EACH ROW DELETE FROM t"],
     ["a backquoted function", "SELECT `concat`(a) FROM t"],
     ["a long statement", `SELECT '${"a".repeat(boundedStatementMaxChars)}'`],
+    // each call may run once per row: 560 MD5s of a grown column held the thread 181 ms
+    [
+      `${maxFunctionCalls + 1} function calls`,
+      `SELECT ${Array(maxFunctionCalls + 1)
+        .fill("MD5(a)")
+        .join(", ")} FROM t`,
+    ],
   ])("not bounded: %s", (_why, sql) => expect(isBoundedStatement(sql)).toBe(false));
 });

@@ -119,6 +119,9 @@ const afterPattern = new Set([
   ",",
 ]);
 
+/** Function calls in one statement: each may run once per row, natively (UPPER…) or in JavaScript. */
+export const maxFunctionCalls = 16;
+
 const maxPatternWildcards = 3;
 const maxPatternChars = 64;
 
@@ -142,6 +145,7 @@ export function isBoundedTranslation({ sql, tokens }: { sql: string; tokens: Tok
   if (!leadingWords.has(lower(tokens[0]) ?? "")) return false;
   let selects = 0;
   let froms = 0;
+  let calls = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const word = lower(t);
@@ -157,6 +161,7 @@ export function isBoundedTranslation({ sql, tokens }: { sql: string; tokens: Tok
     if (word === "like" && !shortLiteralPattern(tokens, i + 1)) return false;
     if (next?.type === "punct" && next.text === "(" && !opensGroup(tokens, i)) {
       if (!(word && linearFunctions.has(word))) return false;
+      if (++calls > maxFunctionCalls) return false;
     }
   }
   return true;

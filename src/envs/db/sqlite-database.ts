@@ -22,7 +22,7 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 /** MySQL's max_allowed_packet (MariaDB 10.11's default): CONCAT returns NULL past it. */
 export const maxAllowedPacket = 16 * 1024 * 1024;
 
-/** Thrown from inside a statement whose string result outgrows `resultCharLimit` (see sqlite-backend.ts). */
+/** Thrown from inside a statement whose string result outgrows `resultCharLimit`, or whose function work outgrows `workCharLimit` (see sqlite-backend.ts). */
 export class ResultTooLarge extends Error {}
 
 export type RunOutcome = (QueryOutcome & { wrote?: boolean }) | { tooLarge: true } | { refused: true };
@@ -35,6 +35,11 @@ export interface SqliteTaskDatabaseOptions {
   heapLimitBytes?: number;
   /** A CONCAT result longer than this ends the statement with ResultTooLarge (rolled back). */
   resultCharLimit?: number;
+  /**
+   * Characters one statement may pass through agenttune's JavaScript functions (MD5, CONCAT, LEFT…,
+   * in and out); past it the statement ends with ResultTooLarge (rolled back). Unlimited by default.
+   */
+  workCharLimit?: number;
   /**
    * Start from the table's image when this table object was opened before, and keep one when not:
    * for the run's thread, where a task is played again (a GRPO group, another model). A worker gets
@@ -71,17 +76,20 @@ export class SqliteTaskDatabase implements TaskDatabase {
    * (sqlite-bounded.ts: only functions that map ASCII to ASCII) and has ASCII literals.
    */
   private asciiData: boolean;
+  /** The JavaScript functions' work in the running statement. */
+  private readonly work: WorkBudget = { used: 0, limit: Number.POSITIVE_INFINITY };
 
   constructor(
     private readonly table: DbTable,
-    { heapLimitBytes, resultCharLimit, reuseImage = false }: SqliteTaskDatabaseOptions = {},
+    { heapLimitBytes, resultCharLimit, workCharLimit, reuseImage = false }: SqliteTaskDatabaseOptions = {},
   ) {
     // from the image, a copy, ~5× faster than building the table
     const image = reuseImage ? images.get(table) : undefined;
     this.db = new Database(image?.bytes ?? ":memory:");
     // SQLite's own heap (a REPEAT of a billion characters, a huge temp b-tree) fails with "out of memory"
     if (heapLimitBytes !== undefined) this.db.pragma(`hard_heap_limit = ${heapLimitBytes}`);
-    registerMysqlFunctions(this.db, resultCharLimit);
+    if (workCharLimit !== undefined) this.work.limit = workCharLimit;
+    registerMysqlFunctions(this.db, resultCharLimit, this.work);
     if (image) {
       this.asciiData = image.asciiData;
       return;
@@ -106,6 +114,7 @@ export class SqliteTaskDatabase implements TaskDatabase {
     let statement: Database.Statement;
     let translation: Translation | undefined;
     let bounded: boolean | undefined; // worked out when needed: for boundedOnly, or for a write
+    this.work.used = 0;
     try {
       translation = toSqlite(sql, { asciiData: this.asciiData });
       if (boundedOnly) bounded = isBoundedTranslation({ sql, tokens: translation.tokens });
@@ -236,18 +245,40 @@ export function mysqlNumber(value: unknown): number | null {
   return match ? Number(match[0]) : 0;
 }
 
-function registerMysqlFunctions(db: Database.Database, resultCharLimit = maxAllowedPacket) {
+interface WorkBudget {
+  used: number;
+  limit: number;
+}
+
+function registerMysqlFunctions(
+  db: Database.Database,
+  resultCharLimit = maxAllowedPacket,
+  work: WorkBudget = { used: 0, limit: Number.POSITIVE_INFINITY },
+) {
   // MySQL returns NULL for a string function's result over max_allowed_packet; a lower limit aborts
-  const capped = (text: string) => {
-    if (text.length <= resultCharLimit) return text;
+  const tooLong = () => {
     if (resultCharLimit < maxAllowedPacket) throw new ResultTooLarge();
     return null;
   };
-  db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(textOf(v))));
+  const capped = (text: string) => {
+    spend(text.length);
+    return text.length <= resultCharLimit ? text : tooLong();
+  };
+  /** A function's input text, counted against the statement's budget. */
+  const input = (v: unknown) => {
+    const text = textOf(v);
+    spend(text.length);
+    return text;
+  };
+  const spend = (chars: number) => {
+    work.used += chars;
+    if (work.used > work.limit) throw new ResultTooLarge();
+  };
+  db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(input(v))));
   db.function("mysql_num", { deterministic: true }, mysqlNumber);
   db.function("mysql_text", { deterministic: true }, mysqlStoredText);
   db.function("mysql_ci", { deterministic: true }, (v: unknown) =>
-    v === null ? null : generalCiKey(textOf(v)),
+    v === null ? null : generalCiKey(input(v)),
   );
   db.function("mysql_concat", { deterministic: true, varargs: true }, (...args: unknown[]) =>
     args.some((a) => a === null) ? null : capped(args.map(textOf).join("")),
@@ -265,14 +296,23 @@ function registerMysqlFunctions(db: Database.Database, resultCharLimit = maxAllo
               .join(textOf(sep)),
           ),
   );
+  db.function("mysql_repeat", { deterministic: true }, (s: unknown, n: unknown) => {
+    if (s === null || n === null) return null;
+    const text = input(s);
+    const count = Math.round(Number(n));
+    if (!(count > 0)) return "";
+    // past the limit without building the string (REPEAT('a', 1e9))
+    if (text.length * count > resultCharLimit) return tooLong();
+    return capped(text.repeat(count));
+  });
   db.function("mysql_left", { deterministic: true }, (s: unknown, n: unknown) =>
-    s === null ? null : [...textOf(s)].slice(0, Number(n)).join(""),
+    s === null ? null : [...input(s)].slice(0, Number(n)).join(""),
   );
   db.function("mysql_right", { deterministic: true }, (s: unknown, n: unknown) =>
-    s === null ? null : Number(n) <= 0 ? "" : [...textOf(s)].slice(-Number(n)).join(""),
+    s === null ? null : Number(n) <= 0 ? "" : [...input(s)].slice(-Number(n)).join(""),
   );
   db.function("mysql_locate", { deterministic: true }, (sub: unknown, s: unknown) =>
-    sub === null || s === null ? null : textOf(s).toLowerCase().indexOf(textOf(sub).toLowerCase()) + 1,
+    sub === null || s === null ? null : input(s).toLowerCase().indexOf(input(sub).toLowerCase()) + 1,
   );
   // SUM/AVG over TEXT columns are DOUBLE in MySQL: always a float, NULL over no non-NULL values.
   const numericAggregate = (finish: (sum: number, n: number) => number) => ({
