@@ -4,17 +4,20 @@
 // fresh pid/net/ipc/uts namespaces, Docker's capability set and a scrubbed environment. A cgroup bounds
 // memory (tmpfs included), processes and CPU; prlimit sets what no shell command can undo. One persistent
 // bash on a pty for the agent; init scripts and trusted judges run beside it (see sandbox-scripts.ts).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { EnvError } from "../../../core/index.js";
-import { type CgroupSupport, cgroupSupport, EpisodeCgroup } from "./cgroup.js";
+import { cgroupSupport, EpisodeCgroup } from "./cgroup.js";
+import { openFilesLimit, runningProcesses, sandboxProblem } from "./host.js";
 import { mappedIds, sandboxIdMap } from "./idmap.js";
 import type { OsImage } from "./image.js";
 import { judgeScript, setupScript } from "./sandbox-scripts.js";
+
+export { type SandboxIsolation, sandboxIsolation, sandboxProblem } from "./host.js";
 
 export interface SandboxOptions {
   /** The clean root filesystem (see image.ts); without one, the host's system dirs read-only. */
@@ -44,91 +47,6 @@ export interface ShellResult {
 }
 
 export type ScriptLanguage = "bash" | "python" | "c" | "c++";
-
-/** What holds on this machine, for the warning line and the README's security model. */
-export interface SandboxIsolation {
-  /** "full": root inside is an unprivileged subordinate uid outside; "single": it is the invoking user. */
-  idMap: "full" | "single";
-  cgroup: CgroupSupport;
-  /** One line naming what is not enforced here, or undefined when everything is. */
-  warning?: string;
-}
-
-const tools: [string, string][] = [
-  ["bwrap", "bubblewrap"],
-  ["unshare", "util-linux"],
-  ["nsenter", "util-linux"],
-  ["prlimit", "util-linux"],
-  ["script", "bsdutils"],
-  ["bash", "bash"],
-];
-
-let checkedProblem: { problem: string | undefined } | undefined;
-
-/** Checks that the tools are there, with a clear message when not (once per process). */
-export function sandboxProblem(): string | undefined {
-  checkedProblem ??= { problem: findSandboxProblem() };
-  return checkedProblem.problem;
-}
-
-function findSandboxProblem(): string | undefined {
-  for (const [tool, pkg] of tools) {
-    try {
-      execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-    } catch {
-      return `${tool} not found: apt-get install ${pkg}`;
-    }
-  }
-  if (process.getuid?.() === 0) {
-    try {
-      execFileSync("sh", ["-c", "command -v newuidmap && command -v newgidmap"], { stdio: "ignore" });
-    } catch {
-      return "newuidmap not found (needed for the sandbox's unprivileged root): apt-get install uidmap";
-    }
-  }
-  return undefined;
-}
-
-export function sandboxIsolation(): SandboxIsolation {
-  const full = process.getuid?.() === 0;
-  const cgroup = cgroupSupport();
-  const gaps: string[] = [];
-  if (!full)
-    gaps.push(
-      "not root, so the sandbox's root is your own uid (no id map, no clean image; useradd/chown of other ids fail)",
-    );
-  if (!cgroup.controllers.includes("memory"))
-    gaps.push("no memory cgroup: memory is bounded per process only (RLIMIT_AS), not per episode");
-  if (!cgroup.controllers.includes("pids"))
-    gaps.push("no pids cgroup: the process limit counts all of your processes (RLIMIT_NPROC)");
-  if (!cgroup.controllers.includes("cpu")) gaps.push("no cpu cgroup: CPU time is not bounded");
-  return {
-    idMap: full ? "full" : "single",
-    cgroup,
-    warning: gaps.length
-      ? `os sandbox: ${gaps.join("; ")} (${cgroup.missing ?? "see README, Security model"})`
-      : undefined,
-  };
-}
-
-let openFiles: number | undefined;
-
-/** 8,192 open files, or the host's hard limit when lower (no one may raise a hard limit). */
-function openFilesLimit(): number {
-  if (openFiles === undefined) {
-    const hard = execFileSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).trim();
-    openFiles = hard === "unlimited" ? 8192 : Math.min(8192, Number(hard) || 1024);
-  }
-  return openFiles;
-}
-
-function runningProcesses(): number {
-  try {
-    return Number(execFileSync("sh", ["-c", 'ps -u "$(id -u)" -o pid= | wc -l'], { encoding: "utf8" }));
-  } catch {
-    return 0;
-  }
-}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are control characters
 const ansi = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
