@@ -1,39 +1,19 @@
-import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import { startBodyServer } from "../../test/helpers/body-server.js";
 import { SparqlEndpointStore } from "../envs/kg/store.js";
 import { SciworldClient } from "../envs/sciworld/client.js";
 import { boundedFetch, defaultResponseLimitBytes, responseLimitFromEnv } from "./bounded-fetch.js";
 
-let server: Server | undefined;
+let server: Awaited<ReturnType<typeof startBodyServer>> | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  await server?.close();
   server = undefined;
 });
 
-/** A loopback server that answers every request with `size` bytes of JSON-looking text, chunked. */
-async function startServer(size: number): Promise<{ url: string; written: () => number }> {
-  let written = 0;
-  server = createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { "content-type": "application/json" });
-    const chunk = Buffer.alloc(64 * 1024, " ");
-    let sent = 0;
-    const pump = () => {
-      while (sent < size) {
-        sent += chunk.length;
-        written += chunk.length;
-        if (!res.write(chunk)) return;
-      }
-      res.end();
-    };
-    res.on("drain", pump);
-    res.write("{");
-    pump();
-  });
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/`, written: () => written };
+/** A server whose every reply is "{" and `bytes` more. */
+async function startServer(bytes: number) {
+  server = await startBodyServer({ prefix: "{", bytes });
+  return server;
 }
 
 describe("boundedFetch", () => {

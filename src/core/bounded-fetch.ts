@@ -1,6 +1,7 @@
 // fetch for servers agenttune does not trust (model servers, judges, ScienceWorld, SPARQL endpoints):
 // a response body is read up to a size limit and within a deadline, streamed or not, so that a server
 // sending gigabytes or an endless chunked stream ends the request instead of the process.
+import { InputError } from "./errors/index.js";
 
 /** The largest response body read from another server unless AGENTTUNE_MAX_RESPONSE_BYTES says otherwise. */
 export const defaultResponseLimitBytes = 32 * 1024 * 1024;
@@ -9,7 +10,7 @@ export function responseLimitFromEnv(value = process.env.AGENTTUNE_MAX_RESPONSE_
   if (value === undefined || value === "") return defaultResponseLimitBytes;
   const bytes = Number(value);
   if (!Number.isInteger(bytes) || bytes < 1024)
-    throw new Error(
+    throw new InputError(
       `AGENTTUNE_MAX_RESPONSE_BYTES="${value}": expected a whole number of bytes, at least 1024`,
     );
   return bytes;
@@ -49,12 +50,17 @@ export function boundedFetch({
     const reader = response.body.getReader();
     let received = 0;
     let timer: NodeJS.Timeout | undefined;
+    /** Ends the body with `error`, and the deadline's timer with it. */
+    const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+      clearTimeout(timer);
+      controller.error(error);
+    };
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         if (deadlineMs === undefined) return;
         timer = setTimeout(
           () => {
-            controller.error(new ResponseBodyError(`response body not finished within ${deadlineMs} ms`));
+            fail(controller, new ResponseBodyError(`response body not finished within ${deadlineMs} ms`));
             void reader.cancel().catch(() => {});
           },
           Math.max(0, deadlineMs - (Date.now() - started)),
@@ -62,18 +68,12 @@ export function boundedFetch({
         timer.unref();
       },
       async pull(controller) {
-        if (refused) {
-          clearTimeout(timer);
-          controller.error(tooLarge());
-          return;
-        }
+        if (refused) return fail(controller, tooLarge());
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
         } catch (error) {
-          clearTimeout(timer);
-          controller.error(error);
-          return;
+          return fail(controller, error);
         }
         if (chunk.done) {
           clearTimeout(timer);
@@ -82,8 +82,7 @@ export function boundedFetch({
         }
         received += chunk.value.byteLength;
         if (received > limitBytes) {
-          clearTimeout(timer);
-          controller.error(tooLarge());
+          fail(controller, tooLarge());
           await reader.cancel().catch(() => {});
           return;
         }

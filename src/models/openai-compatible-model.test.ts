@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
+import { startBodyServer } from "../../test/helpers/body-server.js";
 import { ModelError } from "../core/index.js";
 import { OpenAICompatibleModel } from "./openai-compatible-model.js";
 import { parseModel } from "./parse-model.js";
@@ -123,105 +124,48 @@ describe("OpenAICompatibleModel", () => {
   });
 });
 
-/** A hostile OpenAI-compatible server: a 200 whose body never ends, written as fast as it is read or slowly. */
-async function startEndlessServer({ slow = false, declared = false } = {}) {
-  const { createServer } = await import("node:http");
-  let written = 0;
-  let requests = 0;
-  let ended!: () => void;
-  const closed = new Promise<void>((resolve) => {
-    ended = resolve;
-  });
-  const chunk = Buffer.alloc(1024 * 1024, "x");
-  const http = createServer((req, res) => {
-    requests++;
-    req.resume();
-    res.writeHead(200, {
-      "content-type": "application/json",
-      ...(declared ? { "content-length": String(1.5 * 1024 ** 3) } : {}),
-    });
-    res.write('{"choices":[{"message":{"role":"assistant","content":"');
-    let timer: NodeJS.Timeout | undefined;
-    const pump = () => {
-      if (slow) {
-        res.write("x");
-        written += 1;
-        timer = setTimeout(pump, 20);
-        return;
-      }
-      while (res.write(chunk)) written += chunk.length;
-      written += chunk.length;
-    };
-    res.on("drain", pump);
-    res.on("close", () => {
-      clearTimeout(timer);
-      ended();
-    });
-    pump();
-  });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as { port: number };
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    written: () => written,
-    requests: () => requests,
-    closed,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      }),
-  };
-}
+/** The start of a chat completion whose content then never ends (or is a trickle, or declared huge). */
+const replyStart = '{"choices":[{"message":{"role":"assistant","content":"';
 
 describe("OpenAICompatibleModel against a hostile server", () => {
+  let hostile: Awaited<ReturnType<typeof startBodyServer>> | undefined;
+  afterEach(async () => {
+    await hostile?.close();
+    hostile = undefined;
+  });
+  const at = (h: { url: string }) => `${h.url}v1`;
+
   it("stops reading a body that grows past 32 MiB, names the limit, and the server sees the connection closed", async () => {
-    const hostile = await startEndlessServer();
-    try {
-      const model = new OpenAICompatibleModel({ baseURL: hostile.baseURL, model: "m", maxRetries: 0 });
-      const error = await model.complete(user).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(ModelError);
-      expect((error as Error).message).toMatch(/response body over 32 MiB .*AGENTTUNE_MAX_RESPONSE_BYTES/);
-      await hostile.closed; // agenttune hung up: the server cannot push more
-      // what was written: the 32 MiB read plus what sockets and stream queues held (a few MiB)
-      expect(hostile.written()).toBeLessThan(48 * 1024 * 1024);
-    } finally {
-      await hostile.close();
-    }
+    hostile = await startBodyServer({ prefix: replyStart });
+    const model = new OpenAICompatibleModel({ baseURL: at(hostile), model: "m", maxRetries: 0 });
+    const error = await model.complete(user).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as Error).message).toMatch(/response body over 32 MiB .*AGENTTUNE_MAX_RESPONSE_BYTES/);
+    await hostile.closed; // agenttune hung up: the server cannot push more
+    // what was written: the 32 MiB read plus what sockets and stream queues held (a few MiB)
+    expect(hostile.written()).toBeLessThan(48 * 1024 * 1024);
   }, 60_000);
 
   it("refuses a declared Content-Length over the limit before reading, and does not retry it", async () => {
-    const hostile = await startEndlessServer({ declared: true });
-    try {
-      const model = new OpenAICompatibleModel({
-        baseURL: hostile.baseURL,
-        model: "m",
-        maxResponseBytes: 1 << 20,
-      });
-      await expect(model.complete(user)).rejects.toThrow(/response body over 1 MiB/);
-      await hostile.closed;
-      expect(hostile.requests()).toBe(1);
-    } finally {
-      await hostile.close();
-    }
+    hostile = await startBodyServer({ prefix: replyStart, declaredLength: 1.5 * 1024 ** 3 });
+    const model = new OpenAICompatibleModel({ baseURL: at(hostile), model: "m", maxResponseBytes: 1 << 20 });
+    await expect(model.complete(user)).rejects.toThrow(/response body over 1 MiB/);
+    await hostile.closed;
+    expect(hostile.requests()).toBe(1);
   }, 60_000);
 
   it("ends an endless trickle of a body at the request's timeout", async () => {
-    const hostile = await startEndlessServer({ slow: true });
-    try {
-      const model = new OpenAICompatibleModel({
-        baseURL: hostile.baseURL,
-        model: "m",
-        maxRetries: 0,
-        timeoutMs: 1_000,
-      });
-      await expect(model.complete(user)).rejects.toThrow(/response body not finished within 1000 ms/);
-      await hostile.closed;
-    } finally {
-      await hostile.close();
-    }
+    hostile = await startBodyServer({ prefix: replyStart, trickle: true });
+    const model = new OpenAICompatibleModel({
+      baseURL: at(hostile),
+      model: "m",
+      maxRetries: 0,
+      timeoutMs: 1_000,
+    });
+    await expect(model.complete(user)).rejects.toThrow(/response body not finished within 1000 ms/);
+    await hostile.closed;
   }, 60_000);
 });

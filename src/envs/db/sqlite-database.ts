@@ -77,7 +77,7 @@ export class SqliteTaskDatabase implements TaskDatabase {
    */
   private asciiData: boolean;
   /** The JavaScript functions' work in the running statement. */
-  private readonly work: WorkBudget = { used: 0, limit: Number.POSITIVE_INFINITY };
+  private readonly work: WorkBudget;
 
   constructor(
     private readonly table: DbTable,
@@ -88,8 +88,8 @@ export class SqliteTaskDatabase implements TaskDatabase {
     this.db = new Database(image?.bytes ?? ":memory:");
     // SQLite's own heap (a REPEAT of a billion characters, a huge temp b-tree) fails with "out of memory"
     if (heapLimitBytes !== undefined) this.db.pragma(`hard_heap_limit = ${heapLimitBytes}`);
-    if (workCharLimit !== undefined) this.work.limit = workCharLimit;
-    registerMysqlFunctions(this.db, resultCharLimit, this.work);
+    this.work = { used: 0, limit: workCharLimit ?? Number.POSITIVE_INFINITY };
+    registerMysqlFunctions(this.db, this.work, resultCharLimit);
     if (image) {
       this.asciiData = image.asciiData;
       return;
@@ -250,11 +250,7 @@ interface WorkBudget {
   limit: number;
 }
 
-function registerMysqlFunctions(
-  db: Database.Database,
-  resultCharLimit = maxAllowedPacket,
-  work: WorkBudget = { used: 0, limit: Number.POSITIVE_INFINITY },
-) {
+function registerMysqlFunctions(db: Database.Database, work: WorkBudget, resultCharLimit = maxAllowedPacket) {
   // MySQL returns NULL for a string function's result over max_allowed_packet; a lower limit aborts
   const tooLong = () => {
     if (resultCharLimit < maxAllowedPacket) throw new ResultTooLarge();

@@ -318,10 +318,10 @@ describe.skipIf(!sandboxAvailable)("sandbox security", () => {
         await s.run(
           "cp -a /etc /root/etc.bak && rm -rf /etc 2>/dev/null; mkdir -p /etc && cp -a /root/etc.bak/passwd /etc/",
         );
-        expect(
-          (await s.run("ls /etc/alternatives 2>&1 | head -c 0; test -e /etc/ld.so.cache || echo gone"))
-            .output,
-        ).toBe("gone");
+        // gone from the agent's view
+        const agentSees =
+          "test -e /etc/alternatives || echo no-alternatives; test -e /etc/ld.so.cache || echo no-cache";
+        expect((await s.run(agentSees)).output).toBe("no-alternatives\nno-cache");
         const seen = await s.runScript(
           "bash",
           "awk 'BEGIN { print 7 * 6 }'; test -e /etc/ld.so.cache && echo cache; cat /etc/passwd | head -1",

@@ -1,6 +1,7 @@
 // A few sandboxes started ahead, so an episode does not wait for one (create+destroy is ~40 ms, most of
 // it namespaces, mounts and the shell starting). Each sandbox serves one episode and is then destroyed:
 // nothing is reused, a started sandbox is only one whose episode has not begun yet.
+import { InputError } from "../../../core/index.js";
 import { Sandbox, type SandboxOptions } from "./sandbox.js";
 
 /** Sandboxes kept started when AGENTTUNE_OS_POOL does not say otherwise. */
@@ -10,7 +11,7 @@ export function poolSizeFromEnv(value = process.env.AGENTTUNE_OS_POOL): number {
   if (value === undefined || value === "") return defaultPoolSize;
   const size = Number(value);
   if (!Number.isInteger(size) || size < 0 || size > 256)
-    throw new Error(`AGENTTUNE_OS_POOL="${value}": expected a whole number of sandboxes from 0 to 256`);
+    throw new InputError(`AGENTTUNE_OS_POOL="${value}": expected a whole number of sandboxes from 0 to 256`);
   return size;
 }
 

@@ -121,9 +121,7 @@ system_touched() {
   local p
   for p in ${protectedPaths}; do
     if [ -e "$D/u/$p" ] || [ -L "$D/u/$p" ]; then return 0; fi
-  done
-  # hidden by a parent replaced whole (an opaque /usr or /etc)
-  for p in ${protectedPaths}; do
+    # hidden by a parent replaced whole (an opaque /usr or /etc)
     if { [ -e "$IMG/$p" ] || [ -L "$IMG/$p" ]; } && ! { [ -e "/proc/$A/root/$p" ] || [ -L "/proc/$A/root/$p" ]; }; then return 0; fi
   done
   return 1
@@ -137,16 +135,14 @@ while read -r id mode secs <&3; do
   case "$mode" in
     judge)
       agent_signal STOP; agent_signal STOP
-      if [ -n "$IMG" ] && ! system_touched; then
-        # nothing the trusted view would restore was changed: the agent's own view is that view
-        timeout -k 5 "$secs" nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
-        rc=$?
-      elif [ -n "$IMG" ]; then
+      if [ -n "$IMG" ] && system_touched; then
         nsenter -t "$A" -p -n -i -u -- /bin/bash -c "$JUDGE" judge "$D" "$IMG" "$CTL" setup </dev/null >/dev/null 2>&1
         timeout -k 5 "$secs" nsenter -t "$A" -p -n -i -u -- chroot "$D/j/m" /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
         rc=$?
         nsenter -t "$A" -p -n -i -u -- /bin/bash -c "$JUDGE" judge "$D" "$IMG" "$CTL" cleanup </dev/null >/dev/null 2>&1
       else
+        # the host view, or an image view in which nothing the trusted view restores was changed:
+        # the agent's own view is then that view
         timeout -k 5 "$secs" nsenter -t "$A" -m -p -n -i -u -r -w -- /usr/bin/env -i ${envArgs(judgeEnvironment)} /bin/bash --noprofile --norc "/run/agenttune/$id.run" </dev/null >"$log" 2>&1
         rc=$?
       fi
