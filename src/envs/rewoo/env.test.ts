@@ -9,6 +9,7 @@ import type { ChatModel } from "../../models/index.js";
 import { calculate, cleanReply } from "./env.js";
 import { PlanError, parseEvidences, parsePlans, substituteEvidence, workerLog } from "./plan.js";
 import { ownRewooTexts, plannerPrompt, rewooTextsFromCheckout } from "./prompt.js";
+import { splitRecursive } from "./search-doc.js";
 import { rewooSpec } from "./spec.js";
 import { loadRewooTasks, type RewooTask } from "./tasks.js";
 
@@ -312,4 +313,96 @@ describe("rewoo env", () => {
       }
     expect(n).toBe(root ? 203 : 3);
   }, 120_000);
+});
+
+describe("rewoo: ReWOO's own CSV datasets (BIG-bench, SOTU_QA)", () => {
+  const data = resolve("test/fixtures/rewoo");
+  const speech = join(data, "docs", "state_of_the_union.txt");
+
+  it("reads a ReWOO data/ folder: the three BIG-bench CSVs and SOTU_QA, as pandas reads them", async () => {
+    const tasks = await tasksOf(data);
+    expect(tasks.map((t) => [t.dataset, t.answer])).toEqual([
+      ["strategy_qa", "Yes"],
+      ["strategy_qa", "No"],
+      ["strategy_qa", "Yes"],
+      ["physics_question", "Can be one of ['20 m']"],
+      ["sports_understanding", "implausible"],
+      ["sotu_qa", "The Lantern River"],
+      ["sotu_qa", "Twelve"],
+    ]);
+    // quoted cells keep their commas, doubled quotes and newlines
+    expect(tasks[2]?.question).toBe(
+      `Answer with 'Yes' or 'No': Is a "quoted" word, with a comma, still one cell?`,
+    );
+    expect(tasks[3]?.question).toBe("A cart rolls at 2 m/s for 10 s.\nHow far does it go?");
+    expect(tasks[0]?.id).toBe("strategy_qa.csv:0");
+    expect(tasks.filter((t) => t.document).map((t) => t.document)).toEqual([speech, speech]);
+  });
+
+  it("names what is wrong with a CSV: no SOTU text beside it, a header without question columns", async () => {
+    const lone = join(dir, "SOTU_QA.csv");
+    writeFileSync(lone, "question,answer\nq?,a\n");
+    await expect(tasksOf(lone)).rejects.toThrow(
+      /SOTU_QA\.csv: sotu_qa's SearchSOTU tool needs ReWOO's state_of_the_union\.txt \(looked for .*docs\/state_of_the_union\.txt and /,
+    );
+    const odd = join(dir, "odd.csv");
+    writeFileSync(odd, "prompt,label\nq?,a\n");
+    await expect(tasksOf(odd)).rejects.toThrow(
+      /odd\.csv: the header must name input,target or question,answer/,
+    );
+    writeFileSync(odd, 'input,target\n"open quote,a\n');
+    await expect(tasksOf(odd)).rejects.toThrow(/odd\.csv: not a CSV file with a header row/);
+  });
+
+  it("gives each dataset eval-tgi.sh's toolset and util.py's few-shot plan", () => {
+    const texts = rewooTextsFromCheckout(fixtureCheckout);
+    expect(texts.descriptions.SearchSOTU).toBe(
+      "Fixture document search in fixture_speech. Input is a query.",
+    );
+    expect(plannerPrompt(texts, "sotu_qa", "Q?")).toBe(
+      "Fixture planner prefix. Second part.\n\nTools can be one of the following:\nLLM[input]: Fixture LLM.\nCalculator[input]: Fixture Calculator.\nGoogle[input]: Fixture Google.\nSearchSOTU[input]: Fixture document search in fixture_speech. Input is a query.\n\nFixture math plan.\n\nFixture planner suffix.\n\nQ?\n",
+    );
+    for (const dataset of ["strategy_qa", "physics_question", "sports_understanding"] as const)
+      expect(plannerPrompt(texts, dataset, "Q?")).toBe(
+        "Fixture planner prefix. Second part.\n\nTools can be one of the following:\nWikipedia[input]: Fixture Wikipedia, in two parts.\nLLM[input]: Fixture LLM.\nWolframAlpha[input]: Fixture WolframAlpha.\nCalculator[input]: Fixture Calculator.\nGoogle[input]: Fixture Google.\n\nFixture math plan.\n\nFixture planner suffix.\n\nQ?\n",
+      );
+  });
+
+  it("splits a text as RecursiveCharacterTextSplitter(1000, 0) does: paragraphs first, then words", () => {
+    const long = Array.from({ length: 400 }, (_, i) => `w${i}`).join(" ");
+    const text = `short one\n\nshort two\n\n${long}\n\nlast`;
+    const chunks = splitRecursive(text);
+    // the two short paragraphs fit one chunk; the long one is cut at spaces; nothing is lost
+    expect(chunks[0]).toBe("short one\n\nshort two");
+    expect(chunks.every((c) => c.length <= 1000)).toBe(true);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.join(" ").split(/\s+/)).toEqual(text.split(/\s+/));
+    expect(chunks.at(-1)).toBe("last");
+  });
+
+  it("SearchSOTU returns the passage of the speech that answers, and the episode scores it", async () => {
+    const tasks = await tasksOf(join(data, "SOTU", "SOTU_QA.csv"));
+    const task = tasks[0] as RewooTask;
+    const { model, prompts } = recordingModel([
+      "Plan: Find the bridge in the speech.\n#E1 = SearchSOTU[new bridge river]",
+      "The Lantern River",
+    ]);
+    const backend = await rewooSpec.open({ taskFiles: [join(data, "SOTU", "SOTU_QA.csv")] });
+    const trajectory = await runEpisode({ spec: rewooSpec, backend, task, model });
+    const solver = prompts[1]?.[1]?.content ?? "";
+    expect(solver).toContain("Plan: Find the bridge in the speech.\nEvidence:\n");
+    expect(solver).toContain("We will build a new bridge across the Lantern River");
+    expect(solver).not.toContain("twelve lighthouses");
+    expect(trajectory).toMatchObject({ reward: 1, info: { answer: "The Lantern River", em: 1 } });
+  });
+
+  it("the oracle answers every question of the fixture data folder", async () => {
+    const backend = await rewooSpec.open({ taskFiles: [data] });
+    const tasks = await tasksOf(data);
+    for (const task of tasks) {
+      const trajectory = await runEpisode({ spec: rewooSpec, backend, task, model: oracleModel(rewooSpec) });
+      expect(trajectory.reward, task.id).toBe(1);
+    }
+    expect(tasks).toHaveLength(7);
+  });
 });

@@ -21,6 +21,7 @@ import {
   workerLog,
 } from "./plan.js";
 import { plannerPrompt, type RewooTexts, solverPrompt, type ToolName, toolsets } from "./prompt.js";
+import type { DocumentIndex } from "./search-doc.js";
 import type { RewooTask } from "./tasks.js";
 
 export const maxAttempts = 3;
@@ -116,7 +117,13 @@ export class RewooEnvironment implements Environment {
     private readonly task: RewooTask,
     wiki: OfflineWiki,
     private readonly texts: RewooTexts,
-    private readonly models: { tool?: ChatModel; judge?: ChatModel; judgePrompt?: string } = {},
+    private readonly models: {
+      tool?: ChatModel;
+      judge?: ChatModel;
+      judgePrompt?: string;
+      /** sotu_qa's document, searched by SearchSOTU. */
+      document?: DocumentIndex;
+    } = {},
   ) {
     this.wiki = new WikiExplorer(wiki);
   }
@@ -201,6 +208,7 @@ export class RewooEnvironment implements Environment {
 
   private runTool(tool: ToolName, input: string): string {
     if (tool === "Wikipedia") return this.wiki.search(input);
+    if (tool === "SearchSOTU" && this.models.document) return this.models.document.search(input);
     if (tool === "Calculator") {
       try {
         return calculate(input);

@@ -8,7 +8,7 @@ import { readStringExpression } from "../lib/agentbench/python-source.js";
 import { heldOutDir, heldOutString } from "../lib/agenttuning-checkout.js";
 import type { RewooDataset } from "./tasks.js";
 
-export const toolNames = ["Wikipedia", "LLM", "WolframAlpha", "Calculator", "Google"] as const;
+export const toolNames = ["Wikipedia", "LLM", "WolframAlpha", "Calculator", "Google", "SearchSOTU"] as const;
 export type ToolName = (typeof toolNames)[number];
 
 export interface RewooTexts {
@@ -23,22 +23,41 @@ export interface RewooTexts {
   llmToolPrefix: string;
 }
 
+const bigBenchTools: readonly ToolName[] = ["Wikipedia", "LLM", "WolframAlpha", "Calculator", "Google"];
+
 /** The tools of each dataset, in the order the planner lists them (eval-tgi.sh's intended toolsets). */
 export const toolsets: Record<RewooDataset, readonly ToolName[]> = {
   hotpot_qa: ["Wikipedia", "LLM"],
   trivia_qa: ["Wikipedia", "LLM"],
   gsm8k: ["LLM", "WolframAlpha", "Calculator"],
-  // the BIG-bench sets' toolset, less the ones agenttune cannot run offline unless configured
-  generic: ["Wikipedia", "LLM", "WolframAlpha", "Calculator", "Google"],
+  strategy_qa: bigBenchTools,
+  physics_question: bigBenchTools,
+  sports_understanding: bigBenchTools,
+  sotu_qa: ["LLM", "Calculator", "Google", "SearchSOTU"],
+  // any other question file gets the BIG-bench sets' toolset
+  generic: bigBenchTools,
 };
 
-/** Each tool's worker class in nodes/Worker.py. */
+/** utils/util.py DEFAUL_EXEMPLARS_PWS: which few-shot plan each dataset's planner sees. */
+const fewshotNames: Record<RewooDataset, string> = {
+  hotpot_qa: "HOTPOTQA_PWS_BASE",
+  trivia_qa: "TRIVIAQA_PWS",
+  gsm8k: "GSM8K_PWS",
+  strategy_qa: "GSM8K_PWS",
+  physics_question: "GSM8K_PWS",
+  sports_understanding: "GSM8K_PWS",
+  sotu_qa: "GSM8K_PWS",
+  generic: "GSM8K_PWS",
+};
+
+/** Each tool's worker class in nodes/Worker.py (SearchSOTU's description is its base class's). */
 const workerClasses: Record<ToolName, string> = {
   Wikipedia: "WikipediaWorker",
   LLM: "LLMWorker",
   WolframAlpha: "WolframAlphaWorker",
   Calculator: "CalculatorWorker",
   Google: "GoogleWorker",
+  SearchSOTU: "SearchDocWorker",
 };
 
 function workerDescription(source: string, path: string, workerClass: string): string {
@@ -50,6 +69,15 @@ function workerDescription(source: string, path: string, workerClass: string): s
       : readStringExpression(source, assignment + "self.description =".length)?.value;
   if (value === undefined) throw new InputError(`${path}: ${workerClass}'s description not found`);
   return value;
+}
+
+/** SearchDocWorker's f-string description with SearchSOTUWorker's doc_name filled in. */
+function searchSotuDescription(source: string, path: string): string {
+  const template = workerDescription(source, path, workerClasses.SearchSOTU);
+  const sotu = source.slice(source.indexOf("class SearchSOTUWorker("));
+  const docName = /doc_name\s*=\s*["']([^"']*)["']/.exec(sotu)?.[1];
+  if (docName === undefined) throw new InputError(`${path}: SearchSOTUWorker's doc_name not found`);
+  return template.replaceAll("{doc_name}", docName);
 }
 
 export function rewooTextsFromCheckout(agenttuning: string): RewooTexts {
@@ -73,14 +101,16 @@ export function rewooTextsFromCheckout(agenttuning: string): RewooTexts {
     plannerSuffix: heldOutString(agenttuning, "rewoo/prompts/planner.py", "DEFAULT_SUFFIX"),
     solverPrefix: heldOutString(agenttuning, "rewoo/prompts/solver.py", "DEFAULT_PREFIX"),
     solverSuffix: heldOutString(agenttuning, "rewoo/prompts/solver.py", "DEFAULT_SUFFIX"),
-    fewshot: {
-      hotpot_qa: fewshot("HOTPOTQA_PWS_BASE"),
-      trivia_qa: fewshot("TRIVIAQA_PWS"),
-      gsm8k: fewshot("GSM8K_PWS"),
-      generic: fewshot("GSM8K_PWS"),
-    },
+    fewshot: Object.fromEntries(
+      Object.entries(fewshotNames).map(([dataset, name]) => [dataset, fewshot(name)]),
+    ) as Record<RewooDataset, string>,
     descriptions: Object.fromEntries(
-      toolNames.map((tool) => [tool, workerDescription(workers, workerPath, workerClasses[tool])]),
+      toolNames.map((tool) => [
+        tool,
+        tool === "SearchSOTU"
+          ? searchSotuDescription(workers, workerPath)
+          : workerDescription(workers, workerPath, workerClasses[tool]),
+      ]),
     ) as Record<ToolName, string>,
     llmToolPrefix: llmPrompt.slice(0, llmPrompt.indexOf("{input}")),
   };
@@ -113,12 +143,12 @@ export const ownRewooTexts: RewooTexts = {
   solverPrefix:
     "Solve the task or problem below. Plans and the evidence they collected are given to help you; some evidence may be wrong or irrelevant, so use it with care.\n\n",
   solverSuffix: "\nNow solve the task or problem. Reply with the answer only, with no other words.\n\n",
-  fewshot: {
-    hotpot_qa: ownPlanExample,
-    trivia_qa: ownPlanExample,
-    gsm8k: ownMathExample,
-    generic: ownMathExample,
-  },
+  fewshot: Object.fromEntries(
+    Object.entries(fewshotNames).map(([dataset, name]) => [
+      dataset,
+      name === "GSM8K_PWS" ? ownMathExample : ownPlanExample,
+    ]),
+  ) as Record<RewooDataset, string>,
   descriptions: {
     Wikipedia:
       "Searches Wikipedia and returns the start of the best matching page. Good for knowledge about people, places, organisations, events and other subjects. The text can be long and partly irrelevant. Input is a search query.",
@@ -128,6 +158,8 @@ export const ownRewooTexts: RewooTexts = {
     Calculator:
       "Evaluates an arithmetic expression. Use it for exact arithmetic. Input is a plain expression, such as 3 * (4 + 5).",
     Google: "Web search that returns short answers and snippets about a topic. Input is a search query.",
+    SearchSOTU:
+      "Searches the text of the 2023 State of the Union address and returns the passage most related to the query, which may hold unrelated text too. Input is a search query.",
   },
   llmToolPrefix: "Respond briefly and directly, with no extra words.\n\n",
 };

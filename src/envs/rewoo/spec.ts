@@ -1,6 +1,6 @@
-// The rewoo environment (held-out): ReWOO's Planner → Workers → Solver on HotpotQA, GSM8K, TriviaQA or
-// generic question files, with the offline wiki, the model under test as the LLM tool, a safe
-// Calculator, and an LLM judge (--judge) for the score.
+// The rewoo environment (held-out): ReWOO's Planner → Workers → Solver on HotpotQA, GSM8K, TriviaQA,
+// ReWOO's BIG-bench and SOTU CSVs or generic question files, with the offline wiki, the model under
+// test as the LLM tool, a safe Calculator, a search over the SOTU text, and an LLM judge (--judge).
 import { buildWiki, type HotpotContext } from "../lib/offline-wiki.js";
 import { exactMatch, f1Score } from "../lib/qa-answer.js";
 import { generateHotpotRecords } from "../lib/qa-world.js";
@@ -9,7 +9,8 @@ import { RewooEnvironment } from "./env.js";
 import { readJudgePrompt } from "./judge.js";
 import { rewooOracle } from "./oracle.js";
 import { ownRewooTexts, rewooTextsFromCheckout } from "./prompt.js";
-import { loadRewooTasks, type RewooTask, rewooTaskSchema, toRewooTask } from "./tasks.js";
+import { DocumentIndexes } from "./search-doc.js";
+import { loadRewooTasks, type RewooTask, rewooQuestionFiles, rewooTaskSchema, toRewooTask } from "./tasks.js";
 
 /** Planner, up to 3 attempts, the LLM steps (a plan rarely has more than 10), the solver. */
 const maxTurns = 40;
@@ -30,8 +31,10 @@ export const rewooSpec: EnvSpec<RewooTask> = {
   async open({ taskFiles = [], corpus = [], agenttuning, judge, judgePrompt, toolModel } = {}) {
     const texts = agenttuning ? rewooTextsFromCheckout(agenttuning) : ownRewooTexts;
     const grading = judgePrompt ? readJudgePrompt(judgePrompt) : undefined;
-    // questions without paragraphs (GSM8K) add no pages; an empty wiki finds nothing
-    const wiki = await buildWiki(corpus, { taskFiles });
+    // questions without paragraphs (GSM8K, ReWOO's CSVs) add no pages; an empty wiki finds nothing
+    const questionFiles = taskFiles.flatMap(rewooQuestionFiles).filter((file) => !file.endsWith(".csv"));
+    const wiki = await buildWiki(corpus, { taskFiles: questionFiles });
+    const documents = new DocumentIndexes();
     return {
       name: `offline wiki (${wiki.size} pages)${judge ? `, judge ${judge.id}${judgePrompt ? ` (prompt ${judgePrompt})` : ""}` : ", no judge: EM"}${toolModel ? `, LLM tool ${toolModel.id}` : ""}`,
       ...(agenttuning ? { prompts: agenttuning, promptSource: "agenttuning" as const } : {}),
@@ -39,7 +42,13 @@ export const rewooSpec: EnvSpec<RewooTask> = {
       create: async (task) => {
         // a generated question's pages (a no-op for the run's files, whose pages are in already)
         if (task.context) wiki.addHotpotContext(task.context as HotpotContext);
-        return new RewooEnvironment(task, wiki, texts, { judge, tool: toolModel, judgePrompt: grading });
+        const document = task.document ? documents.get(task.document) : undefined;
+        return new RewooEnvironment(task, wiki, texts, {
+          judge,
+          tool: toolModel,
+          judgePrompt: grading,
+          document,
+        });
       },
       close: async () => {},
     };

@@ -1,14 +1,25 @@
 // ReWOO's question sets, loaded from the files users have: HotpotQA (distractor format), GSM8K JSONL
-// (`answer` ends "#### n"), TriviaQA (`answer.value`), or any {question, answer} JSONL; each record's
-// dataset decides the tools and the few-shot plan, as ReWOO's run_eval.py does per task.
-import { basename } from "node:path";
+// (`answer` ends "#### n"), TriviaQA (`answer.value`), ReWOO's own CSVs (BIG-bench's input/target,
+// SOTU_QA's question/answer) or any {question, answer} JSONL; each record's dataset decides the tools
+// and the few-shot plan, as ReWOO's run_eval.py does per task.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError, readRecords } from "../../core/index.js";
-import { questionFiles } from "../lib/offline-wiki.js";
 import { NumpyRandomState } from "../lib/python-random.js";
 import type { LoadTasksOptions } from "../types.js";
 
-export const rewooDatasets = ["hotpot_qa", "trivia_qa", "gsm8k", "generic"] as const;
+export const rewooDatasets = [
+  "hotpot_qa",
+  "trivia_qa",
+  "gsm8k",
+  "strategy_qa",
+  "physics_question",
+  "sports_understanding",
+  "sotu_qa",
+  "generic",
+] as const;
 export type RewooDataset = (typeof rewooDatasets)[number];
 
 export const rewooTaskSchema = z.object({
@@ -21,6 +32,8 @@ export const rewooTaskSchema = z.object({
   supporting: z.array(z.string()).optional(),
   /** HotpotQA: the record's paragraphs, which the offline wiki is built from. */
   context: z.unknown().optional(),
+  /** sotu_qa: the text SearchSOTU searches (ReWOO's data/docs/state_of_the_union.txt). */
+  document: z.string().optional(),
 });
 export type RewooTask = z.infer<typeof rewooTaskSchema>;
 
@@ -75,6 +88,90 @@ export function toRewooTask(
   return { id, dataset: record.dataset ?? "generic", question: record.question, answer: record.answer };
 }
 
+/** ReWOO's CSV files (utils/DataLoader.py) by name: the three BIG-bench sets and SOTU_QA. */
+const csvDatasets: [RegExp, RewooDataset][] = [
+  [/strategy_qa/i, "strategy_qa"],
+  [/physics_question/i, "physics_question"],
+  [/sports_understanding/i, "sports_understanding"],
+  [/sotu/i, "sotu_qa"],
+];
+
+/** ReWOO's data/ folder: the CSVs run_eval.py evaluated (eval-tgi.sh), where they are. */
+const rewooDataCsvs = [
+  "bigbench/strategy_qa.csv",
+  "bigbench/physics_question.csv",
+  "bigbench/sports_understanding.csv",
+  "SOTU/SOTU_QA.csv",
+];
+
+/**
+ * A question file, or a folder's .json/.jsonl/.csv files (HotpotQA's levels first, as AgentTuning
+ * ran them); a folder laid out as ReWOO's data/ adds its four evaluated CSVs.
+ */
+export function rewooQuestionFiles(path: string): string[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    return [path]; // the reader names the missing file
+  }
+  if (!isDir) return [path];
+  const levels = ["easy", "medium", "hard"];
+  const rank = (name: string) => {
+    const level = levels.findIndex((l) => name.toLowerCase().includes(l));
+    return level < 0 ? levels.length : level;
+  };
+  const files = readdirSync(path)
+    .filter((name) => /\.(jsonl?|csv)$/.test(name))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((name) => join(path, name));
+  files.push(...rewooDataCsvs.map((name) => join(path, name)).filter((file) => existsSync(file)));
+  if (files.length === 0)
+    throw new InputError(`${path}: a folder with no .json, .jsonl or .csv question files`);
+  return files;
+}
+
+/** SearchSOTU's document: data/docs/state_of_the_union.txt beside ReWOO's data/SOTU/, or next to the CSV. */
+function sotuDocument(csv: string): string {
+  const candidates = [
+    join(dirname(csv), "..", "docs", "state_of_the_union.txt"),
+    join(dirname(csv), "state_of_the_union.txt"),
+  ].map((file) => resolve(file));
+  const found = candidates.find((file) => existsSync(file));
+  if (!found)
+    throw new InputError(
+      `${csv}: sotu_qa's SearchSOTU tool needs ReWOO's state_of_the_union.txt (looked for ${candidates.join(" and ")})`,
+    );
+  return found;
+}
+
+/** A CSV as pandas reads it (a header row; cells as text), each row a task of the file's dataset. */
+function csvTasks(file: string): RewooTask[] {
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(readFileSync(file, "utf8"), {
+      columns: true,
+      skip_empty_lines: true,
+      bom: true,
+      relax_quotes: true,
+    });
+  } catch (error) {
+    throw new InputError(`${file}: not a CSV file with a header row (${(error as Error).message})`);
+  }
+  const name = basename(file);
+  const dataset = csvDatasets.find(([pattern]) => pattern.test(name))?.[1] ?? "generic";
+  const document = dataset === "sotu_qa" ? sotuDocument(file) : undefined;
+  return rows.map((row, i) => {
+    // BIG-bench's files have input/target, SOTU_QA question/answer (DataLoader.py)
+    const question = row.input ?? row.question;
+    const answer = row.target ?? row.answer;
+    if (question === undefined || answer === undefined)
+      throw new InputError(`${file}: the header must name input,target or question,answer columns`);
+    if (!question.trim()) throw new InputError(`${file}:${i + 2}: an empty question`);
+    return { id: `${name}:${i}`, dataset, question, answer, ...(document ? { document } : {}) };
+  });
+}
+
 /**
  * Loads a question file; `sample` picks rows as ReWOO's `df.sample(n, random_state=seed)` does (the
  * first n of numpy's RandomState(seed).permutation, in that order). Ids are the rows' own, else
@@ -85,12 +182,13 @@ export async function* loadRewooTasks(
   options: LoadTasksOptions = {},
 ): AsyncGenerator<RewooTask> {
   // a folder is several datasets: each file is sampled on its own, as ReWOO samples each dataset
-  for (const file of questionFiles(source)) {
-    const records = await readRecords(file, recordSchema);
+  for (const file of rewooQuestionFiles(source)) {
     const name = basename(file);
-    const tasks = records.map(({ line, value }, row) =>
-      toRewooTask(value, `${name}:${row}`, `${file}:${line}`),
-    );
+    const tasks = file.endsWith(".csv")
+      ? csvTasks(file)
+      : (await readRecords(file, recordSchema)).map(({ line, value }, row) =>
+          toRewooTask(value, `${name}:${row}`, `${file}:${line}`),
+        );
     const order =
       options.sample === undefined
         ? tasks.map((_, i) => i)
