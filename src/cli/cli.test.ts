@@ -90,6 +90,36 @@ describe("agenttune CLI", () => {
     }
   });
 
+  it("--max-tokens sets the replies' token limit, and a run's limit is part of what it measures", async () => {
+    const server = await startMockOpenAIServer({
+      reply: () => "Thought: done.\nAction: Answer\nFinal Answer: []",
+    });
+    try {
+      const out = join(dir, "max-tokens");
+      const args = [
+        "eval",
+        "--env",
+        "db",
+        "--tasks",
+        fixture,
+        "--limit",
+        "1",
+        "--model",
+        `${server.baseURL}#m`,
+      ];
+      expect((await agenttune(...args, "--max-tokens", "64", "--out", out)).code).toBe(0);
+      expect(server.requests.map((r) => r.max_tokens)).toEqual([64]);
+      const changed = await agenttune(...args, "--max-tokens", "32", "--out", out);
+      expect(changed.code).toBe(1);
+      expect(changed.stderr).toMatch(/maxTokens/);
+      const bad = await agenttune(...args, "--max-tokens", "0", "--out", join(dir, "max-tokens-0"));
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/--max-tokens/);
+    } finally {
+      await server.close();
+    }
+  });
+
   /** `eval` of the db fixture with a model spec into `out`. */
   const evalDb = (model: string, out: string, ...more: string[]) =>
     agenttune("eval", "--env", "db", "--tasks", fixture, "--model", model, "--out", out, ...more);

@@ -156,6 +156,13 @@ export function registerEval(program: Command) {
         return t;
       }),
     )
+    .addOption(
+      perEnv(
+        "--max-tokens <n>",
+        "new tokens per model reply (default: the env's, as its original harness generated, e.g. mtbench 4096)",
+        positiveInt,
+      ),
+    )
     .option("--force-new", "move a previous run in --out aside (renamed, not deleted) and start over");
   addQueueOptions(command).action(async (opts) => {
     const signal = interruptSignal();

@@ -64,6 +64,8 @@ export interface RunEnvTasksOptions {
   samples?: number;
   /** Sampling temperature (0 = greedy, as AgentTuning evaluated). */
   temperature?: number;
+  /** New tokens per model reply (default: the env's, as its original harness generated). */
+  maxTokens?: number;
   /** Name of the trajectory file in `out`. */
   resultsFile?: string;
   /** Drop the oldest turns after the protocol prefix to fit this many (estimated) prompt tokens. */
@@ -115,6 +117,7 @@ export async function runEnvTasks({
   maxPromptTokens,
   samples,
   temperature,
+  maxTokens,
   resultsFile,
   progress = true,
   forceNew,
@@ -191,6 +194,7 @@ export async function runEnvTasks({
     // more samples or another temperature is another experiment, not a resume
     samples: samples && samples > 1 ? samples : undefined,
     temperature: temperature ? temperature : undefined,
+    maxTokens,
   };
   const opening: BackendSpec = {
     backend: backendSpec,
@@ -216,6 +220,7 @@ export async function runEnvTasks({
     outDir: out,
     samples,
     temperature,
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
     resultsFile,
     signal,
     history: { maxPromptTokens },
@@ -277,6 +282,7 @@ export async function runEnvTasks({
       model: q.modelSpec,
       ...(modelOptions ? { modelOptions } : {}),
       ...(temperature ? { temperature } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
       ...(maxPromptTokens ? { maxPromptTokens } : {}),
       ...(actionFormat ? { actionFormat } : {}),
     };
