@@ -89,6 +89,8 @@ export interface CallingOracleSolver {
 /** Produces, turn by turn, replies that reach reward 1; sees the same history a model sees. */
 export interface OracleSolver {
   reply(messages: readonly Message[]): string;
+  /** Why the oracle cannot solve this task (it will fail it), where it knows before the episode. */
+  unsolved?: string;
 }
 
 export interface LoadTasksOptions {

@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { resolveModel } from "../agent/index.js";
 import { InputError } from "../core/index.js";
-import { defaultProtocol, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
+import { defaultProtocol, type EnvSpec, envsThatRead, getEnvSpec, type Protocol } from "../envs/index.js";
 import type { ChatModel, ParseModelOptions } from "../models/index.js";
 import { type BackendSpec, openBackend, promptSourceOf } from "./open-backend.js";
 import { createProgressDisplay } from "./progress.js";
@@ -169,6 +169,10 @@ export async function runEnvTasks({
     );
   if (tasks.length === 0)
     throw new InputError(`${taskFile}: no tasks${skipped.size ? " left after the skips above" : ""}`);
+  if (modelSpec === "oracle") {
+    const notice = oracleGaps(spec, tasks);
+    if (notice) process.stderr.write(`agenttune: ${env}: ${notice}\n`);
+  }
   const identity = {
     ...(await taskFileIdentity(taskFile)),
     scripts,
@@ -317,4 +321,25 @@ export async function runEnvTasks({
       await model.close?.();
     }
   }
+}
+
+/**
+ * What the oracle will fail and why, said before the run so that its score is read right: "the oracle
+ * fails 60 of 460 tasks (no scripted solver: click-menu, …)".
+ */
+export function oracleGaps<Task>(spec: EnvSpec<Task>, tasks: readonly Task[]): string | undefined {
+  const byReason = new Map<string, Set<string>>();
+  let failing = 0;
+  for (const task of tasks) {
+    const reason = spec.oracle(task).unsolved;
+    if (!reason) continue;
+    failing++;
+    const text = spec.taskText(task);
+    const names = byReason.get(reason) ?? new Set<string>();
+    names.add(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+    byReason.set(reason, names);
+  }
+  if (failing === 0) return undefined;
+  const reasons = [...byReason].map(([reason, names]) => `${reason}: ${[...names].sort().join(", ")}`);
+  return `the oracle fails ${failing} of ${tasks.length} tasks (${reasons.join("; ")}); the rest is its bar`;
 }

@@ -37,6 +37,7 @@ export function readActionPrompt(prompt: string): { utterance: string; html: str
 export function miniwobOracle(task: MiniwobTask): OracleSolver {
   const solver = solvers[task.task];
   return {
+    ...(solver ? {} : { unsolved: "no scripted solver" }),
     reply(messages: readonly Message[]): string {
       const prompt = messages.at(-1)?.content ?? "";
       if (!solver) return `1. No scripted solver for ${task.task}.`;
