@@ -1,7 +1,7 @@
 // AgentBench.old's two scripted opponents (AI_SDK/Python/action1.py, action2.py) over the SDK view.
 // Their randomness (Python's random, the SDK's time-seeded shuffles) draws from one seeded stream.
 import type { PythonRandom } from "../lib/python-random.js";
-import type { ActionOp, GuessOp } from "./engine.js";
+import type { ActionOp, GuessOp } from "./game-types.js";
 import { type PlayerView, passiveTypeName, SdkAction } from "./sdk.js";
 
 export const baselineNames = ["baseline1", "baseline2"] as const;

@@ -2,7 +2,8 @@
 // aqua_sdk.cpp), each rule on a board whose result is worked out by hand from that code.
 import { describe, expect, it } from "vitest";
 import { PythonRandom } from "../lib/python-random.js";
-import { type ActionOp, Aquawar, type Fish, legalActions } from "./engine.js";
+import { Aquawar, legalActions } from "./engine.js";
+import type { ActionOp, Fish } from "./game-types.js";
 
 /** A game past the picks: player 0 fields `mine` (ids by position), player 1 `theirs`; player 0 to act. */
 function board(mine = [1, 2, 3, 4], theirs = [1, 2, 3, 4]): Aquawar {

@@ -5,7 +5,7 @@
 import type { Message } from "../../core/index.js";
 import { PythonFloat, pythonIntOfStr, pythonJsonLoads, pythonStrOfJson } from "../lib/python-json.js";
 import { pythonDictRepr, pythonStrRepr } from "../lib/python-repr.js";
-import { fishNames } from "./engine.js";
+import { fishNames } from "./game-types.js";
 import { type ActionInfoView, type PlayerView, passiveTypeName, SdkAction, success } from "./sdk.js";
 
 /** The rules turns: ACTION_DESCRIPTION[2] and GUESS_DESCRIPTION[2] of prompt/en.py. */

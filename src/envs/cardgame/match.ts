@@ -3,7 +3,8 @@
 // seat (the LLM's harness) is handed each decision in turn.
 import { PythonRandom } from "../lib/python-random.js";
 import { type BaselineName, createBaseline, type ScriptedPlayer } from "./baselines.js";
-import { type ActionOp, Aquawar, type GuessOp } from "./engine.js";
+import { Aquawar } from "./engine.js";
+import type { ActionOp, GuessOp } from "./game-types.js";
 import { PlayerView } from "./sdk.js";
 
 /** The line-up AI_En.py always fields: spray, flame, eel, sunfish at positions 0-3. */

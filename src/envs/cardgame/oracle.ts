@@ -4,7 +4,8 @@
 // the engine, from the board the prompt shows (enemy attack points, never shown, taken as 200).
 import type { Message } from "../../core/index.js";
 import type { OracleSolver } from "../types.js";
-import { type ActionOp, Aquawar, type Fish, fishName, legalActions, startAtk } from "./engine.js";
+import { Aquawar, legalActions } from "./engine.js";
+import { type ActionOp, type Fish, fishName, startAtk } from "./game-types.js";
 import { Match } from "./match.js";
 import type { CardgameTask } from "./tasks.js";
 

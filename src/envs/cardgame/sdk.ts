@@ -12,7 +12,7 @@ import type {
   GameInfo,
   GuessMessage,
   GuessOp,
-} from "./engine.js";
+} from "./game-types.js";
 
 const skillTypes = ["aoe", "infight", "crit", "subtle", "normalattack"] as const;
 const passiveTypes = ["counter", "deflect", "reduce", "heal", "explode"] as const;

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateTasksFile } from "../../data/index.js";
 import type { ChatModel } from "../../models/index.js";
-import { generateDbTasks, inferTheme, taskTypes } from "./generate.js";
+import { generateDbTasks, taskTypes } from "./generate.js";
 import type { DbTask } from "./tasks.js";
+import { inferTheme } from "./themes.js";
 
 async function collect(options: Parameters<typeof generateDbTasks>[0]): Promise<DbTask[]> {
   const tasks: DbTask[] = [];
