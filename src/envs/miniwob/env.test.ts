@@ -13,10 +13,11 @@ import type { Trajectory } from "../../core/index.js";
 import { runEval } from "../../eval/index.js";
 import { ScriptedModel } from "../../models/index.js";
 import type { EnvBackend } from "../types.js";
+import { readEmailTask } from "./app-solvers.js";
 import { actionRequest, cleanRciReply } from "./env.js";
 import { readActionPrompt } from "./oracle.js";
 import { loadRciPrompts } from "./rci-prompts.js";
-import { readEmailTask, solveForX, solvers } from "./solvers.js";
+import { solveForX, solvers } from "./solvers.js";
 import { miniwobSpec } from "./spec.js";
 import { loadMiniwobTasks, type MiniwobTask } from "./tasks.js";
 

@@ -5,7 +5,8 @@
 import { load } from "cheerio";
 import type { Message } from "../../core/index.js";
 import type { OracleSolver } from "../types.js";
-import { type PageView, solvers } from "./solvers.js";
+import type { PageView } from "./solver-kit.js";
+import { solvers } from "./solvers.js";
 import type { MiniwobTask } from "./tasks.js";
 
 const htmlMarker = "Below is the HTML code of the webpage where the agent should solve a task.\n";
