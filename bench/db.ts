@@ -63,20 +63,6 @@ export async function benchDb(): Promise<Row[]> {
       us.raw += (await timeIt(n / 4, () => raw.prepare(rawSql).all())) / 4;
       us.thread += (await timeIt(n / 4, () => envs[0]?.step(reply))) / 4;
     }
-    // statements seen for the first time (the translation cache misses): the last number of the
-    // query varies, so each of the n statements is new to both sides
-    const lastNumber = /\d+(?=\D*$)/;
-    const distinct = Array.from({ length: 2 * n }, (_, i) => String(1000 + i));
-    let next = { raw: 0, env: 0 };
-    const freshRaw = () =>
-      raw.prepare(rawSql.replace(lastNumber, distinct[next.raw++ % distinct.length] as string)).all();
-    const freshReply = () => reply.replace(lastNumber, distinct[next.env++ % distinct.length] as string);
-    const fresh = { raw: 0, thread: 0 };
-    for (let round = 0; round < 4; round++) {
-      next = { raw: round * (n / 2), env: round * (n / 2) };
-      fresh.raw += (await timeIt(n / 4, freshRaw)) / 4;
-      fresh.thread += (await timeIt(n / 4, () => envs[0]?.step(freshReply()))) / 4;
-    }
     for (let round = 0; round < 4; round++) {
       us.rawBesideWorker += (await timeIt(n / 8, () => raw.prepare(rawSql).all())) / 4;
       us.worker += (await timeIt(n / 8, () => envs[1]?.step(reply))) / 4;
@@ -100,20 +86,12 @@ export async function benchDb(): Promise<Row[]> {
       ratio: us.thread / us.raw,
       rawBesideWorkerUs: us.rawBesideWorker,
       workerRatio: us.worker / us.rawBesideWorker,
-      firstSeenStepUs: fresh.thread,
-      firstSeenRawUs: fresh.raw,
-      firstSeenRatio: fresh.thread / fresh.raw,
       query,
     };
     rows.push({
       measure: "db step (sqlite, statement on the run's thread)",
       value: `${us.thread.toFixed(1)} µs`,
       note: `${(us.thread / us.raw).toFixed(2)}× a raw better-sqlite3 prepare+all (${us.raw.toFixed(1)} µs)`,
-    });
-    rows.push({
-      measure: "db step (sqlite, on the run's thread, each statement new: its translation not cached)",
-      value: `${fresh.thread.toFixed(1)} µs`,
-      note: `${(fresh.thread / fresh.raw).toFixed(2)}× the raw call on the same new statements (${fresh.raw.toFixed(1)} µs)`,
     });
     rows.push({
       measure: "db step (sqlite, statement in a worker process)",

@@ -116,7 +116,7 @@ export class SqliteTaskDatabase implements TaskDatabase {
     let bounded: boolean | undefined; // worked out when needed: for boundedOnly, or for a write
     this.work.used = 0;
     try {
-      translation = cachedTranslation(sql, this.asciiData);
+      translation = toSqlite(sql, { asciiData: this.asciiData });
       if (boundedOnly) bounded = isBoundedTranslation({ sql, tokens: translation.tokens });
       if (bounded === false) return { refused: true };
       // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
@@ -331,26 +331,6 @@ function registerMysqlFunctions(db: Database.Database, work: WorkBudget, resultC
     "mysql_avg",
     numericAggregate((sum, n) => sum / n),
   );
-}
-
-/** Translations of recent statements: a rollout group's episodes send many of the same. */
-const translations = new Map<string, Translation>();
-const translationCacheSize = 1024;
-
-/** toSqlite, remembered for the last statements seen (a pure function of the text and asciiData). */
-export function cachedTranslation(sql: string, asciiData: boolean): Translation {
-  const key = `${asciiData ? "a" : "u"}${sql}`;
-  const hit = translations.get(key);
-  if (hit) {
-    // most recently used last: the first key is the one to drop
-    translations.delete(key);
-    translations.set(key, hit);
-    return hit;
-  }
-  const translation = toSqlite(sql, { asciiData });
-  translations.set(key, translation);
-  if (translations.size > translationCacheSize) translations.delete(translations.keys().next().value as string);
-  return translation;
 }
 
 /** Maps a SQLite error to the text MySQL's connector would show for the same mistake. */
