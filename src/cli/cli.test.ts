@@ -90,36 +90,6 @@ describe("agenttune CLI", () => {
     }
   });
 
-  it("--max-tokens sets the replies' token limit, and a run's limit is part of what it measures", async () => {
-    const server = await startMockOpenAIServer({
-      reply: () => "Thought: done.\nAction: Answer\nFinal Answer: []",
-    });
-    try {
-      const out = join(dir, "max-tokens");
-      const args = [
-        "eval",
-        "--env",
-        "db",
-        "--tasks",
-        fixture,
-        "--limit",
-        "1",
-        "--model",
-        `${server.baseURL}#m`,
-      ];
-      expect((await agenttune(...args, "--max-tokens", "64", "--out", out)).code).toBe(0);
-      expect(server.requests.map((r) => r.max_tokens)).toEqual([64]);
-      const changed = await agenttune(...args, "--max-tokens", "32", "--out", out);
-      expect(changed.code).toBe(1);
-      expect(changed.stderr).toMatch(/maxTokens/);
-      const bad = await agenttune(...args, "--max-tokens", "0", "--out", join(dir, "max-tokens-0"));
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/--max-tokens/);
-    } finally {
-      await server.close();
-    }
-  });
-
   /** `eval` of the db fixture with a model spec into `out`. */
   const evalDb = (model: string, out: string, ...more: string[]) =>
     agenttune("eval", "--env", "db", "--tasks", fixture, "--model", model, "--out", out, ...more);
@@ -129,6 +99,27 @@ describe("agenttune CLI", () => {
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l));
+
+  it("--max-tokens sets the replies' token limit, and a run's limit is part of what it measures", async () => {
+    const server = await startMockOpenAIServer({
+      reply: () => "Thought: done.\nAction: Answer\nFinal Answer: []",
+    });
+    try {
+      const out = join(dir, "max-tokens");
+      const run = (max: string, into = out) =>
+        evalArgs(server.baseURL, into, "--limit", "1", "--max-tokens", max);
+      expect((await run("64")).code).toBe(0);
+      expect(server.requests.map((r) => r.max_tokens)).toEqual([64]);
+      const changed = await run("32");
+      expect(changed.code).toBe(1);
+      expect(changed.stderr).toMatch(/maxTokens/);
+      const bad = await run("0", join(dir, "max-tokens-0"));
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/--max-tokens/);
+    } finally {
+      await server.close();
+    }
+  });
 
   it("an unreachable server is no result: exit 3, the reason said, and the re-run retries", async () => {
     const server = await startMockOpenAIServer();

@@ -226,10 +226,10 @@ export async function buildWiki(
   { taskFiles = [] }: { taskFiles?: readonly string[] } = {},
 ): Promise<OfflineWiki> {
   const wiki = new OfflineWiki();
-  for (const file of taskFiles.flatMap(questionFiles))
+  for (const file of taskFiles.flatMap((file) => questionFiles(file)))
     for (const { value } of await readRecords(file, questionRecordSchema))
       if (value.context) wiki.addHotpotContext(value.context);
-  for (const file of corpus.flatMap(questionFiles)) {
+  for (const file of corpus.flatMap((file) => questionFiles(file))) {
     if (!existsSync(file)) throw new InputError(`--corpus ${file}: file not found`);
     try {
       for (const { value } of await readRecords(file, contextRecordSchema))
@@ -254,10 +254,14 @@ export async function buildWiki(
 const levelOrder = ["easy", "medium", "hard"];
 
 /**
- * A question file, or every .json/.jsonl file of a folder: HotpotQA's levels in AgentTuning's order
- * (easy, medium, hard), then the rest by name.
+ * A question file, or every question file of a folder (.json/.jsonl unless `pattern` says more):
+ * HotpotQA's levels in AgentTuning's order (easy, medium, hard), then the rest by name, then the
+ * `nested` paths (relative to the folder) that exist.
  */
-export function questionFiles(path: string): string[] {
+export function questionFiles(
+  path: string,
+  { pattern = /\.jsonl?$/, kinds = ".json or .jsonl", nested = [] }: QuestionFileOptions = {},
+): string[] {
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();
@@ -270,8 +274,19 @@ export function questionFiles(path: string): string[] {
     return level < 0 ? levelOrder.length : level;
   };
   const files = readdirSync(path)
-    .filter((name) => /\.jsonl?$/.test(name))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  if (files.length === 0) throw new InputError(`${path}: a folder with no .json or .jsonl question files`);
-  return files.map((name) => join(path, name));
+    .filter((name) => pattern.test(name))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+    .map((name) => join(path, name));
+  files.push(...nested.map((name) => join(path, name)).filter((file) => existsSync(file)));
+  if (files.length === 0) throw new InputError(`${path}: a folder with no ${kinds} question files`);
+  return files;
+}
+
+export interface QuestionFileOptions {
+  /** The file names a folder's question files have. */
+  pattern?: RegExp;
+  /** Those names in words, for the error of a folder without any. */
+  kinds?: string;
+  /** Files in subfolders to add where they exist (ReWOO's data/ layout). */
+  nested?: readonly string[];
 }

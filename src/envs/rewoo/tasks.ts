@@ -2,11 +2,12 @@
 // (`answer` ends "#### n"), TriviaQA (`answer.value`), ReWOO's own CSVs (BIG-bench's input/target,
 // SOTU_QA's question/answer) or any {question, answer} JSONL; each record's dataset decides the tools
 // and the few-shot plan, as ReWOO's run_eval.py does per task.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError, readRecords } from "../../core/index.js";
+import { questionFiles } from "../lib/offline-wiki.js";
 import { NumpyRandomState } from "../lib/python-random.js";
 import type { LoadTasksOptions } from "../types.js";
 
@@ -108,28 +109,8 @@ const rewooDataCsvs = [
  * A question file, or a folder's .json/.jsonl/.csv files (HotpotQA's levels first, as AgentTuning
  * ran them); a folder laid out as ReWOO's data/ adds its four evaluated CSVs.
  */
-export function rewooQuestionFiles(path: string): string[] {
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    return [path]; // the reader names the missing file
-  }
-  if (!isDir) return [path];
-  const levels = ["easy", "medium", "hard"];
-  const rank = (name: string) => {
-    const level = levels.findIndex((l) => name.toLowerCase().includes(l));
-    return level < 0 ? levels.length : level;
-  };
-  const files = readdirSync(path)
-    .filter((name) => /\.(jsonl?|csv)$/.test(name))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
-    .map((name) => join(path, name));
-  files.push(...rewooDataCsvs.map((name) => join(path, name)).filter((file) => existsSync(file)));
-  if (files.length === 0)
-    throw new InputError(`${path}: a folder with no .json, .jsonl or .csv question files`);
-  return files;
-}
+export const rewooQuestionFiles = (path: string) =>
+  questionFiles(path, { pattern: /\.(jsonl?|csv)$/, kinds: ".json, .jsonl or .csv", nested: rewooDataCsvs });
 
 /** SearchSOTU's document: data/docs/state_of_the_union.txt beside ReWOO's data/SOTU/, or next to the CSV. */
 function sotuDocument(csv: string): string {
