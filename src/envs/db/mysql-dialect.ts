@@ -61,10 +61,10 @@ export function tokenize(sql: string): Token[] {
     }
     for (const [type, pattern] of candidates(ch)) {
       pattern.lastIndex = pos;
-      const text = pattern.exec(sql)?.[0];
-      if (text) {
-        tokens.push({ type, text, start: pos });
-        pos += text.length;
+      // test() moves lastIndex past the match without building a match array
+      if (pattern.test(sql) && pattern.lastIndex > pos) {
+        tokens.push({ type, text: sql.slice(pos, pattern.lastIndex), start: pos });
+        pos = pattern.lastIndex;
         continue next;
       }
     }
@@ -100,11 +100,20 @@ function quoted(sql: string, start: number): Token {
  * trailing spaces ignored (PAD SPACE).
  */
 export function generalCiKey(text: string): string {
-  return text.replace(/ +$/, "").normalize("NFD").replace(/\p{M}/gu, "").toUpperCase();
+  const trimmed = text.replace(/ +$/, "");
+  if (printableAscii.test(trimmed)) return trimmed.toUpperCase(); // nothing to fold but case
+  return trimmed.normalize("NFD").replace(/\p{M}/gu, "").toUpperCase();
 }
 
-const sqliteString = (value: string) => `'${value.replaceAll("'", "''")}'`;
-const sqliteIdent = (value: string) => `"${value.replaceAll('"', '""')}"`;
+const sqliteString = (value: string) => `'${value.includes("'") ? value.replaceAll("'", "''") : value}'`;
+const sqliteIdent = (value: string) => `"${value.includes('"') ? value.replaceAll('"', '""') : value}"`;
+
+/** An unquoted name starting with a digit (1952_British_Grand_Prix_0), which SQLite needs quoted. */
+function startsWithDigit(word: string): boolean {
+  const code = word.charCodeAt(0);
+  if (code < 0x80) return code >= 0x30 && code <= 0x39;
+  return /^\p{N}/u.test(word);
+}
 
 const keywords = new Set(
   "select from where and or not null is in like between as on join left right inner outer group by order having limit offset union all distinct case when then else end asc desc set values into update insert delete exists true false".split(
@@ -183,7 +192,7 @@ export function toSqlite(
     const t = solid[i] as Token;
     const next = solid[i + 1];
     const prev = solid[i - 1];
-    const lower = t.text.toLowerCase();
+    const lower = t.type === "word" ? t.text.toLowerCase() : "";
     // SQLite also reads 'name' and [name] as table names; MySQL rejects both. An illegal token in
     // their place makes SQLite fail there, unless an earlier mistake fails first, as MySQL would.
     if (t.type === "string" && tableContext.has(prev?.text.toLowerCase() ?? "")) out.push(syntaxErrorMarker);
@@ -208,7 +217,7 @@ export function toSqlite(
     }
     // MySQL takes an unquoted name that starts with digits (1952_British_Grand_Prix_0); SQLite
     // needs it quoted (a number-only word is a number token, never here)
-    else if (t.type === "word" && /^\p{N}/u.test(t.text)) out.push(sqliteIdent(t.text));
+    else if (t.type === "word" && startsWithDigit(t.text)) out.push(sqliteIdent(t.text));
     else out.push(t.text);
   }
   const rewritten = comparisons ? rewriteComparisons(out, solid, asciiData) : out;

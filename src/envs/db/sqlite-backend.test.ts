@@ -46,6 +46,38 @@ describe("sqlite on the run's thread", () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it("a write that returns rows (INSERT … RETURNING) is kept when the database moves", async () => {
+    const db = await open();
+    expect(text(await db.execute("INSERT INTO t VALUES ('3', 'z') RETURNING a"))).toBe("[('3',)]");
+    expect(db.lane).toBe("thread");
+    expect(text(await db.execute("SELECT COUNT(*) FROM t AS p, t AS q"))).toBe("[(9,)]");
+    expect(db.lane).toBe("worker");
+    expect(text(await db.execute("SELECT a FROM t ORDER BY a"))).toBe("[('1',), ('2',), ('3',)]");
+    await db.close();
+  });
+
+  it("moves after a second slow statement, or one very slow one: a GC pause can make one look slow", async () => {
+    const saved = { ...inThreadLimits };
+    try {
+      inThreadLimits.statementMs = -1; // every statement counts as slow
+      const db = await open();
+      await db.execute("INSERT INTO t VALUES ('3', 'z')");
+      expect(db.lane).toBe("thread");
+      expect(text(await db.execute("SELECT a FROM t WHERE b = 'z'"))).toBe("[('3',)]");
+      expect(db.lane).toBe("worker");
+      expect(db.movedBecause).toMatch(/^a statement took \d+ ms$/);
+      expect(text(await db.execute("SELECT a FROM t ORDER BY a"))).toBe("[('1',), ('2',), ('3',)]");
+      await db.close();
+      inThreadLimits.slowStatementMs = -1;
+      const other = await open();
+      await other.execute("SELECT a FROM t");
+      expect(other.lane).toBe("worker");
+      await other.close();
+    } finally {
+      Object.assign(inThreadLimits, saved);
+    }
+  });
+
   it("moves on the first statement not bounded by its text, with the writes made so far", async () => {
     const db = await open();
     await db.execute("UPDATE t SET b = 'w' WHERE a = '1'");

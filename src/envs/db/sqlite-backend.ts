@@ -18,8 +18,12 @@ export const inThreadLimits = {
   resultChars: 64 * 1024,
   /** Characters one statement passes through the JavaScript functions (MD5, CONCAT…): ~10 ms of work. */
   workChars: 4 * 1024 * 1024,
-  /** Milliseconds one statement took: a statement that slow is not run on the run's thread again. */
+  /**
+   * Milliseconds a statement took: after two that slow (one may have waited out a GC pause of the
+   * thread), or one over `slowStatementMs`, statements are not run on the run's thread again.
+   */
   statementMs: 20,
+  slowStatementMs: 100,
 };
 
 export interface SqliteBackendOptions {
@@ -50,6 +54,8 @@ export class TwoLaneSqliteDatabase implements TaskDatabase {
   private local: SqliteTaskDatabase | undefined;
   /** Why the database moved to a worker, once it has. */
   movedBecause: string | undefined;
+  /** Statements over `inThreadLimits.statementMs` so far. */
+  private slowStatements = 0;
 
   constructor(
     table: DbTable,
@@ -77,7 +83,9 @@ export class TwoLaneSqliteDatabase implements TaskDatabase {
         this.move("a result or the functions' work outgrew the thread's limit"); // rolled back: rerun
       else {
         if (outcome.wrote) this.worker.recordWrite(sql);
-        if (ms > inThreadLimits.statementMs) this.move(`a statement took ${ms.toFixed(0)} ms`);
+        if (ms > inThreadLimits.statementMs) this.slowStatements++;
+        if (ms > inThreadLimits.slowStatementMs || this.slowStatements >= 2)
+          this.move(`a statement took ${ms.toFixed(0)} ms`);
         else if (outcome.wrote && local.sizeBytes() > inThreadLimits.databaseBytes)
           this.move("the table outgrew the thread's limit");
         return "error" in outcome ? { error: outcome.error } : { rows: outcome.rows };

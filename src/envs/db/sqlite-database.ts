@@ -2,18 +2,22 @@
 // comparisons and error texts. It runs statements to their end; sqlite-backend.ts decides where.
 import Database from "better-sqlite3";
 import {
-  asciiLiterals,
   clauseOf,
   generalCiKey,
   MysqlSyntaxError,
   printableAscii,
-  type Translation,
   toSqlite,
 } from "./mysql-dialect.js";
 import type { Cell } from "./python-repr.js";
 import type { QueryOutcome, TaskDatabase } from "./sql-backend.js";
-import { CappedRows, tableRowsAsText, unsupportedColumnName } from "./sql-backend.js";
-import { isBoundedTranslation } from "./sqlite-bounded.js";
+import {
+  CappedRows,
+  resultCharLimit as resultCharCap,
+  resultRowLimit,
+  tableRowsAsText,
+  unsupportedColumnName,
+} from "./sql-backend.js";
+import { readStatement, type StatementText } from "./statement-text.js";
 import { md5Hex, tableHash } from "./table-hash.js";
 import type { DbTable } from "./tasks.js";
 
@@ -49,7 +53,14 @@ export interface SqliteTaskDatabaseOptions {
 }
 
 /** A task table's database file, built once per table object. */
-const images = new WeakMap<DbTable, { bytes: Buffer; asciiData: boolean }>();
+const images = new WeakMap<DbTable, { bytes: Buffer; asciiData: boolean; given: GivenTable }>();
+
+/** The table as the task gives it, until the first write: what bounds a bounded statement's result. */
+interface GivenTable {
+  rows: number;
+  /** The longest value's characters. */
+  longestValue: number;
+}
 
 function createTable(db: Database.Database, table: DbTable, rows: (string | null)[][]) {
   if (unsupportedColumnName(table) !== undefined) return;
@@ -76,6 +87,8 @@ export class SqliteTaskDatabase implements TaskDatabase {
    * (sqlite-bounded.ts: only functions that map ASCII to ASCII) and has ASCII literals.
    */
   private asciiData: boolean;
+  /** The table as given, until a statement writes. */
+  private given: GivenTable | undefined;
   /** The JavaScript functions' work in the running statement. */
   private readonly work: WorkBudget;
 
@@ -92,12 +105,17 @@ export class SqliteTaskDatabase implements TaskDatabase {
     registerMysqlFunctions(this.db, this.work, resultCharLimit);
     if (image) {
       this.asciiData = image.asciiData;
+      this.given = image.given;
       return;
     }
     const rows = tableRowsAsText(table);
     this.asciiData = rows.every((row) => row.every((v) => v === null || printableAscii.test(v)));
+    let longestValue = 0;
+    for (const row of rows) for (const v of row) longestValue = Math.max(longestValue, v?.length ?? 0);
+    this.given = { rows: rows.length, longestValue };
     createTable(this.db, table, rows);
-    if (reuseImage) images.set(table, { bytes: this.db.serialize(), asciiData: this.asciiData });
+    if (reuseImage)
+      images.set(table, { bytes: this.db.serialize(), asciiData: this.asciiData, given: this.given });
   }
 
   async execute(sql: string): Promise<QueryOutcome & { wrote?: boolean }> {
@@ -112,32 +130,53 @@ export class SqliteTaskDatabase implements TaskDatabase {
    */
   run(sql: string, { boundedOnly = false }: { boundedOnly?: boolean } = {}): RunOutcome {
     let statement: Database.Statement;
-    let translation: Translation | undefined;
-    let bounded: boolean | undefined; // worked out when needed: for boundedOnly, or for a write
+    let text: StatementText | undefined;
     this.work.used = 0;
     try {
-      translation = toSqlite(sql, { asciiData: this.asciiData });
-      if (boundedOnly) bounded = isBoundedTranslation({ sql, tokens: translation.tokens });
-      if (bounded === false) return { refused: true };
+      text = readStatement(sql, this.asciiData);
+      if (boundedOnly && !text.bounded) return { refused: true };
       // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
-      if (!sqliteStatementAllowed(translation.sql)) return { error: syntaxError(sql) };
-      statement = this.db.prepare(translation.sql);
+      if (!text.allowed) return { error: syntaxError(sql) };
+      statement = this.db.prepare(text.sql);
     } catch (error) {
-      return { error: mysqlError(error, sql, this.table.table_name, translation) };
+      return { error: mysqlError(error, sql, this.table.table_name, text !== undefined) };
     }
     try {
+      // a write may also return rows (INSERT … RETURNING, as MariaDB has): it is still a write
+      const writes = !statement.readonly;
+      if (writes) {
+        if (!(text.bounded && text.asciiLiterals)) this.asciiData = false;
+        this.given = undefined;
+      }
       if (!statement.reader) {
-        bounded ??= isBoundedTranslation({ sql, tokens: translation.tokens });
-        if (!(bounded && asciiLiterals(translation.tokens))) this.asciiData = false;
         statement.run();
         return { rows: [], wrote: true };
       }
       statement.safeIntegers(true).raw(true);
-      return { rows: readCapped(statement.iterate() as IterableIterator<unknown[]>) };
+      // read whole when that is certainly within the caps (one native call instead of one a row), and
+      // always for a write, which must not stop half done
+      const rows =
+        writes || this.resultFitsCaps(text, sql.length)
+          ? capRows(statement.all() as unknown[][])
+          : readCapped(statement.iterate() as IterableIterator<unknown[]>);
+      return writes ? { rows, wrote: true } : { rows };
     } catch (error) {
       if (error instanceof ResultTooLarge) return { tooLarge: true };
-      return { error: mysqlError(error, sql, this.table.table_name, translation) };
+      return { error: mysqlError(error, sql, this.table.table_name, true) };
     }
+  }
+
+  /**
+   * Whether a statement's whole result is certainly within the row and character caps: a bounded one
+   * (one table, no join, only functions linear in their input) on the table as given yields at most
+   * one row per table row, each of at most one value (or an MD5 or number text) per token, plus its
+   * literals.
+   */
+  private resultFitsCaps(text: StatementText, sqlChars: number): boolean {
+    if (!(text.bounded && this.given)) return false;
+    const rows = Math.max(this.given.rows, 1);
+    const rowChars = text.tokens * Math.max(this.given.longestValue, 32) + sqlChars;
+    return rows <= resultRowLimit && rows * rowChars <= resultCharCap;
   }
 
   async tableHash(): Promise<string | null> {
@@ -166,38 +205,10 @@ export class SqliteTaskDatabase implements TaskDatabase {
   }
 }
 
-/**
- * Statement kinds a MySQL client can send that SQLite runs the same way. Everything else (ATTACH,
- * DETACH, PRAGMA, VACUUM, REINDEX, ANALYZE, CREATE VIRTUAL TABLE) is a syntax error in MySQL too.
- */
-const allowedStatements = new Set([
-  "select",
-  "with",
-  "insert",
-  "update",
-  "delete",
-  "replace",
-  "create",
-  "drop",
-  "alter",
-  "values",
-  "begin",
-  "commit",
-  "rollback",
-  "savepoint",
-  "release",
-  "explain",
-]);
-
-export function sqliteStatementAllowed(sqliteSql: string): boolean {
-  const words = sqliteSql
-    .replace(/\/\*[\s\S]*?(\*\/|$)|--[^\n]*/g, " ")
-    .replace(/^[\s(]+/, "")
-    .split(/[^A-Za-z_]+/, 3)
-    .map((w) => w.toLowerCase());
-  const [first = "", second = ""] = words;
-  if (!allowedStatements.has(first)) return false;
-  return !(first === "create" && second === "virtual");
+function capRows(rows: unknown[][]): Cell[][] {
+  const capped = new CappedRows();
+  for (const row of rows) if (!capped.add(row.map(toCell))) break;
+  return capped.rows;
 }
 
 function readCapped(rows: IterableIterator<unknown[]>): Cell[][] {
@@ -338,11 +349,12 @@ export function mysqlError(
   error: unknown,
   sql: string,
   tableName: string,
-  translation?: Translation,
+  /** The statement was translated: SQLite's syntax error is located in the MySQL text. */
+  translated = false,
 ): string {
   if (error instanceof MysqlSyntaxError) return syntaxError(error.near);
   const message = (error as Error).message ?? String(error);
-  if (/syntax error|unrecognized token/.test(message) && translation) {
+  if (/syntax error|unrecognized token/.test(message) && translated) {
     // Locate the error without the comparison wrappers, whose own parentheses SQLite may point at.
     const plain = toSqlite(sql, { comparisons: false });
     const plainMessage = plainSyntaxError(plain.sql) ?? message;
