@@ -1,13 +1,7 @@
 // One task's SQLite database speaking MySQL (through mysql-dialect.ts): its table, MySQL's functions,
 // comparisons and error texts. It runs statements to their end; sqlite-backend.ts decides where.
 import Database from "better-sqlite3";
-import {
-  clauseOf,
-  generalCiKey,
-  MysqlSyntaxError,
-  printableAscii,
-  toSqlite,
-} from "./mysql-dialect.js";
+import { clauseOf, generalCiKey, MysqlSyntaxError, printableAscii, toSqlite } from "./mysql-dialect.js";
 import type { Cell } from "./python-repr.js";
 import type { QueryOutcome, TaskDatabase } from "./sql-backend.js";
 import {
