@@ -35,7 +35,8 @@ export async function benchDb(): Promise<Row[]> {
   // 1. one DB step (parse action, translate MySQL → SQLite, run, render Python repr) vs the raw query,
   // with the statement on the run's thread (the default) and with every statement in a worker process
   {
-    const reply = `Thought: look it up.\nAction: Operation\n\`\`\`sql\n${query}\n\`\`\``;
+    const replyWith = (sql: string) => `Thought: look it up.\nAction: Operation\n\`\`\`sql\n${sql}\n\`\`\``;
+    const reply = replyWith(query);
     const raw = new Database(":memory:");
     const { table_name, table_info } = task.table;
     const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
@@ -47,8 +48,6 @@ export async function benchDb(): Promise<Row[]> {
     );
     for (const row of table_info.rows) insert.run(row);
     const rawSql = query.replaceAll("`", '"');
-    const freshReply = (i: number) =>
-      `Thought: look it up.\nAction: Operation\n\`\`\`sql\n${query} -- ${i}\n\`\`\``;
     const lanes = [
       { name: "thread", backend: createSqliteBackend() },
       { name: "worker", backend: createSqliteBackend({ inThread: false }) },
@@ -72,7 +71,7 @@ export async function benchDb(): Promise<Row[]> {
     const fresh = { raw: 0, thread: 0 };
     for (let round = 0; round < 4; round++) {
       fresh.raw += (await timeIt(n / 4, () => raw.prepare(`${rawSql} -- ${seen++}`).all())) / 4;
-      fresh.thread += (await timeIt(n / 4, () => envs[0]?.step(freshReply(seen++)))) / 4;
+      fresh.thread += (await timeIt(n / 4, () => envs[0]?.step(replyWith(`${query} -- ${seen++}`)))) / 4;
     }
     for (let round = 0; round < 4; round++) {
       us.rawBesideWorker += (await timeIt(n / 8, () => raw.prepare(rawSql).all())) / 4;

@@ -151,7 +151,7 @@ export class SqliteTaskDatabase implements TaskDatabase {
       // always for a write, which must not stop half done
       const rows =
         writes || this.resultFitsCaps(text, sql.length)
-          ? capRows(statement.all() as unknown[][])
+          ? readCapped(statement.all() as unknown[][])
           : readCapped(statement.iterate() as IterableIterator<unknown[]>);
       return writes ? { rows, wrote: true } : { rows };
     } catch (error) {
@@ -199,20 +199,10 @@ export class SqliteTaskDatabase implements TaskDatabase {
   }
 }
 
-function capRows(rows: unknown[][]): Cell[][] {
+/** Rows up to the caps; leaving the loop early closes a statement's iterator (its return()). */
+function readCapped(rows: Iterable<unknown[]>): Cell[][] {
   const capped = new CappedRows();
   for (const row of rows) if (!capped.add(row.map(toCell))) break;
-  return capped.rows;
-}
-
-function readCapped(rows: IterableIterator<unknown[]>): Cell[][] {
-  const capped = new CappedRows();
-  for (const row of rows) {
-    if (!capped.add(row.map(toCell))) {
-      rows.return?.();
-      break;
-    }
-  }
   return capped.rows;
 }
 
