@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asciiLiterals, toSqlite } from "./mysql-dialect.js";
-import { isBoundedTranslation } from "./sqlite-bounded.js";
+import { boundedStatementMaxChars, isBoundedTranslation } from "./sqlite-bounded.js";
 import { readStatement, sqliteStatementAllowed, statementCacheSize } from "./statement-text.js";
 
 describe("readStatement", () => {
@@ -26,6 +26,15 @@ describe("readStatement", () => {
     expect(readStatement(sql, false)).toBe(unicode);
     expect(readStatement(sql, true)).not.toBe(first);
     expect(readStatement(sql, true)).toEqual(first);
+  });
+
+  it("remembers only bounded texts (at most 4 KiB): the others run in a worker, where reading is not the cost", () => {
+    const unbounded = "SELECT COUNT(*) FROM t AS p, t AS q";
+    expect(readStatement(unbounded, true).bounded).toBe(false);
+    expect(readStatement(unbounded, true)).not.toBe(readStatement(unbounded, true));
+    const long = `SELECT a FROM t WHERE a = '${"x".repeat(boundedStatementMaxChars)}'`;
+    expect(readStatement(long, true)).not.toBe(readStatement(long, true));
+    expect(readStatement(long, true)).toEqual(readStatement(long, true));
   });
 
   it("remembers nothing for a text that does not translate: it throws each time", () => {

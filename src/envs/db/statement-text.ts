@@ -18,7 +18,7 @@ export interface StatementText {
   allowed: boolean;
 }
 
-/** How many texts are remembered per data kind; past it the oldest is dropped. */
+/** How many bounded texts are remembered per data kind; past it the oldest is dropped. */
 export const statementCacheSize = 1024;
 // one map per data kind: the statement's own string is the key (its hash is computed once per string)
 const remembered = { ascii: new Map<string, StatementText>(), other: new Map<string, StatementText>() };
@@ -39,7 +39,10 @@ export function readStatement(sql: string, asciiData: boolean): StatementText {
     asciiLiterals: asciiLiterals(translation.tokens),
     allowed: sqliteStatementAllowed(translation.sql),
   };
-  texts.set(sql, text);
+  // only what runs on the run's thread, at most 4 KiB (a worker's statement costs far more than its
+  // reading), under a copy of the text: the reply it was cut from is not kept alive with it
+  if (!text.bounded) return text;
+  texts.set(Buffer.from(sql, "utf8").toString("utf8"), text);
   if (texts.size > statementCacheSize) texts.delete(texts.keys().next().value as string);
   return text;
 }
