@@ -22,6 +22,9 @@ export async function benchDb(): Promise<Row[]> {
 
   async function timeIt(n: number, fn: () => unknown | Promise<unknown>): Promise<number> {
     for (let i = 0; i < Math.min(2000, n); i++) await fn(); // warm-up (and the JIT's)
+    // each side starts with a clean heap, not paying for the garbage the other side left (npm run
+    // bench passes --expose-gc)
+    (globalThis as { gc?: () => void }).gc?.();
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await fn();
     return Number(process.hrtime.bigint() - start) / 1e3 / n; // µs per op

@@ -48,30 +48,80 @@ function candidates(ch: string): SimpleToken[] {
   return onlyWord;
 }
 
-export function tokenize(sql: string): Token[] {
+/** The statement's tokens; with `spaces: false`, without spaces and comments (what SQL means). */
+export function tokenize(sql: string, { spaces = true }: { spaces?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   next: while (pos < sql.length) {
-    const ch = sql[pos] ?? "";
-    if (ch === "'" || ch === '"' || ch === "`") {
+    const code = sql.charCodeAt(pos);
+    if (code === 0x27 || code === 0x22 || code === 0x60) {
       const token = quoted(sql, pos);
       tokens.push(token);
       pos += token.text.length;
       continue;
     }
-    for (const [type, pattern] of candidates(ch)) {
+    // ASCII spaces, names and punctuation without a pattern; a run that reaches a non-ASCII character
+    // is read again by the patterns below, from its start
+    if (isAsciiSpace(code)) {
+      const end = skipWhile(sql, pos, isAsciiSpace);
+      if (!(sql.charCodeAt(end) >= 0x80)) {
+        if (spaces) tokens.push({ type: "ws", text: sql.slice(pos, end), start: pos });
+        pos = end;
+        continue;
+      }
+    } else if (isAsciiWordStart(code)) {
+      const end = skipWhile(sql, pos, isAsciiWordChar);
+      if (!(sql.charCodeAt(end) >= 0x80)) {
+        tokens.push({ type: "word", text: sql.slice(pos, end), start: pos });
+        pos = end;
+        continue;
+      }
+    } else if (code < 0x80 && isPlainPunct(code)) {
+      tokens.push({ type: "punct", text: sql[pos] as string, start: pos });
+      pos++;
+      continue;
+    }
+    for (const [type, pattern] of candidates(sql[pos] as string)) {
       pattern.lastIndex = pos;
       // test() moves lastIndex past the match without building a match array
       if (pattern.test(sql) && pattern.lastIndex > pos) {
-        tokens.push({ type, text: sql.slice(pos, pattern.lastIndex), start: pos });
+        if (spaces || (type !== "ws" && type !== "comment"))
+          tokens.push({ type, text: sql.slice(pos, pattern.lastIndex), start: pos });
         pos = pattern.lastIndex;
         continue next;
       }
     }
-    tokens.push({ type: "punct", text: ch, start: pos });
+    tokens.push({ type: "punct", text: sql[pos] as string, start: pos });
     pos++;
   }
   return tokens;
+}
+
+/** \s's ASCII members: tab, line feed, vertical tab, form feed, carriage return, space. */
+const isAsciiSpace = (code: number) => code === 0x20 || (code >= 0x09 && code <= 0x0d);
+/** What starts a word token (a digit starts a number first). */
+const isAsciiWordStart = (code: number) =>
+  (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x24;
+const isAsciiWordChar = (code: number) => isAsciiWordStart(code) || (code >= 0x30 && code <= 0x39);
+/** ASCII characters no pattern starts with: quotes, comments, numbers, operators and names excepted. */
+const isPlainPunct = (code: number) =>
+  !(
+    isAsciiSpace(code) ||
+    isAsciiWordChar(code) ||
+    code === 0x2d || // -
+    code === 0x23 || // #
+    code === 0x2f || // /
+    code === 0x2e || // .
+    code === 0x3c || // <
+    code === 0x3e || // >
+    code === 0x3d || // =
+    code === 0x21 // !
+  );
+
+function skipWhile(sql: string, pos: number, test: (code: number) => boolean): number {
+  let end = pos + 1;
+  while (end < sql.length && test(sql.charCodeAt(end))) end++;
+  return end;
 }
 
 /** A '…' or "…" string (backslash escapes, doubled quotes) or a `…` identifier starting at `start`. */
@@ -131,6 +181,7 @@ const functionRenames: Record<string, string> = {
   right: "mysql_right",
   locate: "mysql_locate",
   repeat: "mysql_repeat",
+  space: "mysql_space",
   ucase: "upper",
   lcase: "lower",
 };
@@ -146,27 +197,22 @@ const castTypes: Record<string, string> = {
   char: "TEXT",
 };
 
-/** Splits off the first statement; MySQL runs one statement per call and rejects a second. */
-export function singleStatement(tokens: Token[]): Token[] {
-  const semi = tokens.findIndex((t) => t.type === "punct" && t.text === ";");
+/** Splits off the first statement (of `sql`'s tokens); MySQL runs one statement per call and rejects a second. */
+export function singleStatement(tokens: Token[], sql: string): Token[] {
+  const semi = tokens.findIndex(isSemicolon);
   if (semi < 0) return tokens;
-  const after = tokens.slice(semi + 1).filter((t) => t.type !== "ws" && t.type !== "comment");
-  if (after.length > 0) {
-    const first = after[0] as Token;
-    throw new MysqlSyntaxError(
-      tokens
-        .slice(tokens.indexOf(first))
-        .map((t) => t.text)
-        .join(""),
-    );
-  }
+  const first = tokens.slice(semi + 1).find(isSolid);
+  if (first) throw new MysqlSyntaxError(sql.slice(first.start));
   return tokens.slice(0, semi);
 }
+
+const isSemicolon = (t: Token) => t.type === "punct" && t.text === ";";
+const isSolid = (t: Token) => t.type !== "ws" && t.type !== "comment";
 
 export interface Translation {
   sql: string;
   /** Source offset (in the MySQL text) of each space-separated piece of `sql`, for error messages. */
-  pieces: { text: string; start: number }[];
+  pieces(): { text: string; start: number }[];
   /** The MySQL statement's tokens, without spaces and comments. */
   tokens: Token[];
 }
@@ -179,14 +225,19 @@ export interface TranslateOptions {
   comparisons?: boolean;
   /** Every value in the database is printable ASCII: comparison keys need no Unicode folding. */
   asciiData?: boolean;
+  /**
+   * Also: no value ends with a space and nothing has written yet (the table as given), and the
+   * statement is bounded (sqlite-bounded.ts: one table, no subquery). Then a SELECT's WHERE equality
+   * of a column with a string compares through NOCASE alone, as upper(rtrim(col)) would.
+   */
+  givenPlainData?: boolean;
 }
 
 export function toSqlite(
   sql: string,
-  { comparisons = true, asciiData = false }: TranslateOptions = {},
+  { comparisons = true, asciiData = false, givenPlainData = false }: TranslateOptions = {},
 ): Translation {
-  const tokens = singleStatement(tokenize(sql));
-  const solid = tokens.filter((t) => t.type !== "ws" && t.type !== "comment");
+  const solid = singleStatement(tokenize(sql, { spaces: false }), sql);
   const out: string[] = [];
   for (let i = 0; i < solid.length; i++) {
     const t = solid[i] as Token;
@@ -220,13 +271,36 @@ export function toSqlite(
     else if (t.type === "word" && startsWithDigit(t.text)) out.push(sqliteIdent(t.text));
     else out.push(t.text);
   }
-  const rewritten = comparisons ? rewriteComparisons(out, solid, asciiData) : out;
-  const pieces: Translation["pieces"] = [];
-  for (let i = 0; i < rewritten.length; i++) {
-    const text = rewritten[i] as string;
-    if (text !== "") pieces.push({ text, start: solid[i]?.start ?? 0 });
+  if (comparisons)
+    rewriteComparisons(out, solid, {
+      asciiData: asciiData || givenPlainData,
+      plainWhere: givenPlainData && solid[0]?.type === "word" && solid[0].text.toLowerCase() === "select",
+    });
+  return new SqliteTranslation(out, solid);
+}
+
+/** A translation from the output piece of each solid token ("" for none). */
+class SqliteTranslation implements Translation {
+  readonly sql: string;
+
+  constructor(
+    private readonly out: string[],
+    readonly tokens: Token[],
+  ) {
+    const kept: string[] = [];
+    for (const text of out) if (text !== "") kept.push(text);
+    this.sql = kept.join(" ");
   }
-  return { sql: pieces.map((p) => p.text).join(" "), pieces, tokens: solid };
+
+  /** Only an error message needs them: worked out when asked for. */
+  pieces(): { text: string; start: number }[] {
+    const pieces: { text: string; start: number }[] = [];
+    for (let i = 0; i < this.out.length; i++) {
+      const text = this.out[i] as string;
+      if (text !== "") pieces.push({ text, start: this.tokens[i]?.start ?? 0 });
+    }
+    return pieces;
+  }
 }
 
 /** A token SQLite's tokenizer rejects ("unrecognized token"). */
@@ -235,7 +309,7 @@ export const syntaxErrorMarker = "!";
 /** The clause a column reference sits in, as MariaDB names it in "Unknown column 'x' in '…'". */
 export function clauseOf(sql: string, name: string): string {
   let clause = "field list";
-  const tokens = tokenize(sql).filter((t) => t.type !== "ws" && t.type !== "comment");
+  const tokens = tokenize(sql, { spaces: false });
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const word = t.type === "word" ? t.text.toUpperCase() : "";
@@ -303,6 +377,25 @@ function literalKind(t: Token | undefined): "number" | "string" | undefined {
   return undefined;
 }
 
+const beforeCondition = new Set(["where", "and", "or", "not", "("]);
+const afterCondition = new Set(["and", "or", ")", "group", "having", "order", "limit"]);
+
+/**
+ * tokens[op] is = != or <> between two operands of one token each, and the comparison is a condition
+ * of its own (WHERE a = 'x' AND …): no operator of the operands' side binds to them.
+ */
+function equalityOnItsOwn(tokens: Token[], op: number): boolean {
+  const text = (tokens[op] as Token).text;
+  if (text !== "=" && text !== "!=" && text !== "<>") return false;
+  const before = tokens[op - 2];
+  const after = tokens[op + 2];
+  return (
+    before !== undefined &&
+    beforeCondition.has(before.text.toLowerCase()) &&
+    (after === undefined || afterCondition.has(after.text.toLowerCase()))
+  );
+}
+
 /** Whether every string literal of a statement is printable ASCII (so are the values it writes). */
 export function asciiLiterals(tokens: Token[]): boolean {
   for (const t of tokens) if (t.type === "string" && !printableAscii.test(t.value)) return false;
@@ -323,12 +416,16 @@ function wrapAssignedValue(result: string[], start: number, end: number) {
 }
 
 /**
- * `col <op> 17` compares numerically in MySQL (TEXT is converted to a number) but as text in SQLite;
+ * In place: `col <op> 17` compares numerically in MySQL (TEXT is converted to a number) but as text in SQLite;
  * `col <op> 'x'` ignores case and trailing spaces in MySQL. Rewrite both shapes, column on either side.
  */
-function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean): string[] {
-  const result = [...out];
+function rewriteComparisons(
+  result: string[],
+  tokens: Token[],
+  { asciiData, plainWhere }: { asciiData: boolean; plainWhere: boolean },
+): void {
   let assigning = false; // between UPDATE … SET and WHERE, "=" assigns
+  let inWhere = false;
   let depth = 0;
   let valueStart = -1; // the assigned value's first token
   for (let i = 1; i < tokens.length - 1; i++) {
@@ -336,6 +433,8 @@ function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean):
     const word = op.type === "word" ? op.text.toLowerCase() : "";
     if (op.text === "(") depth++;
     else if (op.text === ")") depth--;
+    if (word === "where") inWhere = true;
+    else if (word === "group" || word === "having" || word === "order" || word === "limit") inWhere = false;
     if (word === "set") assigning = true;
     else if (word === "where" || word === "order" || word === "limit") {
       if (assigning) wrapAssignedValue(result, valueStart, i);
@@ -367,7 +466,11 @@ function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean):
     const kind = literalKind(tokens[sideColumn === i - 1 ? i + 1 : i - 1]);
     const lit = sideColumn === i - 1 ? i + 1 : i - 1;
     if (kind === "number") result[sideColumn] = numberOf(result[sideColumn] ?? "");
-    else {
+    else if (plainWhere && inWhere && equalityOnItsOwn(tokens, i)) {
+      // the column's own collation is NOCASE (sqlite-database.ts); said again at the literal, which wins
+      const key = generalCiKey((tokens[lit] as Token & { type: "string" }).value);
+      result[lit] = `${sqliteString(key)} COLLATE NOCASE`;
+    } else {
       const col = result[sideColumn] ?? "";
       result[sideColumn] = asciiData ? asciiCiKeyOf(col) : ciKeyOf(col);
       // the literal's key is known now: a string literal, as kind says
@@ -375,5 +478,4 @@ function rewriteComparisons(out: string[], tokens: Token[], asciiData: boolean):
     }
   }
   if (assigning) wrapAssignedValue(result, valueStart, tokens.length);
-  return result;
 }

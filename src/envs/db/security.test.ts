@@ -137,6 +137,16 @@ describe.each(backends)("db security on %s", (name, open) => {
     expect(text(await db.execute("SELECT COUNT(*) FROM t"))).toBe("[(2,)]");
   });
 
+  it("a string function past max_allowed_packet gives NULL without building the string", async () => {
+    const db = await task();
+    const before = process.memoryUsage().rss;
+    expect(text(await db.execute("SELECT SPACE(1000000000), REPEAT('ab', 1000000000)"))).toBe(
+      "[(None, None)]",
+    );
+    expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
+    expect(text(await db.execute("SELECT LENGTH(SPACE(3)), COUNT(*) FROM t"))).toBe("[(3, 2)]");
+  });
+
   it("a session that lifts its own limits is still timed and capped", async () => {
     const db = await task();
     const lift =

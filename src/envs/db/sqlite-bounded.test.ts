@@ -34,6 +34,7 @@ describe("isBoundedStatement", () => {
     ["a pattern that is an expression", "SELECT * FROM t WHERE a LIKE '%a' || b"],
     ["`||`", "SELECT a || b FROM t"],
     ["REPEAT", "SELECT REPEAT('a', 100000000)"],
+    ["SPACE", "SELECT SPACE(100000000)"],
     ["REPLACE", "UPDATE t SET a = REPLACE(a, 'a', a)"],
     ["CHAR()", "INSERT INTO t VALUES (CHAR(233))"],
     ["GLOB", "SELECT * FROM t WHERE a GLOB '*a*'"],

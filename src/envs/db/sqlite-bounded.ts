@@ -132,7 +132,7 @@ const isName = (t: Token | undefined) =>
 /** Whether `sql` (MySQL) certainly ends soon on a table of bounded size. */
 export function isBoundedStatement(sql: string): boolean {
   try {
-    const tokens = singleStatement(tokenize(sql)).filter((t) => t.type !== "ws" && t.type !== "comment");
+    const tokens = singleStatement(tokenize(sql, { spaces: false }), sql);
     return isBoundedTranslation({ sql, tokens });
   } catch {
     return true; // a second statement: refused before it runs

@@ -11,7 +11,7 @@ import {
   tableRowsAsText,
   unsupportedColumnName,
 } from "./sql-backend.js";
-import { readStatement, type StatementText } from "./statement-text.js";
+import { type DataKind, readStatement, type StatementText } from "./statement-text.js";
 import { md5Hex, tableHash } from "./table-hash.js";
 import type { DbTable } from "./tasks.js";
 
@@ -54,6 +54,8 @@ interface GivenTable {
   rows: number;
   /** The longest value's characters. */
   longestValue: number;
+  /** Some value ends with a space. */
+  trailingSpaces: boolean;
 }
 
 function createTable(db: Database.Database, table: DbTable, rows: (string | null)[][]) {
@@ -105,8 +107,14 @@ export class SqliteTaskDatabase implements TaskDatabase {
     const rows = tableRowsAsText(table);
     this.asciiData = rows.every((row) => row.every((v) => v === null || printableAscii.test(v)));
     let longestValue = 0;
-    for (const row of rows) for (const v of row) longestValue = Math.max(longestValue, v?.length ?? 0);
-    this.given = { rows: rows.length, longestValue };
+    let trailingSpaces = false;
+    for (const row of rows)
+      for (const v of row) {
+        if (v === null) continue;
+        longestValue = Math.max(longestValue, v.length);
+        if (v.endsWith(" ")) trailingSpaces = true;
+      }
+    this.given = { rows: rows.length, longestValue, trailingSpaces };
     createTable(this.db, table, rows);
     if (reuseImage)
       images.set(table, { bytes: this.db.serialize(), asciiData: this.asciiData, given: this.given });
@@ -127,7 +135,7 @@ export class SqliteTaskDatabase implements TaskDatabase {
     let text: StatementText | undefined;
     this.work.used = 0;
     try {
-      text = readStatement(sql, this.asciiData);
+      text = readStatement(sql, this.dataKind());
       if (boundedOnly && !text.bounded) return { refused: true };
       // SQLite's own statements (ATTACH, PRAGMA, VACUUM INTO…) reach files; MySQL has none of them
       if (!text.allowed) return { error: syntaxError(sql) };
@@ -158,6 +166,11 @@ export class SqliteTaskDatabase implements TaskDatabase {
       if (error instanceof ResultTooLarge) return { tooLarge: true };
       return { error: mysqlError(error, sql, this.table.table_name, true) };
     }
+  }
+
+  private dataKind(): DataKind {
+    if (!this.asciiData) return "other";
+    return this.given && !this.given.trailingSpaces ? "given-plain" : "ascii";
   }
 
   /**
@@ -287,7 +300,7 @@ function registerMysqlFunctions(db: Database.Database, work: WorkBudget, resultC
               .join(textOf(sep)),
           ),
   );
-  db.function("mysql_repeat", { deterministic: true }, (s: unknown, n: unknown) => {
+  const repeat = (s: unknown, n: unknown) => {
     if (s === null || n === null) return null;
     const text = input(s);
     const count = Math.round(Number(n));
@@ -295,7 +308,9 @@ function registerMysqlFunctions(db: Database.Database, work: WorkBudget, resultC
     // past the limit without building the string (REPEAT('a', 1e9))
     if (text.length * count > resultCharLimit) return tooLong();
     return capped(text.repeat(count));
-  });
+  };
+  db.function("mysql_repeat", { deterministic: true }, repeat);
+  db.function("mysql_space", { deterministic: true }, (n: unknown) => repeat(" ", n));
   db.function("mysql_left", { deterministic: true }, (s: unknown, n: unknown) =>
     s === null ? null : [...input(s)].slice(0, Number(n)).join(""),
   );
@@ -343,7 +358,7 @@ export function mysqlError(
     const plain = toSqlite(sql, { comparisons: false });
     const plainMessage = plainSyntaxError(plain.sql) ?? message;
     const near = /(?:near|unrecognized token:) "(.*?)"/s.exec(plainMessage)?.[1];
-    const piece = plain.pieces.find((p) => p.text === near);
+    const piece = plain.pieces().find((p) => p.text === near);
     return syntaxError(piece ? sql.slice(piece.start) : (near ?? ""));
   }
   for (const [pattern, render] of errorMappings) {

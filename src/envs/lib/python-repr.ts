@@ -1,8 +1,12 @@
 // Python's repr() of the values AgentBench prints into observations (its harness is Python).
 import type { PythonValue } from "./python-literal.js";
 
+/** Printable ASCII but quotes and backslash: repr() only adds single quotes. */
+const plainPrintable = /^[ !#-&(-[\]-~]*$/;
+
 /** Python's repr(str): single quotes unless the text has a single quote and no double quote. */
 export function pythonStrRepr(text: string): string {
+  if (plainPrintable.test(text)) return `'${text}'`;
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of text) {
