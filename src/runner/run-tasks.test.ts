@@ -87,6 +87,51 @@ describe("runTasks", () => {
     expect(peak).toBe(3);
   });
 
+  it("lets every episode in flight listen to the run's signal without a listener warning", async () => {
+    const concurrency = 16;
+    let inFlight = 0;
+    let allIn: () => void = () => {};
+    const together = new Promise<void>((resolve) => {
+      allIn = resolve;
+    });
+    const model: ChatModel = {
+      id: "listening",
+      complete: async () => ({ text: "" }),
+      forEpisode: ({ task }) => ({
+        id: "listening",
+        // as the OpenAI client does: a listener on the signal for the request's lifetime
+        complete: async (_messages, options) => {
+          const onAbort = () => {};
+          options?.signal?.addEventListener("abort", onAbort);
+          if (++inFlight === concurrency) allIn();
+          await together;
+          options?.signal?.removeEventListener("abort", onAbort);
+          return { text: `guess: ${(task as EchoTask).secret}` };
+        },
+      }),
+    };
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const many = Array.from({ length: concurrency }, (_, i) => ({ id: `m${i}`, secret: `s${i}` }));
+      const summary = await runTasks({
+        spec: echoSpec,
+        backend: await echoSpec.open(),
+        tasks: many,
+        model,
+        outDir: freshDir(),
+        concurrency,
+      });
+      expect(summary.successRate).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(inFlight).toBe(concurrency);
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  });
+
   it("on abort, records finished episodes only and marks the summary incomplete", async () => {
     const controller = new AbortController();
     const outDir = freshDir();

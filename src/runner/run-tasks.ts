@@ -1,4 +1,5 @@
 // Runs tasks × model with bounded concurrency into a resumable output dir (results.jsonl + summary.json).
+import { setMaxListeners } from "node:events";
 import { existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import pLimit from "p-limit";
@@ -148,6 +149,8 @@ export async function runTasks<Task>({
     // a systematic failure stops the run: running episodes are cancelled and nothing new starts
     const stop = new AbortController();
     const episodeSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    // every episode in flight listens to it (a model request's lifetime each): no limit to warn at
+    setMaxListeners(0, episodeSignal);
     let stopReason: string | undefined;
     let lastFailure: InfrastructureFailure | undefined;
     let inARow = 0;
