@@ -39,15 +39,18 @@ export interface SqliteTaskDatabaseOptions {
    */
   workCharLimit?: number;
   /**
-   * Start from the table's image when this table object was opened before, and keep one when not:
-   * for the run's thread, where a task is played again (a GRPO group, another model). A worker gets
-   * a new table object with every request, so an image there would never be used.
+   * Start from the table's image when this table object was opened twice before; keep one the second
+   * time (a table played once, as in most evaluations, does not pay for an image): for the run's
+   * thread, where a task is played again (a GRPO group, another model). A worker gets a new table
+   * object with every request, so an image there would never be used.
    */
   reuseImage?: boolean;
 }
 
-/** A task table's database file, built once per table object. */
+/** A task table's database file, built once per table object opened twice. */
 const images = new WeakMap<DbTable, { bytes: Buffer; asciiData: boolean; given: GivenTable }>();
+/** Table objects opened once, without an image. */
+const openedOnce = new WeakSet<DbTable>();
 
 /** The table as the task gives it, until the first write: what bounds a bounded statement's result. */
 interface GivenTable {
@@ -69,12 +72,27 @@ function createTable(db: Database.Database, table: DbTable, rows: (string | null
     if ((error as { code?: string }).code === "SQLITE_ERROR") return;
     throw error;
   }
-  const marks = table.table_info.columns.map(() => "?").join(", ");
-  const insert = db.prepare(`INSERT INTO ${quoteIdent(table.table_name)} VALUES (${marks})`);
-  db.transaction(() => {
-    for (const row of rows) insert.run(row);
-  })();
+  // many rows a statement, in one transaction: a statement per row, or better-sqlite3's transaction()
+  // (which prepares its own five statements on each new database), cost more than the table
+  const width = table.table_info.columns.length;
+  const perStatement = Math.max(1, Math.floor(maxInsertValues / Math.max(width, 1)));
+  const tuple = `(${table.table_info.columns.map(() => "?").join(", ")})`;
+  db.exec("BEGIN");
+  try {
+    for (let from = 0; from < rows.length; from += perStatement) {
+      const chunk = rows.slice(from, from + perStatement);
+      const tuples = Array.from({ length: chunk.length }, () => tuple).join(", ");
+      db.prepare(`INSERT INTO ${quoteIdent(table.table_name)} VALUES ${tuples}`).run(chunk.flat());
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
 }
+
+/** Bound values in one INSERT (SQLite allows 32,766). */
+const maxInsertValues = 8_000;
 
 export class SqliteTaskDatabase implements TaskDatabase {
   readonly db: Database.Database;
@@ -116,8 +134,10 @@ export class SqliteTaskDatabase implements TaskDatabase {
       }
     this.given = { rows: rows.length, longestValue, trailingSpaces };
     createTable(this.db, table, rows);
-    if (reuseImage)
+    if (!reuseImage) return;
+    if (openedOnce.has(table))
       images.set(table, { bytes: this.db.serialize(), asciiData: this.asciiData, given: this.given });
+    else openedOnce.add(table);
   }
 
   async execute(sql: string): Promise<QueryOutcome & { wrote?: boolean }> {
