@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatRows } from "./python-repr.js";
 import { openSqlBackend } from "./spec.js";
-import type { SqlBackend } from "./sql-backend.js";
+import type { SqlBackend, TaskDatabase } from "./sql-backend.js";
 import type { DbTable } from "./tasks.js";
 import { dbBackends } from "./test-backends.js";
 
@@ -18,6 +18,12 @@ const table: DbTable = {
     ],
   },
 };
+
+/** What the agent sees for a statement: its rows as Python prints them, or the error text. */
+async function shown(db: TaskDatabase, sql: string): Promise<string> {
+  const outcome = await db.execute(sql);
+  return "error" in outcome ? outcome.error : formatRows(outcome.rows);
+}
 
 const cases: [sql: string, expected: string][] = [
   ["SELECT COUNT(*) FROM `t`", "[(4,)]"],
@@ -82,8 +88,7 @@ describe.each(dbBackends)("MySQL semantics on %s", (name) => {
   it.each(cases)("%s", async (sql, expected) => {
     const db = await backend.openTask(table);
     try {
-      const outcome = await db.execute(sql);
-      expect("error" in outcome ? outcome.error : formatRows(outcome.rows)).toBe(expected);
+      expect(await shown(db, sql)).toBe(expected);
     } finally {
       await db.close();
     }
@@ -107,10 +112,7 @@ describe.each(dbBackends)("dbbench tables on %s", (name) => {
     };
     const db = await backend.openTask(digits);
     try {
-      const run = async (sql: string) => {
-        const outcome = await db.execute(sql);
-        return "error" in outcome ? outcome.error : formatRows(outcome.rows);
-      };
+      const run = (sql: string) => shown(db, sql);
       expect(await run("SELECT Total FROM 1952_British_Grand_Prix_0 WHERE Driver = 'Al'")).toBe("[('10',)]");
       await run("UPDATE 1952_British_Grand_Prix_0 SET Total = Total+1 WHERE Driver = 'Bob'");
       await run(
@@ -163,17 +165,13 @@ describe.each(dbBackends)("accented values on %s", (name) => {
       table_info: { columns: [{ name: "w" }], rows: [["Elan"], ["ship"]] },
     });
     try {
-      const run = async (on: typeof db, sql: string) => {
-        const outcome = await on.execute(sql);
-        return "error" in outcome ? outcome.error : formatRows(outcome.rows);
-      };
-      expect(await run(db, "SELECT name FROM people WHERE name = 'ZOE'")).toBe("[('Zoë',)]");
-      expect(await run(db, "SELECT name FROM people WHERE name = 'élan '")).toBe("[('Elan',)]");
-      expect(await run(ascii, "SELECT w FROM words WHERE w = 'ÉLAN'")).toBe("[('Elan',)]");
-      await run(ascii, "INSERT INTO words VALUES ('Ångström')");
-      expect(await run(ascii, "SELECT w FROM words WHERE w = 'angstrom'")).toBe("[('Ångström',)]");
-      await run(ascii, "UPDATE words SET w = CONCAT(w, 'é') WHERE w = 'ship'");
-      expect(await run(ascii, "SELECT w FROM words WHERE w = 'SHIPE'")).toBe("[('shipé',)]");
+      expect(await shown(db, "SELECT name FROM people WHERE name = 'ZOE'")).toBe("[('Zoë',)]");
+      expect(await shown(db, "SELECT name FROM people WHERE name = 'élan '")).toBe("[('Elan',)]");
+      expect(await shown(ascii, "SELECT w FROM words WHERE w = 'ÉLAN'")).toBe("[('Elan',)]");
+      await shown(ascii, "INSERT INTO words VALUES ('Ångström')");
+      expect(await shown(ascii, "SELECT w FROM words WHERE w = 'angstrom'")).toBe("[('Ångström',)]");
+      await shown(ascii, "UPDATE words SET w = CONCAT(w, 'é') WHERE w = 'ship'");
+      expect(await shown(ascii, "SELECT w FROM words WHERE w = 'SHIPE'")).toBe("[('shipé',)]");
     } finally {
       await db.close();
       await ascii.close();
@@ -204,36 +202,32 @@ describe.each(dbBackends)("trailing spaces on %s", (name) => {
       table_info: { columns: [{ name: "w" }], rows: [["pad  "], ["Pad"], ["x"]] },
     });
     try {
-      const run = async (on: typeof plain, sql: string) => {
-        const outcome = await on.execute(sql);
-        return "error" in outcome ? outcome.error : formatRows(outcome.rows);
-      };
-      expect(await run(plain, "SELECT n FROM words WHERE w = 'elan'")).toBe("[('1',)]");
-      expect(await run(plain, "SELECT n FROM words WHERE w = 'ELAN  '")).toBe("[('1',)]");
-      expect(await run(plain, "SELECT n FROM words WHERE 'SHIP' = w")).toBe("[('2',)]");
-      expect(await run(plain, "SELECT n FROM words WHERE w != 'elan'")).toBe("[('2',)]");
-      expect(await run(plain, "SELECT n FROM words WHERE NOT w <> 'Ship' OR (n = 1)")).toBe(
+      expect(await shown(plain, "SELECT n FROM words WHERE w = 'elan'")).toBe("[('1',)]");
+      expect(await shown(plain, "SELECT n FROM words WHERE w = 'ELAN  '")).toBe("[('1',)]");
+      expect(await shown(plain, "SELECT n FROM words WHERE 'SHIP' = w")).toBe("[('2',)]");
+      expect(await shown(plain, "SELECT n FROM words WHERE w != 'elan'")).toBe("[('2',)]");
+      expect(await shown(plain, "SELECT n FROM words WHERE NOT w <> 'Ship' OR (n = 1)")).toBe(
         "[('1',), ('2',)]",
       );
-      expect(await run(plain, "SELECT n FROM words WHERE w = 'élan' AND n > 0")).toBe("[('1',)]");
+      expect(await shown(plain, "SELECT n FROM words WHERE w = 'élan' AND n > 0")).toBe("[('1',)]");
       // computed values may end in spaces: an alias in HAVING, a derived table's column
       expect(
-        await run(
+        await shown(
           plain,
           "SELECT CONCAT(w, ' ') AS v FROM words WHERE n > 0 GROUP BY v HAVING COUNT(*) > 0 AND v = 'elan'",
         ),
       ).toBe("[('Elan ',)]");
       expect(
-        await run(plain, "SELECT v FROM (SELECT CONCAT(w, ' ') AS v FROM words) AS s WHERE v = 'ship'"),
+        await shown(plain, "SELECT v FROM (SELECT CONCAT(w, ' ') AS v FROM words) AS s WHERE v = 'ship'"),
       ).toBe("[('ship ',)]");
-      await run(plain, "UPDATE words SET w = CONCAT(w, '  ') WHERE w = 'ship'");
-      expect(await run(plain, "SELECT n FROM words WHERE w = 'SHIP'")).toBe("[('2',)]");
-      expect(await run(plain, "SELECT n FROM words WHERE w <> 'ship'")).toBe("[('1',)]");
-      await run(plain, "INSERT INTO words VALUES (CONCAT('Elan', SPACE(3)), '4')");
-      expect(await run(plain, "SELECT n FROM words WHERE w = 'elan' ORDER BY n")).toBe("[('1',), ('4',)]");
+      await shown(plain, "UPDATE words SET w = CONCAT(w, '  ') WHERE w = 'ship'");
+      expect(await shown(plain, "SELECT n FROM words WHERE w = 'SHIP'")).toBe("[('2',)]");
+      expect(await shown(plain, "SELECT n FROM words WHERE w <> 'ship'")).toBe("[('1',)]");
+      await shown(plain, "INSERT INTO words VALUES (CONCAT('Elan', SPACE(3)), '4')");
+      expect(await shown(plain, "SELECT n FROM words WHERE w = 'elan' ORDER BY n")).toBe("[('1',), ('4',)]");
       // a table given with such a value
-      expect(await run(padded, "SELECT COUNT(*) FROM pads WHERE w = 'PAD'")).toBe("[(2,)]");
-      expect(await run(padded, "SELECT w FROM pads WHERE w <> 'pad'")).toBe("[('x',)]");
+      expect(await shown(padded, "SELECT COUNT(*) FROM pads WHERE w = 'PAD'")).toBe("[(2,)]");
+      expect(await shown(padded, "SELECT w FROM pads WHERE w <> 'pad'")).toBe("[('x',)]");
     } finally {
       await plain.close();
       await padded.close();

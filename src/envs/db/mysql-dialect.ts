@@ -41,7 +41,8 @@ const onlyWord = [word];
 
 /** The patterns that can match at a character (each starts with only a few), in their order. */
 function candidates(ch: string): SimpleToken[] {
-  if (ch === " " || ch === "\n" || /\s/.test(ch)) return onlyWs;
+  const code = ch.charCodeAt(0);
+  if (isAsciiSpace(code) || (code >= 0x80 && /\s/.test(ch))) return onlyWs;
   if (ch === "-" || ch === "#" || ch === "/") return onlyComment;
   if ((ch >= "0" && ch <= "9") || ch === ".") return numberOrWord;
   if (ch === "<" || ch === ">" || ch === "=" || ch === "!") return onlyOp;
@@ -76,7 +77,8 @@ export function tokenize(sql: string, { spaces = true }: { spaces?: boolean } = 
         pos = end;
         continue;
       }
-    } else if (code < 0x80 && isPlainPunct(code)) {
+    } else if (code < 0x80 && candidates(sql[pos] as string) === onlyWord) {
+      // an ASCII character that is no name's start, and no other pattern's either
       tokens.push({ type: "punct", text: sql[pos] as string, start: pos });
       pos++;
       continue;
@@ -103,21 +105,6 @@ const isAsciiSpace = (code: number) => code === 0x20 || (code >= 0x09 && code <=
 const isAsciiWordStart = (code: number) =>
   (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x24;
 const isAsciiWordChar = (code: number) => isAsciiWordStart(code) || (code >= 0x30 && code <= 0x39);
-/** ASCII characters no pattern starts with: quotes, comments, numbers, operators and names excepted. */
-const isPlainPunct = (code: number) =>
-  !(
-    isAsciiSpace(code) ||
-    isAsciiWordChar(code) ||
-    code === 0x2d || // -
-    code === 0x23 || // #
-    code === 0x2f || // /
-    code === 0x2e || // .
-    code === 0x3c || // <
-    code === 0x3e || // >
-    code === 0x3d || // =
-    code === 0x21 // !
-  );
-
 function skipWhile(sql: string, pos: number, test: (code: number) => boolean): number {
   let end = pos + 1;
   while (end < sql.length && test(sql.charCodeAt(end))) end++;

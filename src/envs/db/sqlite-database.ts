@@ -123,15 +123,17 @@ export class SqliteTaskDatabase implements TaskDatabase {
       return;
     }
     const rows = tableRowsAsText(table);
-    this.asciiData = rows.every((row) => row.every((v) => v === null || printableAscii.test(v)));
+    let asciiData = true;
     let longestValue = 0;
     let trailingSpaces = false;
     for (const row of rows)
       for (const v of row) {
         if (v === null) continue;
+        if (asciiData && !printableAscii.test(v)) asciiData = false;
         longestValue = Math.max(longestValue, v.length);
         if (v.endsWith(" ")) trailingSpaces = true;
       }
+    this.asciiData = asciiData;
     this.given = { rows: rows.length, longestValue, trailingSpaces };
     createTable(this.db, table, rows);
     if (!reuseImage) return;
