@@ -3,7 +3,7 @@
 // input, LIKE only with a short literal pattern), and sqlite-backend.ts keeps that table small. Anything else may run for ever (a recursive CTE, a
 // cartesian product, a LIKE pattern with many %) and goes to a worker process, whose clock and kill
 // enforce the statement time limit. The rule is a whitelist: what it does not know is not bounded.
-import { singleStatement, type Token, tokenize } from "./mysql-dialect.js";
+import { singleStatement, type Token, tokenize } from "./mysql-tokens.js";
 
 /** Longer statements go to a worker: their literals alone could be slow to compare. */
 export const boundedStatementMaxChars = 4 * 1024;

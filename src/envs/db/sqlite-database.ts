@@ -1,7 +1,9 @@
 // One task's SQLite database speaking MySQL (through mysql-dialect.ts): its table, MySQL's functions,
 // comparisons and error texts. It runs statements to their end; sqlite-backend.ts decides where.
 import Database from "better-sqlite3";
-import { clauseOf, generalCiKey, MysqlSyntaxError, printableAscii, toSqlite } from "./mysql-dialect.js";
+import { mysqlError, syntaxError } from "./mysql-errors.js";
+import { ResultTooLarge, registerMysqlFunctions, textOf, type WorkBudget } from "./mysql-functions.js";
+import { printableAscii } from "./mysql-tokens.js";
 import type { Cell } from "./python-repr.js";
 import type { QueryOutcome, TaskDatabase } from "./sql-backend.js";
 import {
@@ -12,16 +14,10 @@ import {
   unsupportedColumnName,
 } from "./sql-backend.js";
 import { type DataKind, readStatement, type StatementText } from "./statement-text.js";
-import { md5Hex, tableHash } from "./table-hash.js";
+import { tableHash } from "./table-hash.js";
 import type { DbTable } from "./tasks.js";
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/** MySQL's max_allowed_packet (MariaDB 10.11's default): CONCAT returns NULL past it. */
-export const maxAllowedPacket = 16 * 1024 * 1024;
-
-/** Thrown from inside a statement whose string result outgrows `resultCharLimit`, or whose function work outgrows `workCharLimit` (see sqlite-backend.ts). */
-export class ResultTooLarge extends Error {}
 
 export type RunOutcome = (QueryOutcome & { wrote?: boolean }) | { tooLarge: true } | { refused: true };
 
@@ -247,181 +243,4 @@ function toCell(value: unknown): Cell {
   if (typeof value === "number") return { kind: "float", value };
   if (Buffer.isBuffer(value)) return { kind: "str", value: value.toString("utf8") };
   return { kind: "str", value: String(value) };
-}
-
-/** Text of a value as MySQL would CONCAT it. */
-function textOf(value: unknown): string {
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value);
-  if (Buffer.isBuffer(value)) return value.toString("utf8");
-  return String(value);
-}
-
-/** MySQL's string → number conversion: the longest numeric prefix, else 0. */
-/**
- * A value as MySQL stores it in a TEXT column: a DOUBLE prints without a trailing ".0" and with a bare
- * exponent (1e20); other values are unchanged.
- */
-export function mysqlStoredText(value: unknown): unknown {
-  if (typeof value !== "number") return value;
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
-  return String(value).replace("e+", "e");
-}
-
-export function mysqlNumber(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  const match = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i.exec(String(value));
-  return match ? Number(match[0]) : 0;
-}
-
-interface WorkBudget {
-  used: number;
-  limit: number;
-}
-
-function registerMysqlFunctions(db: Database.Database, work: WorkBudget, resultCharLimit = maxAllowedPacket) {
-  // MySQL returns NULL for a string function's result over max_allowed_packet; a lower limit aborts
-  const tooLong = () => {
-    if (resultCharLimit < maxAllowedPacket) throw new ResultTooLarge();
-    return null;
-  };
-  const capped = (text: string) => {
-    spend(text.length);
-    return text.length <= resultCharLimit ? text : tooLong();
-  };
-  /** A function's input text, counted against the statement's budget. */
-  const input = (v: unknown) => {
-    const text = textOf(v);
-    spend(text.length);
-    return text;
-  };
-  const spend = (chars: number) => {
-    work.used += chars;
-    if (work.used > work.limit) throw new ResultTooLarge();
-  };
-  db.function("md5", { deterministic: true }, (v: unknown) => (v === null ? null : md5Hex(input(v))));
-  db.function("mysql_num", { deterministic: true }, mysqlNumber);
-  db.function("mysql_text", { deterministic: true }, mysqlStoredText);
-  db.function("mysql_ci", { deterministic: true }, (v: unknown) =>
-    v === null ? null : generalCiKey(input(v)),
-  );
-  db.function("mysql_concat", { deterministic: true, varargs: true }, (...args: unknown[]) =>
-    args.some((a) => a === null) ? null : capped(args.map(textOf).join("")),
-  );
-  db.function(
-    "mysql_concat_ws",
-    { deterministic: true, varargs: true },
-    (sep: unknown, ...args: unknown[]) =>
-      sep === null
-        ? null
-        : capped(
-            args
-              .filter((a) => a !== null)
-              .map(textOf)
-              .join(textOf(sep)),
-          ),
-  );
-  const repeat = (s: unknown, n: unknown) => {
-    if (s === null || n === null) return null;
-    const text = input(s);
-    const count = Math.round(Number(n));
-    if (!(count > 0)) return "";
-    // past the limit without building the string (REPEAT('a', 1e9))
-    if (text.length * count > resultCharLimit) return tooLong();
-    return capped(text.repeat(count));
-  };
-  db.function("mysql_repeat", { deterministic: true }, repeat);
-  db.function("mysql_space", { deterministic: true }, (n: unknown) => repeat(" ", n));
-  db.function("mysql_left", { deterministic: true }, (s: unknown, n: unknown) =>
-    s === null ? null : [...input(s)].slice(0, Number(n)).join(""),
-  );
-  db.function("mysql_right", { deterministic: true }, (s: unknown, n: unknown) =>
-    s === null ? null : Number(n) <= 0 ? "" : [...input(s)].slice(-Number(n)).join(""),
-  );
-  db.function("mysql_locate", { deterministic: true }, (sub: unknown, s: unknown) =>
-    sub === null || s === null ? null : input(s).toLowerCase().indexOf(input(sub).toLowerCase()) + 1,
-  );
-  // SUM/AVG over TEXT columns are DOUBLE in MySQL: always a float, NULL over no non-NULL values.
-  const numericAggregate = (finish: (sum: number, n: number) => number) => ({
-    start: () => ({ sum: 0, n: 0 }),
-    step: (acc: { sum: number; n: number }, v: unknown) => {
-      const num = mysqlNumber(v);
-      if (num !== null) {
-        acc.sum += num;
-        acc.n++;
-      }
-      return acc;
-    },
-    result: (acc: { sum: number; n: number }) => (acc.n === 0 ? null : finish(acc.sum, acc.n)),
-  });
-  db.aggregate(
-    "mysql_sum",
-    numericAggregate((sum) => sum),
-  );
-  db.aggregate(
-    "mysql_avg",
-    numericAggregate((sum, n) => sum / n),
-  );
-}
-
-/** Maps a SQLite error to the text MySQL's connector would show for the same mistake. */
-export function mysqlError(
-  error: unknown,
-  sql: string,
-  tableName: string,
-  /** The statement was translated: SQLite's syntax error is located in the MySQL text. */
-  translated = false,
-): string {
-  if (error instanceof MysqlSyntaxError) return syntaxError(error.near);
-  const message = (error as Error).message ?? String(error);
-  if (/syntax error|unrecognized token/.test(message) && translated) {
-    // Locate the error without the comparison wrappers, whose own parentheses SQLite may point at.
-    const plain = toSqlite(sql, { comparisons: false });
-    const plainMessage = plainSyntaxError(plain.sql) ?? message;
-    const near = /(?:near|unrecognized token:) "(.*?)"/s.exec(plainMessage)?.[1];
-    const piece = plain.pieces().find((p) => p.text === near);
-    return syntaxError(piece ? sql.slice(piece.start) : (near ?? ""));
-  }
-  for (const [pattern, render] of errorMappings) {
-    const match = pattern.exec(message);
-    if (match) return render(match[1] ?? "", { sql, db: tableName });
-  }
-  return `1064 (42000): ${message}`;
-}
-
-/** SQLite message pattern → MySQL error text (the database is named after the table, as in AgentBench). */
-const errorMappings: [RegExp, (name: string, at: { sql: string; db: string }) => string][] = [
-  [/no such table: (?:\w+\.)?(.+)$/, (name, { db }) => `1146 (42S02): Table '${db}.${name}' doesn't exist`],
-  [/(?:no such column:|has no column named) (.+)$/, unknownColumn],
-  [/no such function: (.+)$/, (name, { db }) => `1305 (42000): FUNCTION ${db}.${name} does not exist`],
-  [/incomplete input/, () => syntaxError("")],
-  [
-    /values were supplied|values for \d+ columns/,
-    () => "1136 (21S01): Column count doesn't match value count at row 1",
-  ],
-  [/table (.+) already exists/, (name) => `1050 (42S01): Table '${name}' already exists`],
-];
-
-function unknownColumn(column: string, { sql }: { sql: string }): string {
-  return `1054 (42S22): Unknown column '${column}' in '${clauseOf(sql, column.replace(/^.*\./, ""))}'`;
-}
-
-function plainSyntaxError(sql: string): string | undefined {
-  const probe = new Database(":memory:");
-  try {
-    probe.prepare(sql);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    probe.close();
-  }
-}
-
-export function syntaxError(near: string): string {
-  // the server drops the statement's terminating semicolon before it quotes the rest
-  let rest = near.trim().replace(/;\s*$/, "");
-  if (rest.length > 80) rest = `${rest.slice(0, 77)}...`; // MariaDB quotes at most 80 characters
-  return `1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${rest}' at line 1`;
 }

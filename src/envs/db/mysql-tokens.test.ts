@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokenize } from "./mysql-dialect.js";
+import { tokenize } from "./mysql-tokens.js";
 
 /**
  * The tokenizer as plain patterns, one per token kind, tried in order at every character: the reading
