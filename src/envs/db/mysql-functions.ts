@@ -41,6 +41,7 @@ export interface WorkBudget {
   limit: number;
 }
 
+/** MySQL's functions under the names the translation calls (mysql_concat, md5…), counting their work in `work`. */
 export function registerMysqlFunctions(
   db: Database.Database,
   work: WorkBudget,

@@ -142,4 +142,5 @@ export function singleStatement(tokens: Token[], sql: string): Token[] {
 const isSemicolon = (t: Token) => t.type === "punct" && t.text === ";";
 const isSolid = (t: Token) => t.type !== "ws" && t.type !== "comment";
 
+/** Only printable ASCII characters (space to tilde): text no case or accent folding can change but case. */
 export const printableAscii = /^[ -~]*$/;

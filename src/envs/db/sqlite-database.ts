@@ -1,5 +1,6 @@
-// One task's SQLite database speaking MySQL (through mysql-dialect.ts): its table, MySQL's functions,
-// comparisons and error texts. It runs statements to their end; sqlite-backend.ts decides where.
+// One task's SQLite database speaking MySQL: its table, statements translated by mysql-dialect.ts,
+// MySQL's functions (mysql-functions.ts) and error texts (mysql-errors.ts). It runs statements to
+// their end; sqlite-backend.ts decides where.
 import Database from "better-sqlite3";
 import { mysqlError, syntaxError } from "./mysql-errors.js";
 import { ResultTooLarge, registerMysqlFunctions, textOf, type WorkBudget } from "./mysql-functions.js";
